@@ -1,0 +1,96 @@
+/**
+ * A log of the requests the emulator answered, for tests ("did the client retry?", "did it send an
+ * Idempotency-Key?") and benchmarks. It holds no headers, so never the API key.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { FaultKind } from './faults.js';
+import { newRequestId } from './ids.js';
+import type { AppEnv, EmulatorState } from './state.js';
+
+/** One answered request. */
+export interface RequestLogEntry {
+  /** `GET`, `POST`, … (`HEAD` for HEAD requests). */
+  method: string;
+  /** The URL path, e.g. `/v1/videos/video_…/content`. */
+  path: string;
+  /** The query parameters (the first value of each). */
+  query: Record<string, string>;
+  /** The answer's status (the status sent before the cut, for a `cut` fault). */
+  status: number;
+  /** The request's `Idempotency-Key`, when it sent one. */
+  idempotencyKey?: string;
+  /** Time from receiving the request to having the answer ready (latency faults included), in ms. */
+  durationMs: number;
+  /** When the request arrived, in Unix milliseconds. */
+  at: number;
+  /** The answer's `x-request-id`. */
+  requestId: string;
+  /** Which listener answered: the API or the download origin of `url` mode. */
+  origin: 'api' | 'files';
+  /** The fault injected into this request, if any. */
+  fault?: FaultKind;
+}
+
+export class RequestLog {
+  #entries: RequestLogEntry[] = [];
+
+  /** @param limit How many entries are kept; the oldest are dropped first. */
+  constructor(private readonly limit: number) {}
+
+  add(entry: RequestLogEntry): void {
+    if (this.limit === 0) return;
+    this.#entries.push(entry);
+    // Trimmed in batches so that a full log does not shift the array on every request.
+    if (this.#entries.length > this.limit * 1.25) this.#entries = this.#entries.slice(-this.limit);
+  }
+
+  /** A copy of the kept entries, oldest first. */
+  list(): RequestLogEntry[] {
+    return this.#entries.slice(-this.limit);
+  }
+
+  clear(): void {
+    this.#entries = [];
+  }
+}
+
+/**
+ * The middleware that gives every answer its `x-request-id` and records it in the log. It runs first,
+ * so that faults, auth failures and validation errors are logged with the status they answered.
+ */
+export function requestTracking(
+  state: EmulatorState,
+  origin: RequestLogEntry['origin'],
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const requestId = newRequestId();
+    const at = Date.now();
+    const started = performance.now();
+    c.set('requestId', requestId);
+    c.set('statusStyle', 'openai');
+    c.set('fault', undefined);
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    const url = new URL(c.req.url);
+    const idempotencyKey = c.req.header('idempotency-key');
+    const fault = c.get('fault');
+    const entry: RequestLogEntry = {
+      method: c.req.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: c.res.status,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      at,
+      requestId,
+      origin,
+      ...(fault ? { fault: fault.kind } : {}),
+    };
+    state.requestLog.add(entry);
+    if (state.options.logRequests) {
+      state.options.logger.info(
+        `${entry.method} ${entry.path} ${entry.status} ${entry.durationMs.toFixed(1)}ms`,
+      );
+    }
+  };
+}
