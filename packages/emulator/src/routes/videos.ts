@@ -1,0 +1,110 @@
+/** Create, list, retrieve, delete and remix video jobs. */
+import { badRequest } from '../errors.js';
+import type {
+  CreateVideoBody,
+  CreateVideoMultipartBody,
+  DeletedVideo,
+  ListOrder,
+  RemixVideoBody,
+  VideoList,
+  VideoSeconds,
+  VideoSize,
+} from '../generated/openapi.js';
+import { parameterDefault, schemaDefault } from '../operations.js';
+import type { EmulatorState } from '../state.js';
+import { checkInputReference } from '../uploads.js';
+import { toVideo } from '../video-view.js';
+import {
+  completedJob,
+  findJob,
+  idempotently,
+  type OperationHandlers,
+  validBody,
+  validParameters,
+  videoResponse,
+} from './http.js';
+
+export function videoHandlers(
+  state: EmulatorState,
+): Pick<OperationHandlers, 'createVideo' | 'listVideos' | 'retrieveVideo' | 'deleteVideo' | 'remixVideo'> {
+  const defaults = {
+    model: schemaDefault<string>('VideoModel'),
+    seconds: schemaDefault<VideoSeconds>('VideoSeconds'),
+    size: schemaDefault<VideoSize>('VideoSize'),
+    limit: parameterDefault<number>('listVideos', 'limit'),
+    order: schemaDefault<ListOrder>('ListOrder'),
+  };
+
+  return {
+    async createVideo(c) {
+      validParameters(c, state, 'createVideo');
+      const body = await validBody<CreateVideoBody | CreateVideoMultipartBody>(c, state, 'createVideo');
+      const { prompt, model = defaults.model, seconds = defaults.seconds, size = defaults.size } = body.value;
+      await checkInputReference(body.value.input_reference, body.files.get('input_reference'), size);
+      return idempotently(
+        c,
+        state,
+        body,
+        () => state.jobs.create({ prompt, model, seconds, size }).id,
+        (id) => videoResponse(c, state, findJob(state, id)),
+      );
+    },
+
+    async listVideos(c) {
+      const { query } = validParameters(c, state, 'listVideos');
+      const page = state.jobs.list({
+        after: query.after,
+        limit: query.limit ?? defaults.limit,
+        order: query.order ?? defaults.order,
+      });
+      if (!page) throw badRequest(`No video with id '${query.after}' to list after.`, 'after');
+      const style = c.get('statusStyle');
+      const data = page.data.map((job) =>
+        toVideo(job, state.jobs.state(job), state.options.contentTtlSeconds, style),
+      );
+      const list: VideoList = {
+        object: 'list',
+        data,
+        first_id: data[0]?.id ?? null,
+        last_id: data[data.length - 1]?.id ?? null,
+        has_more: page.hasMore,
+      };
+      return c.json(list, 200, { 'cache-control': 'no-store' });
+    },
+
+    async retrieveVideo(c) {
+      const { path } = validParameters(c, state, 'retrieveVideo');
+      return videoResponse(c, state, findJob(state, path.video_id));
+    },
+
+    async deleteVideo(c) {
+      const { path } = validParameters(c, state, 'deleteVideo');
+      const job = findJob(state, path.video_id);
+      state.jobs.delete(job.id);
+      state.media.forget(job.id);
+      const deleted: DeletedVideo = { id: job.id, object: 'video.deleted', deleted: true };
+      return c.json(deleted);
+    },
+
+    async remixVideo(c) {
+      const { path } = validParameters(c, state, 'remixVideo');
+      const body = await validBody<RemixVideoBody>(c, state, 'remixVideo');
+      return idempotently(
+        c,
+        state,
+        body,
+        () => {
+          const source = completedJob(state, path.video_id, 'video_id', 'remixed');
+          return state.jobs.create({
+            prompt: body.value.prompt,
+            model: source.model,
+            seconds: source.seconds,
+            size: source.size,
+            remixedFromVideoId: source.id,
+          }).id;
+        },
+        (id) => videoResponse(c, state, findJob(state, id)),
+      );
+    },
+  };
+}
