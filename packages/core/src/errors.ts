@@ -1,0 +1,186 @@
+import type { Video } from './generated/openapi.js';
+
+// Shared by every copy of the package (Symbol.for is global), so `isInstance` recognises errors thrown by
+// another install of @sora-kit/core, where `instanceof` would fail (two copies, two classes).
+const BRAND = Symbol.for('sora-kit.error');
+
+/** The base class of every error sora-kit throws. */
+export class SoraError extends Error {
+  /**
+   * `value instanceof ThisClass`, but also true for errors made by a duplicate install of the package.
+   * @example if (RateLimitError.isInstance(err)) await wait(err.headers?.get('retry-after'));
+   */
+  static isInstance<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class it is called on, e.g. RateLimitError.
+    const name = (this.prototype as Error).name;
+    for (let p = value; typeof p === 'object' && p !== null; p = Object.getPrototypeOf(p)) {
+      if (Object.hasOwn(p, 'name') && (p as Error).name === name && BRAND in p) return true;
+    }
+    return false;
+  }
+}
+
+/** A request was invalid before it was sent: names the field, the value and what is allowed. No request was made. */
+export class ValidationError extends SoraError {
+  constructor(
+    /** The parameter at fault, e.g. `seconds`. */
+    readonly field: string,
+    /** The value given. */
+    readonly value: unknown,
+    /** What is allowed, as text (e.g. `'4', '8', '12'`). */
+    readonly allowed: string,
+    message = `Invalid value for '${field}': ${show(value)}. Allowed: ${allowed}.`,
+  ) {
+    super(message);
+  }
+}
+
+/** Shows a value in a message: strings quoted and cut short (a 32 000 character prompt is not echoed). */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
+  return typeof value === 'object' && value !== null ? typeof value : String(value);
+}
+
+/** The shape of the `error` object of every error answer. */
+interface ErrorBody {
+  message?: string;
+  type?: string;
+  param?: string | null;
+  code?: string | null;
+}
+
+/**
+ * An answer with an error status, or (subclasses) a request that got no answer. The fields follow the
+ * official `openai` SDK so that code written for it keeps working.
+ */
+export class APIError extends SoraError {
+  /** The `error` object of the answer's body (`{message, type, param, code}`), when there was one. */
+  readonly error: ErrorBody | undefined;
+  /** `error.code`, e.g. `invalid_value`, `rate_limit_exceeded`. */
+  readonly code: string | null | undefined;
+  /** `error.param`, the request field at fault. */
+  readonly param: string | null | undefined;
+  /** `error.type`, e.g. `invalid_request_error`. */
+  readonly type: string | undefined;
+  /** The server's `x-request-id`: quote it when reporting a problem. */
+  readonly requestId: string | null | undefined;
+
+  constructor(
+    /** The HTTP status; undefined when no answer arrived (connection, timeout, abort). */
+    readonly status: number | undefined,
+    body: unknown,
+    message: string | undefined,
+    /** The answer's headers. */
+    readonly headers: Headers | undefined,
+    options?: ErrorOptions,
+  ) {
+    const error = (body as { error?: ErrorBody } | undefined)?.error ?? (body as ErrorBody | undefined);
+    const text = error?.message ?? (typeof body === 'string' && body ? body : undefined) ?? message;
+    super(status ? `${status} ${text ?? 'status code (no body)'}` : (text ?? 'Request failed'), options);
+    this.error = typeof error === 'object' ? error : undefined;
+    this.code = this.error?.code;
+    this.param = this.error?.param;
+    this.type = this.error?.type;
+    this.requestId = headers?.get('x-request-id');
+  }
+}
+
+/** 400: the server rejected the request (`param` names the field). */
+export class BadRequestError extends APIError {}
+/** 401: the API key is missing or wrong. */
+export class AuthenticationError extends APIError {}
+/** 403: the key may not do this. */
+export class PermissionDeniedError extends APIError {}
+/** 404: no such video or character (or it was deleted). */
+export class NotFoundError extends APIError {}
+/** 409: e.g. an `Idempotency-Key` reused with another body. */
+export class ConflictError extends APIError {}
+/** 422: the request was understood but cannot be processed. */
+export class UnprocessableEntityError extends APIError {}
+/** 429: too many requests (retried automatically, `maxRetries` times). */
+export class RateLimitError extends APIError {}
+/** 5xx: the server failed (retried automatically, `maxRetries` times). */
+export class InternalServerError extends APIError {}
+
+/** No answer: the connection failed or broke. `cause` holds the runtime's error. */
+export class APIConnectionError extends APIError {
+  constructor(message = 'Connection error.', options?: ErrorOptions) {
+    super(undefined, undefined, message, undefined, options);
+  }
+}
+/** No answer within `timeout` milliseconds. */
+export class APIConnectionTimeoutError extends APIConnectionError {
+  constructor() {
+    super('Request timed out.');
+  }
+}
+/** The caller's `AbortSignal` fired. */
+export class APIUserAbortError extends APIError {
+  constructor() {
+    super(undefined, undefined, 'Request was aborted.', undefined);
+  }
+}
+
+const byStatus: Record<number, typeof APIError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
+
+/** The error class of an answer's status, as the official SDK names them. */
+export function errorFromResponse(status: number, body: unknown, headers: Headers): APIError {
+  const Class = byStatus[status] ?? (status >= 500 ? InternalServerError : APIError);
+  return new Class(status, body, undefined, headers);
+}
+
+/**
+ * A job ended without a video: `failed` (with the server's `error.code` and `error.message`) or `expired`
+ * (and other terminal gateway states). `video` is the job as last seen.
+ */
+export class VideoFailedError extends SoraError {
+  /** The job's `error.code` (e.g. `moderation_blocked`), or its status when it carries no error (`expired`). */
+  readonly code: string;
+  constructor(readonly video: Video) {
+    const code = video.error?.code ?? String(video.status);
+    super(`Video ${video.id} ${video.status}: ${video.error?.message ?? code}`);
+    this.code = code;
+  }
+}
+
+/** `poll` gave up after its overall `timeout`; the job may still finish: poll it again by `video.id`. */
+export class PollTimeoutError extends SoraError {
+  constructor(
+    /** The job as last seen. */
+    readonly video: Video,
+    timeoutMs: number,
+  ) {
+    super(`Video ${video.id} still ${video.status} after ${timeoutMs} ms; poll it again to resume`);
+  }
+}
+
+// Names on the prototypes, from string keys that minifiers keep: `err.name` and `isInstance` stay right in
+// a minified bundle, where the class identifiers are renamed.
+const names = {
+  SoraError,
+  ValidationError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  VideoFailedError,
+  PollTimeoutError,
+};
+for (const [name, Class] of Object.entries(names)) Class.prototype.name = name;
+(SoraError.prototype as unknown as Record<symbol, boolean>)[BRAND] = true;

@@ -1,0 +1,113 @@
+import createClient from 'openapi-fetch';
+import { SoraError } from './errors.js';
+import type { paths } from './generated/openapi.js';
+
+/** Options of {@link createSoraClient}. */
+export interface SoraClientOptions {
+  /**
+   * The API key, sent as `Authorization: Bearer <key>` to `baseUrl` and nowhere else (never to download
+   * links). Default: the `SORA_API_KEY` environment variable where the runtime has an environment (Node,
+   * Bun, Deno); `OPENAI_API_KEY` is never read. `null` sends no key at all: use it in browsers, behind a
+   * server proxy that adds the key. A missing key is an error at the first request, not here.
+   */
+  apiKey?: string | null | undefined;
+  /**
+   * The server's origin (a trailing `/v1` is accepted and dropped). Default: the `SORA_BASE_URL`
+   * environment variable, else `https://api.gpt.ge`.
+   */
+  baseUrl?: string | undefined;
+  /** The `fetch` to use (a proxy agent, a test server, a runtime's own). Default: the global `fetch`. */
+  fetch?: typeof fetch | undefined;
+  /**
+   * Milliseconds each attempt may take to get its answer (headers, and the body for JSON answers; a
+   * streamed download is not cut once its headers arrived). Default: 60 000.
+   */
+  timeout?: number | undefined;
+  /** Retries after a 408, 409, 429, 5xx or broken connection, with backoff. Default: 2. */
+  maxRetries?: number | undefined;
+  /** Headers added to every API request (never to download links). */
+  headers?: Record<string, string> | undefined;
+}
+
+/** Options every method takes as its last argument; each overrides the client's default for one call. */
+export interface RequestOptions {
+  /** Cancels the call (and its retries): it rejects with `APIUserAbortError`. */
+  signal?: AbortSignal | undefined;
+  /** Per-attempt timeout in milliseconds. Default: the client's `timeout` (60 000). */
+  timeout?: number | undefined;
+  /** Retries for this call. Default: the client's `maxRetries` (2). */
+  maxRetries?: number | undefined;
+  /** Extra headers for this call. */
+  headers?: Record<string, string> | undefined;
+}
+
+/** Options of the calls that start a paid job (`create`, `remix`, `edit`, `extend`, `createCharacter`). */
+export interface CreateOptions extends RequestOptions {
+  /**
+   * Sent as `Idempotency-Key`, the same on every retry, so that a retried request never starts a second
+   * job. Default: `sora-kit-<random UUID>`, new for each call. Pass your own to make a create safe to
+   * repeat across restarts of your process.
+   */
+  idempotencyKey?: string | undefined;
+}
+
+/** What the client's parts share (internal). */
+export interface Context {
+  readonly baseUrl: string;
+  readonly raw: ReturnType<typeof createClient<paths>>;
+  readonly fetch: typeof fetch;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  readonly headers: Record<string, string>;
+  /** The key, or null for none; throws the "missing key" error. Kept in a closure, never on an object. */
+  readonly key: () => string | null;
+  /** The key for redaction only (never throws). */
+  readonly secret: () => string | null | undefined;
+}
+
+/** Reads an environment variable where the runtime has an environment (Node, Bun, Deno); else undefined. */
+export function readEnv(name: string): string | undefined {
+  const g = globalThis as {
+    process?: { env?: Record<string, string | undefined> };
+    Deno?: { env?: { get(name: string): string | undefined } };
+  };
+  try {
+    return (g.process?.env?.[name] ?? g.Deno?.env?.get(name))?.trim() || undefined;
+  } catch {
+    return undefined; // Deno without --allow-env
+  }
+}
+
+/** Resolves the options and their defaults into the shared context. */
+export function createContext(options: SoraClientOptions): Context {
+  const apiKey = options.apiKey === undefined ? readEnv('SORA_API_KEY') : options.apiKey;
+  const baseUrl = (options.baseUrl ?? readEnv('SORA_BASE_URL') ?? 'https://api.gpt.ge').replace(
+    /\/+(v1\/*)?$/,
+    '',
+  );
+  // Looked up at call time, and called without a receiver: `window.fetch` called as a method of another
+  // object throws "Illegal invocation" in browsers.
+  const f: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  return {
+    baseUrl,
+    raw: createClient<paths>({ baseUrl, fetch: (request) => f(request) }),
+    fetch: f,
+    timeout: options.timeout ?? 60_000,
+    maxRetries: options.maxRetries ?? 2,
+    headers: options.headers ?? {},
+    key() {
+      if (apiKey === null) return null;
+      if (!apiKey) {
+        throw new SoraError(
+          'Missing API key: pass `apiKey` to createSoraClient() or set the SORA_API_KEY environment variable ' +
+            '(use `apiKey: null` to send none, e.g. behind a proxy that adds it).',
+        );
+      }
+      // A key with a line break or a control character would make fetch throw an error quoting it.
+      if (/[^\x20-\x7e]/.test(apiKey))
+        throw new SoraError('The API key contains characters not allowed in a header.');
+      return apiKey;
+    },
+    secret: () => apiKey,
+  };
+}

@@ -1,0 +1,29 @@
+// The retry policy of the official openai-node SDK, kept to the letter so that both behave the same against
+// one server: which answers are retried, and how long to wait before the next attempt.
+
+/** Whether an error answer is worth retrying: `x-should-retry` decides, else 408, 409, 429 and 5xx are. */
+export function shouldRetry(response: Response): boolean {
+  const header = response.headers.get('x-should-retry');
+  if (header === 'true') return true;
+  if (header === 'false') return false;
+  const s = response.status;
+  return s === 408 || s === 409 || s === 429 || s >= 500;
+}
+
+/**
+ * Milliseconds to wait before retry number `retry` (0-based): the server's `retry-after-ms`, else its
+ * `retry-after` (seconds or an HTTP date), when that lies between 0 and 60 s; otherwise 0.5 s doubling up
+ * to 8 s, less up to 25 % of jitter so that many clients do not retry in step.
+ */
+export function retryDelay(retry: number, headers?: Headers): number {
+  let ms: number | undefined;
+  const afterMs = headers?.get('retry-after-ms');
+  if (afterMs) ms = Number.parseFloat(afterMs);
+  const after = headers?.get('retry-after');
+  if (after && !ms) {
+    const seconds = Number.parseFloat(after);
+    ms = Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000;
+  }
+  if (ms !== undefined && ms > 0 && ms < 60_000) return ms;
+  return Math.min(0.5 * 2 ** retry, 8) * (1 - Math.random() * 0.25) * 1000;
+}
