@@ -1,10 +1,28 @@
-/** `CreateVideoBody` under the name the official SDK uses for it. */
+export { createSoraClient, type SoraClient } from './client.js';
+export type { DownloadContentOptions } from './content.js';
+export {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  PollTimeoutError,
+  RateLimitError,
+  SoraError,
+  UnprocessableEntityError,
+  ValidationError,
+  VideoFailedError,
+} from './errors.js';
 export type {
   Character,
   CharacterId,
   CreateCharacterBody,
   CreateVideoBody,
-  CreateVideoBody as VideoCreateParams,
   CreateVideoMultipartBody,
   components,
   DeletedVideo,
@@ -31,4 +49,25 @@ export type {
   VideoStatus,
   webhooks,
 } from './generated/openapi.js';
+export type { CreateOptions, RequestOptions, SoraClientOptions } from './options.js';
+export type { VideoPage, VideoPager } from './pagination.js';
+export type { Clock, PollOptions, PollProgress } from './poll.js';
+export { createPollSchedule, type PollSample, type PollScheduleOptions } from './poll-schedule.js';
 export { createRawClient, type RawClient, type RawClientOptions } from './raw-client.js';
+export { type NormalizedStatus, normalizeStatus } from './status.js';
+export type {
+  CharacterCreateParams,
+  KnownModel,
+  VideoCreateParams,
+  VideoEditParams,
+  VideoExtendParams,
+  VideoListParams,
+  VideoRemixParams,
+  Videos,
+} from './videos.js';
+export {
+  type VerifyWebhookOptions,
+  type VideoWebhookEvent,
+  verifyWebhook,
+  WebhookVerificationError,
+} from './webhooks.js';

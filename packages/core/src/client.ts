@@ -1,0 +1,24 @@
+import { createContext, type SoraClientOptions } from './options.js';
+import { createVideos, type Videos } from './videos.js';
+
+/** A client of the /v1/videos API. */
+export interface SoraClient {
+  /** The server's origin the key is sent to. */
+  readonly baseUrl: string;
+  /** Video jobs: create, poll, download, list, remix, delete, … */
+  readonly videos: Videos;
+}
+
+/**
+ * Makes a client. The API key lives only in a closure: it is not a property of the client, so logging,
+ * inspecting or serialising the client (or any error) cannot show it.
+ *
+ * @example
+ * const client = createSoraClient(); // SORA_API_KEY, https://api.gpt.ge
+ * const video = await client.videos.createAndPoll({ prompt: 'a tiger in a farmyard', seconds: '8' });
+ * const response = await client.videos.downloadContent(video.id);
+ */
+export function createSoraClient(options: SoraClientOptions = {}): SoraClient {
+  const ctx = createContext(options);
+  return { baseUrl: ctx.baseUrl, videos: createVideos(ctx) };
+}

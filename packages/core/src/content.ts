@@ -1,0 +1,52 @@
+import { SoraError } from './errors.js';
+import type { VideoContentLink, VideoContentVariant } from './generated/openapi.js';
+import type { Context, RequestOptions } from './options.js';
+import { send } from './request.js';
+import { checkId, checkVariant } from './validation.js';
+
+/** Options of `downloadContent`. */
+export interface DownloadContentOptions extends RequestOptions {
+  /** `video` (MP4), `thumbnail` (WebP) or `spritesheet` (JPEG). Default: the server's, `video`. */
+  variant?: VideoContentVariant | undefined;
+  /** A `Range` to resume with, e.g. `bytes=1048576-`; sent to the download link's host too. */
+  range?: string | undefined;
+  /** The `If-Range` validator (the ETag of the part you hold), so a changed file is sent whole. */
+  ifRange?: string | undefined;
+}
+
+/**
+ * The media of a completed job as a standard `Response` with an unread body, whichever way the server
+ * answers: with the bytes, or (gpt.ge and other gateways) with JSON `{url}` of a temporary link on another
+ * host, which is then fetched without the `Authorization` header or the client's headers.
+ */
+export async function downloadContent(ctx: Context, id: string, options: DownloadContentOptions = {}) {
+  checkId(id);
+  checkVariant(options.variant);
+  const ranged: Record<string, string> = {};
+  if (options.range) ranged.Range = options.range;
+  if (options.ifRange) ranged['If-Range'] = options.ifRange;
+  const { response } = await send(
+    ctx,
+    { ...options, headers: { ...options.headers, ...ranged } },
+    (init) =>
+      ctx.raw.GET('/v1/videos/{video_id}/content', {
+        ...init,
+        params: { path: { video_id: id }, query: { variant: options.variant } },
+        parseAs: 'stream',
+      }),
+    { auth: true, stream: true },
+  );
+  if (!response.headers.get('content-type')?.includes('json')) return response;
+  const link = (await response.json()) as VideoContentLink;
+  if (typeof link?.url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
+  const media = await send(
+    ctx,
+    { ...options, headers: ranged },
+    async (init) => {
+      const response = await ctx.fetch(link.url, init);
+      return { response, error: response.ok ? undefined : await response.text() };
+    },
+    { stream: true },
+  );
+  return media.response;
+}

@@ -1,0 +1,87 @@
+import { PollTimeoutError, VideoFailedError } from './errors.js';
+import type { Video } from './generated/openapi.js';
+import type { RequestOptions } from './options.js';
+import { createPollSchedule, type PollScheduleOptions } from './poll-schedule.js';
+import { sleep } from './request.js';
+import { type NormalizedStatus, normalizeStatus, normalizeVideo } from './status.js';
+
+/** One status answer, as `onProgress` receives it. */
+export interface PollProgress {
+  /** The job's id. */
+  id: string;
+  /** The status in the spec's names (`NOT_START` → `queued`, …), `expired`, or `unknown`. */
+  status: NormalizedStatus;
+  /** The status exactly as the server sent it. */
+  rawStatus: string;
+  /** Percent complete, 0-100, when the server reported it. */
+  progress: number | undefined;
+  /** The job (status normalized where known). */
+  video: Video;
+}
+
+/** A time source: the real one by default; a fake one makes polling deterministic in tests. */
+export interface Clock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Waits `ms`; rejects when `signal` fires. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Options of `poll` and `createAndPoll`. */
+export interface PollOptions extends PollScheduleOptions, Omit<RequestOptions, 'timeout'> {
+  /** Called with every status answer (and, in `createAndPoll`, first with the new job, so you have its id). */
+  onProgress?: ((event: PollProgress) => void) | undefined;
+  /**
+   * The most milliseconds to wait for the job, checked between status requests; then `PollTimeoutError`
+   * (the job may still finish: poll it again by id). Default: 1 800 000 (30 minutes).
+   */
+  timeout?: number | undefined;
+  /** The per-request timeout of each status request. Default: the client's `timeout`. */
+  requestTimeout?: number | undefined;
+  /** The time source. Default: `performance.now()` and `setTimeout`. */
+  clock?: Clock | undefined;
+}
+
+/** What one status request returned: the job as sent, and the server's suggested wait. */
+export interface JobState {
+  video: Video;
+  pollAfterMs?: number | undefined;
+}
+
+const realClock: Clock = { now: () => performance.now(), sleep };
+
+/**
+ * Polls a job until it is `completed` (resolves with it), `failed` or `expired` (rejects with
+ * `VideoFailedError`), the `timeout` passes (`PollTimeoutError`) or `signal` fires (`APIUserAbortError`).
+ * Gateway status names are tolerated; unknown ones keep it polling. Nothing is kept between calls but the
+ * id, so a job survives a restart of the process: poll it again by id.
+ */
+export async function pollJob(
+  fetchState: (id: string, options: RequestOptions) => Promise<JobState>,
+  id: string,
+  options: PollOptions = {},
+  first?: Video,
+): Promise<Video> {
+  const clock = options.clock ?? realClock;
+  const limit = options.timeout ?? 1_800_000;
+  const deadline = clock.now() + limit;
+  const next = createPollSchedule(options);
+  const request: RequestOptions = { ...options, timeout: options.requestTimeout };
+  let state: JobState | undefined = first && { video: first };
+  for (;;) {
+    state ??= await fetchState(id, request);
+    const status = normalizeStatus(state.video.status);
+    const video = normalizeVideo(state.video);
+    const progress = Number.isFinite(video.progress) ? video.progress : undefined;
+    options.onProgress?.({ id, status, rawStatus: String(state.video.status), progress, video });
+    if (status === 'completed') return video;
+    if (status === 'failed' || status === 'expired') throw new VideoFailedError(video);
+    const now = clock.now();
+    if (now >= deadline) throw new PollTimeoutError(video, limit);
+    await clock.sleep(
+      Math.min(next({ at: now, progress, pollAfterMs: state.pollAfterMs }), deadline - now),
+      options.signal,
+    );
+    state = undefined;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Video, VideoStatus } from './generated/openapi.js';
+
+/** A job's status with gateway names mapped: the spec's four, `expired` (terminal), or `unknown`. */
+export type NormalizedStatus = VideoStatus | 'expired' | 'unknown';
+
+// Names seen at gateways, lower-cased with `-` and spaces as `_`. Anything else is `unknown`: keep polling.
+const NAMES: Record<string, NormalizedStatus> = {
+  queued: 'queued',
+  not_start: 'queued',
+  not_started: 'queued',
+  pending: 'queued',
+  submitted: 'queued',
+  in_progress: 'in_progress',
+  processing: 'in_progress',
+  running: 'in_progress',
+  completed: 'completed',
+  succeeded: 'completed',
+  success: 'completed',
+  failed: 'failed',
+  failure: 'failed',
+  error: 'failed',
+  cancelled: 'failed',
+  canceled: 'failed',
+  expired: 'expired',
+};
+
+/**
+ * Maps a status as a server reported it to the spec's names: `NOT_START` → `queued`, `processing` →
+ * `in_progress`, upper case too; `expired` stays (and is terminal); anything unrecognised is `unknown`.
+ */
+export function normalizeStatus(raw: unknown): NormalizedStatus {
+  return NAMES[String(raw).toLowerCase().replace(/[- ]/g, '_')] ?? 'unknown';
+}
+
+/**
+ * The job with a status a typed program can switch on: a known gateway name becomes the spec's name, and a
+ * `progress` sent as text (`"45%"`) a number. `expired` and unknown names are left as the server sent them.
+ */
+export function normalizeVideo(video: Video): Video {
+  const status = normalizeStatus(video.status);
+  const progress = Number.parseFloat(String(video.progress));
+  return {
+    ...video,
+    status: status === 'expired' || status === 'unknown' ? video.status : status,
+    progress: Number.isNaN(progress) ? video.progress : progress,
+  };
+}

@@ -1,0 +1,87 @@
+import { ValidationError } from './errors.js';
+import type { ListOrder, VideoContentVariant, VideoSeconds, VideoSize } from './generated/openapi.js';
+
+// The run-time lists of the spec's enums. The generated layer has types only; `Exhaustive` below makes the
+// build fail when the spec gains a value these lists lack, so they cannot drift apart silently.
+export const SECONDS = ['4', '8', '12'] as const satisfies readonly VideoSeconds[];
+export const SIZES = [
+  '720x1280',
+  '1280x720',
+  '1024x1792',
+  '1792x1024',
+] as const satisfies readonly VideoSize[];
+const ORDERS = ['asc', 'desc'] as const satisfies readonly ListOrder[];
+const VARIANTS = ['video', 'thumbnail', 'spritesheet'] as const satisfies readonly VideoContentVariant[];
+type Exhaustive<Missing extends never> = Missing;
+export type EnumsAreComplete = Exhaustive<
+  | Exclude<VideoSeconds, (typeof SECONDS)[number]>
+  | Exclude<VideoSize, (typeof SIZES)[number]>
+  | Exclude<ListOrder, (typeof ORDERS)[number]>
+  | Exclude<VideoContentVariant, (typeof VARIANTS)[number]>
+>;
+
+/** The known non-pro model names (dated snapshots too), which cannot render the 1792 sizes. */
+const NON_PRO = /^sora-2(-\d{4}-\d{2}-\d{2})?$/;
+/** The spec's `VideoId` / `CharacterId` pattern. */
+const ID = /^[A-Za-z0-9_\-.:]{1,256}$/;
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+function oneOf(field: string, value: unknown, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    throw new ValidationError(field, value, list(allowed));
+  }
+}
+
+/** A prompt (or name): a string of 1 to `max` characters, counted in code points as the server does. */
+export function checkText(field: string, value: unknown, max = 32_000): void {
+  const length = typeof value === 'string' ? (value.length > max ? [...value].length : value.length) : -1;
+  if (length < 1 || length > max) {
+    const given = length < 0 ? value : `${length} characters`;
+    throw new ValidationError(field, given, `a string of 1 to ${max} characters`);
+  }
+}
+
+/**
+ * A video or character id: the spec's pattern, and never `.` or `..`, which URL parsing would turn into a
+ * walk up the path (`/v1/videos/../…`). `/` and `?` are outside the pattern already.
+ */
+export function checkId(value: unknown, field = 'video_id'): void {
+  if (typeof value !== 'string' || !ID.test(value) || value === '.' || value.includes('..')) {
+    throw new ValidationError(field, value, 'an id of 1 to 256 letters, digits, _ - . : (no "..")');
+  }
+}
+
+/** `seconds`, `size`, `model` and the rule that the 1792 sizes need a sora-2-pro model. */
+export function checkShape(params: { seconds?: unknown; size?: unknown; model?: unknown }): void {
+  oneOf('seconds', params.seconds, SECONDS);
+  oneOf('size', params.size, SIZES);
+  const { model = 'sora-2', size } = params;
+  if (typeof model !== 'string' || !model)
+    throw new ValidationError('model', model, 'a model name, e.g. sora-2-pro');
+  if (typeof size === 'string' && size.includes('1792') && NON_PRO.test(model)) {
+    throw new ValidationError(
+      'size',
+      size,
+      `${list(SIZES.slice(0, 2))} with '${model}'; the 1792 sizes need a sora-2-pro model`,
+    );
+  }
+}
+
+/** The `variant` of a download. */
+export function checkVariant(value: unknown): void {
+  oneOf('variant', value, VARIANTS);
+}
+
+/** The query of a list: `limit` 1-100, `order` asc/desc, `after` an id. */
+export function checkListQuery(query: { limit?: unknown; order?: unknown; after?: unknown }): void {
+  const { limit } = query;
+  if (
+    limit !== undefined &&
+    !(Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 100)
+  ) {
+    throw new ValidationError('limit', limit, 'an integer from 1 to 100');
+  }
+  oneOf('order', query.order, ORDERS);
+  if (query.after !== undefined) checkId(query.after, 'after');
+}

@@ -1,0 +1,230 @@
+import { type DownloadContentOptions, downloadContent } from './content.js';
+import { ValidationError } from './errors.js';
+import type {
+  Character,
+  CreateVideoBody,
+  DeletedVideo,
+  ImageReference,
+  ListOrder,
+  Video,
+  VideoReference,
+  VideoSeconds,
+} from './generated/openapi.js';
+import { isBlob, toFormData } from './multipart.js';
+import type { Context, CreateOptions, RequestOptions } from './options.js';
+import { paginate, type VideoPager } from './pagination.js';
+import { type JobState, type PollOptions, pollJob } from './poll.js';
+import { type Attempt, send } from './request.js';
+import { normalizeVideo } from './status.js';
+import { checkId, checkListQuery, checkShape, checkText } from './validation.js';
+
+/**
+ * The model names the spec lists. `model` accepts any string (gateways add their own), and editors still
+ * complete these.
+ */
+export type KnownModel =
+  | 'sora-2'
+  | 'sora-2-pro'
+  | 'sora-2-2025-10-06'
+  | 'sora-2-pro-2025-10-06'
+  | 'sora-2-2025-12-08';
+
+/** Parameters of `create`: the spec's `CreateVideoBody`, with a file accepted as `input_reference`. */
+export interface VideoCreateParams extends Omit<CreateVideoBody, 'model' | 'input_reference'> {
+  /** The model. Default (server side): `sora-2`; the 1792 sizes need `sora-2-pro`. */
+  model?: KnownModel | (string & {}) | undefined;
+  /**
+   * The first frame: an image file (`Blob`/`File`, sent as multipart) or, in JSON, `{image_url}` /
+   * `{file_id}`. Its dimensions must equal `size`.
+   */
+  input_reference?: ImageReference | Blob | undefined;
+}
+
+/** Parameters of `remix`. */
+export interface VideoRemixParams {
+  /** How to change the source video. */
+  prompt: string;
+}
+
+/** Parameters of `edit`: a completed job by `{id}`, or an MP4 file. */
+export interface VideoEditParams {
+  prompt: string;
+  video: VideoReference | Blob;
+}
+
+/** Parameters of `extend`: a completed job by `{id}`, or an MP4 file, continued for `seconds` more. */
+export interface VideoExtendParams extends VideoEditParams {
+  seconds?: VideoSeconds | undefined;
+}
+
+/** Parameters of `createCharacter`. */
+export interface CharacterCreateParams {
+  /** 1-80 characters, how prompts refer to the character. */
+  name: string;
+  /** A short MP4 showing it. */
+  video: Blob;
+}
+
+/** Query of `list`. */
+export interface VideoListParams {
+  /** Start after this video id (a cursor). */
+  after?: string | undefined;
+  /** Videos per page, 1-100. Default (server side): 20. */
+  limit?: number | undefined;
+  /** By `created_at`. Default (server side): `desc`. */
+  order?: ListOrder | undefined;
+}
+
+/** `client.videos`: every operation of the /v1/videos API, plus polling. */
+export interface Videos {
+  /** Starts a job (JSON, or multipart when `input_reference` is a file). Resolves with it, `queued`. */
+  create(params: VideoCreateParams, options?: CreateOptions): Promise<Video>;
+  /** The job's current state (never from an HTTP cache). */
+  retrieve(id: string, options?: RequestOptions): Promise<Video>;
+  /** Every job, page by page: `await` for the first page, `for await` for every video. */
+  list(params?: VideoListParams, options?: RequestOptions): VideoPager;
+  /** Deletes a job and its content. */
+  delete(id: string, options?: RequestOptions): Promise<DeletedVideo>;
+  /** Starts a job that changes a completed video by a new prompt. */
+  remix(id: string, params: VideoRemixParams, options?: CreateOptions): Promise<Video>;
+  /** Starts a job that edits a video. */
+  edit(params: VideoEditParams, options?: CreateOptions): Promise<Video>;
+  /** Starts a job that continues a video. */
+  extend(params: VideoExtendParams, options?: CreateOptions): Promise<Video>;
+  /** Makes a reusable character from a short video. */
+  createCharacter(params: CharacterCreateParams, options?: CreateOptions): Promise<Character>;
+  /** A character by id. */
+  getCharacter(id: string, options?: RequestOptions): Promise<Character>;
+  /** The media as a `Response` (its body streams the bytes), from the server or its download link. */
+  downloadContent(id: string, options?: DownloadContentOptions): Promise<Response>;
+  /** Waits for a job to complete, learning from its progress how often to ask. */
+  poll(id: string, options?: PollOptions): Promise<Video>;
+  /** `create`, then `poll` the new job. */
+  createAndPoll(params: VideoCreateParams, options?: PollOptions & CreateOptions): Promise<Video>;
+}
+
+const uuid = (): string =>
+  // randomUUID is missing outside secure contexts (a page on plain http).
+  crypto.randomUUID?.() ??
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+// Polling must see the server's state, not a cached answer. Cloudflare Workers before 2024-11-11 throw
+// on `cache`, so it is only set where the runtime accepts it.
+let noStore: { cache?: RequestCache } | undefined;
+const uncached = () => {
+  if (!noStore) {
+    try {
+      noStore = new Request('http://h', { cache: 'no-store' }) && { cache: 'no-store' };
+    } catch {
+      noStore = {};
+    }
+  }
+  return noStore;
+};
+
+type PostPath = '/v1/videos' | '/v1/videos/edits' | '/v1/videos/extensions' | '/v1/videos/characters';
+
+/** Builds `client.videos` over the shared context. */
+export function createVideos(ctx: Context): Videos {
+  const call = <T>(options: RequestOptions, attempt: Attempt<T>) =>
+    send(ctx, options, attempt).then((r) => r.data);
+
+  // Every POST starts a paid job: one Idempotency-Key per call, the same on each retry.
+  const post = <T>(
+    path: PostPath | '/v1/videos/{video_id}/remix',
+    body: object,
+    options: CreateOptions = {},
+    id?: string,
+  ): Promise<T> =>
+    call<T>(
+      {
+        ...options,
+        headers: { ...options.headers, 'Idempotency-Key': options.idempotencyKey ?? `sora-kit-${uuid()}` },
+      },
+      (init) =>
+        // One typed path stands for the five: their bodies are checked by the public parameter types.
+        ctx.raw.POST(path as '/v1/videos', {
+          ...init,
+          params: { path: { video_id: id } } as never,
+          body: body as never,
+          bodySerializer: Object.values(body).some(isBlob) ? toFormData : undefined,
+        }) as ReturnType<Attempt<T>>,
+    );
+
+  const fetchState = async (id: string, options: RequestOptions): Promise<JobState> => {
+    checkId(id);
+    const { data, response } = await send(ctx, options, (init) =>
+      ctx.raw.GET('/v1/videos/{video_id}', { ...init, ...uncached(), params: { path: { video_id: id } } }),
+    );
+    const after = Number.parseFloat(response.headers.get('openai-poll-after-ms') ?? '');
+    return { video: data, pollAfterMs: Number.isNaN(after) ? undefined : after };
+  };
+
+  const create = (params: VideoCreateParams, options?: CreateOptions) => {
+    checkText('prompt', params?.prompt);
+    checkShape(params);
+    return post<Video>('/v1/videos', params, options).then(normalizeVideo);
+  };
+
+  const poll = (id: string, options?: PollOptions) => pollJob(fetchState, id, options);
+
+  return {
+    create,
+    retrieve: (id, options = {}) => fetchState(id, options).then((s) => normalizeVideo(s.video)),
+    list(params = {}, options = {}) {
+      checkListQuery(params);
+      return paginate(
+        (after) =>
+          call(options, (init) =>
+            ctx.raw.GET('/v1/videos', { ...init, ...uncached(), params: { query: { ...params, after } } }),
+          ).then((page) => ({ ...page, data: page.data.map(normalizeVideo) })),
+        params.after,
+      );
+    },
+    delete(id, options = {}) {
+      checkId(id);
+      return call(options, (init) =>
+        ctx.raw.DELETE('/v1/videos/{video_id}', { ...init, params: { path: { video_id: id } } }),
+      );
+    },
+    remix(id, params, options) {
+      checkId(id);
+      checkText('prompt', params?.prompt);
+      return post<Video>('/v1/videos/{video_id}/remix', { prompt: params.prompt }, options, id).then(
+        normalizeVideo,
+      );
+    },
+    edit(params, options) {
+      checkText('prompt', params?.prompt);
+      if (!isBlob(params.video)) checkId(params.video?.id, 'video.id');
+      return post<Video>('/v1/videos/edits', params, options).then(normalizeVideo);
+    },
+    extend(params, options) {
+      checkText('prompt', params?.prompt);
+      checkShape({ seconds: params.seconds });
+      if (!isBlob(params.video)) checkId(params.video?.id, 'video.id');
+      return post<Video>('/v1/videos/extensions', params, options).then(normalizeVideo);
+    },
+    createCharacter(params, options) {
+      checkText('name', params?.name, 80);
+      if (!isBlob(params.video))
+        throw new ValidationError('video', params?.video, 'an MP4 file (a Blob or File)');
+      return post<Character>('/v1/videos/characters', params, options);
+    },
+    getCharacter(id, options = {}) {
+      checkId(id, 'character_id');
+      return call(options, (init) =>
+        ctx.raw.GET('/v1/videos/characters/{character_id}', {
+          ...init,
+          params: { path: { character_id: id } },
+        }),
+      );
+    },
+    downloadContent: (id, options) => downloadContent(ctx, id, options),
+    poll,
+    async createAndPoll(params, options = {}) {
+      const video = await create(params, options);
+      return pollJob(fetchState, video.id, options, video);
+    },
+  };
+}
