@@ -1,0 +1,9 @@
+/// <reference types="node" />
+// @sora-kit/core/node: what needs Node's file system. The main entry stays web-standard.
+export {
+  DownloadError,
+  type DownloadProgress,
+  type DownloadResult,
+  type DownloadToFileOptions,
+  downloadToFile,
+} from './download-to-file.js';
