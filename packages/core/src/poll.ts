@@ -60,14 +60,14 @@ export async function pollJob(
   fetchState: (id: string, options: RequestOptions) => Promise<JobState>,
   id: string,
   options: PollOptions = {},
-  first?: Video,
+  first?: JobState,
 ): Promise<Video> {
   const clock = options.clock ?? realClock;
   const limit = options.timeout ?? 1_800_000;
   const deadline = clock.now() + limit;
   const next = createPollSchedule(options);
   const request: RequestOptions = { ...options, timeout: options.requestTimeout };
-  let state: JobState | undefined = first && { video: first };
+  let state = first;
   for (;;) {
     state ??= await fetchState(id, request);
     const status = normalizeStatus(state.video.status);

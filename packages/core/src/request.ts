@@ -104,7 +104,7 @@ export async function send<T>(
         // The runtime's error: keep it as `cause`, unless it quotes the key (a malformed header value).
         const secret = ctx.secret();
         const text = String((error as Error)?.stack ?? error);
-        const cause = secret && text.includes(secret) ? new Error(redact(text, secret)) : error;
+        const cause = redact(text, secret) === text ? error : new Error(redact(text, secret));
         failure = new APIConnectionError(undefined, { cause });
       }
     } finally {

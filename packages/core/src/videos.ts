@@ -126,17 +126,18 @@ type PostPath = '/v1/videos' | '/v1/videos/edits' | '/v1/videos/extensions' | '/
 
 /** Builds `client.videos` over the shared context. */
 export function createVideos(ctx: Context): Videos {
-  const call = <T>(options: RequestOptions, attempt: Attempt<T>) =>
-    send(ctx, options, attempt).then((r) => r.data);
+  const call = async <T>(options: RequestOptions, attempt: Attempt<T>) =>
+    (await send(ctx, options, attempt)).data;
 
   // Every POST starts a paid job: one Idempotency-Key per call, the same on each retry.
-  const post = <T>(
+  const post = async <T>(
     path: PostPath | '/v1/videos/{video_id}/remix',
     body: object,
     options: CreateOptions = {},
     id?: string,
-  ): Promise<T> =>
-    call<T>(
+  ) =>
+    send<T>(
+      ctx,
       {
         ...options,
         headers: { ...options.headers, 'Idempotency-Key': options.idempotencyKey ?? `sora-kit-${uuid()}` },
@@ -151,67 +152,74 @@ export function createVideos(ctx: Context): Videos {
         }) as ReturnType<Attempt<T>>,
     );
 
-  const fetchState = async (id: string, options: RequestOptions): Promise<JobState> => {
-    checkId(id);
-    const { data, response } = await send(ctx, options, (init) =>
-      ctx.raw.GET('/v1/videos/{video_id}', { ...init, ...uncached(), params: { path: { video_id: id } } }),
-    );
+  // A job as answered, with the server's suggested wait before asking about it again.
+  const stateOf = ({ data, response }: { data: Video; response: Response }): JobState => {
     const after = Number.parseFloat(response.headers.get('openai-poll-after-ms') ?? '');
     return { video: data, pollAfterMs: Number.isNaN(after) ? undefined : after };
   };
+  const job = async (answer: Promise<{ data: Video; response: Response }>) =>
+    normalizeVideo((await answer).data);
 
-  const create = (params: VideoCreateParams, options?: CreateOptions) => {
-    checkText('prompt', params?.prompt);
-    checkShape(params);
-    return post<Video>('/v1/videos', params, options).then(normalizeVideo);
+  const fetchState = async (id: string, options: RequestOptions) => {
+    checkId(id);
+    return stateOf(
+      await send(ctx, options, (init) =>
+        ctx.raw.GET('/v1/videos/{video_id}', { ...init, ...uncached(), params: { path: { video_id: id } } }),
+      ),
+    );
   };
 
-  const poll = (id: string, options?: PollOptions) => pollJob(fetchState, id, options);
+  const start = async (params: VideoCreateParams, options?: CreateOptions) => {
+    checkText('prompt', params?.prompt);
+    checkShape(params);
+    return stateOf(await post<Video>('/v1/videos', params, options));
+  };
+
+  const source = (video: unknown) => {
+    if (!isBlob(video)) checkId((video as VideoReference | undefined)?.id, 'video.id');
+  };
 
   return {
-    create,
-    retrieve: (id, options = {}) => fetchState(id, options).then((s) => normalizeVideo(s.video)),
+    create: async (params, options) => normalizeVideo((await start(params, options)).video),
+    retrieve: async (id, options = {}) => normalizeVideo((await fetchState(id, options)).video),
     list(params = {}, options = {}) {
       checkListQuery(params);
-      return paginate(
-        (after) =>
-          call(options, (init) =>
-            ctx.raw.GET('/v1/videos', { ...init, ...uncached(), params: { query: { ...params, after } } }),
-          ).then((page) => ({ ...page, data: page.data.map(normalizeVideo) })),
-        params.after,
-      );
+      return paginate(async (after) => {
+        const page = await call(options, (init) =>
+          ctx.raw.GET('/v1/videos', { ...init, ...uncached(), params: { query: { ...params, after } } }),
+        );
+        return { ...page, data: page.data.map(normalizeVideo) };
+      }, params.after);
     },
-    delete(id, options = {}) {
+    async delete(id, options = {}) {
       checkId(id);
       return call(options, (init) =>
         ctx.raw.DELETE('/v1/videos/{video_id}', { ...init, params: { path: { video_id: id } } }),
       );
     },
-    remix(id, params, options) {
+    async remix(id, params, options) {
       checkId(id);
       checkText('prompt', params?.prompt);
-      return post<Video>('/v1/videos/{video_id}/remix', { prompt: params.prompt }, options, id).then(
-        normalizeVideo,
-      );
+      return job(post<Video>('/v1/videos/{video_id}/remix', { prompt: params.prompt }, options, id));
     },
-    edit(params, options) {
+    async edit(params, options) {
       checkText('prompt', params?.prompt);
-      if (!isBlob(params.video)) checkId(params.video?.id, 'video.id');
-      return post<Video>('/v1/videos/edits', params, options).then(normalizeVideo);
+      source(params.video);
+      return job(post<Video>('/v1/videos/edits', params, options));
     },
-    extend(params, options) {
+    async extend(params, options) {
       checkText('prompt', params?.prompt);
       checkShape({ seconds: params.seconds });
-      if (!isBlob(params.video)) checkId(params.video?.id, 'video.id');
-      return post<Video>('/v1/videos/extensions', params, options).then(normalizeVideo);
+      source(params.video);
+      return job(post<Video>('/v1/videos/extensions', params, options));
     },
-    createCharacter(params, options) {
+    async createCharacter(params, options) {
       checkText('name', params?.name, 80);
       if (!isBlob(params.video))
         throw new ValidationError('video', params?.video, 'an MP4 file (a Blob or File)');
-      return post<Character>('/v1/videos/characters', params, options);
+      return (await post<Character>('/v1/videos/characters', params, options)).data;
     },
-    getCharacter(id, options = {}) {
+    async getCharacter(id, options = {}) {
       checkId(id, 'character_id');
       return call(options, (init) =>
         ctx.raw.GET('/v1/videos/characters/{character_id}', {
@@ -220,11 +228,11 @@ export function createVideos(ctx: Context): Videos {
         }),
       );
     },
-    downloadContent: (id, options) => downloadContent(ctx, id, options),
-    poll,
+    downloadContent: async (id, options) => downloadContent(ctx, id, options),
+    poll: async (id, options) => pollJob(fetchState, id, options),
     async createAndPoll(params, options = {}) {
-      const video = await create(params, options);
-      return pollJob(fetchState, video.id, options, video);
+      const first = await start(params, options);
+      return pollJob(fetchState, first.video.id, options, first);
     },
   };
 }
