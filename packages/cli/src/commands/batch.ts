@@ -1,0 +1,91 @@
+/** `sora-kit batch <prompts.jsonl>`: many jobs, at most --concurrency at a time, resumable by rerunning. */
+import { mkdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { BatchDisplay } from '../batch/batch-display.js';
+import { readJobsFile } from '../batch/jobs-file.js';
+import { MANIFEST_FILE, Manifest, readManifestState } from '../batch/manifest.js';
+import { RateGate } from '../batch/rate-gate.js';
+import { FatalBatchError, runBatch } from '../batch/run-batch.js';
+import { InterruptedError, UsageError } from '../cli-error.js';
+import type { CommandEnv } from '../command-env.js';
+import { type ApiOptions, openContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+
+interface BatchOptions extends ApiOptions {
+  concurrency: number;
+  outDir: string;
+  force?: boolean;
+}
+
+export async function run(
+  args: string[],
+  options: Record<string, unknown>,
+  env: CommandEnv,
+): Promise<number> {
+  const opts = options as unknown as BatchOptions;
+  const { out, signal } = env;
+  const jobsFile = resolve(args[0] ?? '');
+  const outDir = resolve(opts.outDir);
+
+  // 1. Every check before the first request: the jobs file, the manifest against it, existing files.
+  const jobs = await readJobsFile(args[0] ?? '');
+  const known = await readManifestState(outDir);
+  const changed = jobs.filter((job) => known.has(job.line) && known.get(job.line)!.hash !== job.hash);
+  if (changed.length > 0) {
+    throw new UsageError(
+      `${changed.map((job) => `line ${job.line}`).join(', ')} of ${args[0]} changed since ${changed.length === 1 ? 'its job was' : 'their jobs were'} created (see ${join(opts.outDir, MANIFEST_FILE)}).`,
+      'Restore the line(s), add new jobs as new lines, or use another --out-dir for a new batch.',
+      'jobs_file_changed',
+    );
+  }
+  if (!opts.force) {
+    const clashes: string[] = [];
+    for (const job of jobs) {
+      if (known.has(job.line)) continue; // its file is this batch's own
+      if (await stat(join(outDir, job.output)).catch(() => undefined))
+        clashes.push(`${job.output} (line ${job.line})`);
+    }
+    if (clashes.length > 0) {
+      throw new UsageError(
+        `${clashes.length} output file${clashes.length === 1 ? '' : 's'} in ${opts.outDir} already exist and are not in its manifest: ${clashes.slice(0, 5).join(', ')}${clashes.length > 5 ? ', …' : ''}.`,
+        'Pass --force to overwrite them, or choose another --out-dir.',
+        'file_exists',
+      );
+    }
+  }
+  await mkdir(outDir, { recursive: true });
+
+  // 2. The manifest (locked against a second run in the same folder) and a client behind the shared gate.
+  const manifest = await Manifest.open(outDir, jobsFile);
+  const display = new BatchDisplay(out, jobs.length);
+  const gate = new RateGate({ onPause: (_until, delay) => display.rateLimited(delay) });
+  let ctx: Awaited<ReturnType<typeof openContext>> | undefined;
+  try {
+    ctx = await openContext(opts, out, { wrapFetch: (f) => gate.wrap(f) });
+    const resumed = jobs.filter((job) => known.has(job.line)).length;
+    if (resumed > 0)
+      display.note(
+        `Resuming: ${resumed} of ${jobs.length} lines are in the manifest already; none is created again.`,
+      );
+    const summary = await runBatch(ctx, jobs, manifest, gate, {
+      concurrency: opts.concurrency,
+      outDir,
+      signal,
+      onEvent: (event) => display.event(event),
+    });
+    display.summary(summary, manifest.path);
+    if (signal.aborted) {
+      const again = `sora-kit batch ${args[0]} --out-dir ${opts.outDir} --concurrency ${opts.concurrency}`;
+      throw new InterruptedError(
+        `Interrupted. ${summary.pending} job${summary.pending === 1 ? '' : 's'} not finished (those created keep rendering on the server). Resume with: ${again}`,
+      );
+    }
+    return summary.failed + summary.errors + summary.pending > 0 ? ExitCode.Failed : ExitCode.Ok;
+  } catch (error) {
+    display.stop();
+    throw error instanceof FatalBatchError ? error.cause : error;
+  } finally {
+    await manifest.close();
+    await ctx?.close();
+  }
+}

@@ -1,0 +1,23 @@
+/** `sora-kit delete <id>`: deletes a job and its content. */
+import type { CommandEnv } from '../command-env.js';
+import { type ApiOptions, openContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { validateWithCore } from '../validate.js';
+
+export async function run(
+  args: string[],
+  options: Record<string, unknown>,
+  env: CommandEnv,
+): Promise<number> {
+  const id = args[0] ?? '';
+  await validateWithCore((client) => client.videos.delete(id));
+  const ctx = await openContext(options as ApiOptions, env.out);
+  try {
+    const deleted = await ctx.client.videos.delete(id, { signal: env.signal });
+    env.out.event(deleted);
+    env.out.result(`Deleted ${deleted.id ?? id}`);
+    return ExitCode.Ok;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,68 @@
+/** `sora-kit download <id>`: a completed job's video, thumbnail or spritesheet, to a file. */
+import { APIUserAbortError } from '@sora-kit/core';
+import { DownloadError, downloadToFile } from '@sora-kit/core/node';
+import { InterruptedError, UsageError } from '../cli-error.js';
+import type { CommandEnv } from '../command-env.js';
+import { type ApiOptions, openContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { displayPath } from '../follow-job.js';
+import { prepareOutput, resolveOutput, type Variant } from '../output-file.js';
+import { createProgress } from '../progress/create-progress.js';
+import { formatBytes, formatDuration } from '../progress/format.js';
+import { validateWithCore } from '../validate.js';
+
+interface DownloadOptions extends ApiOptions {
+  variant: Variant;
+  output?: string;
+  force?: boolean;
+}
+
+export async function run(
+  args: string[],
+  options: Record<string, unknown>,
+  env: CommandEnv,
+): Promise<number> {
+  const opts = options as unknown as DownloadOptions;
+  const { out, signal } = env;
+  const id = args[0] ?? '';
+  await validateWithCore((client) => client.videos.downloadContent(id, { variant: opts.variant }));
+  const path = (await resolveOutput(opts.output, id, opts.variant))!;
+  const shown = displayPath(path);
+  await prepareOutput(path, opts.force, shown);
+
+  const ctx = await openContext(opts, out);
+  const progress = createProgress(out, () => id);
+  const started = performance.now();
+  try {
+    const { bytes } = await downloadToFile(ctx.client, id, path, {
+      variant: opts.variant,
+      signal,
+      overwrite: opts.force === true,
+      onProgress: (p) => progress.download(p.bytes, p.total),
+    });
+    progress.stop();
+    out.event({ type: 'saved', id, variant: opts.variant, path, bytes });
+    out.info(
+      `${out.style.green('✓')} Saved ${shown} (${formatBytes(bytes)} in ${formatDuration(performance.now() - started)})`,
+    );
+    out.resultOnce(shown);
+    return ExitCode.Ok;
+  } catch (error) {
+    progress.stop();
+    if (signal.aborted || APIUserAbortError.isInstance(error)) {
+      throw new InterruptedError(
+        `Interrupted; nothing was saved. Resume with: sora-kit download ${id}${opts.variant === 'video' ? '' : ` --variant ${opts.variant}`}${opts.output ? ` --output ${opts.output}` : ''}`,
+      );
+    }
+    if (DownloadError.isInstance(error) && error.code === 'file_exists') {
+      throw new UsageError(
+        `The output file '${shown}' exists; pass --force to overwrite it.`,
+        undefined,
+        'file_exists',
+      );
+    }
+    throw error;
+  } finally {
+    await ctx.close();
+  }
+}

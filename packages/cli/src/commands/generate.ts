@@ -1,0 +1,62 @@
+/** `sora-kit generate <prompt>`: create a job, watch it with progress, download the MP4 (or `--no-wait`). */
+import type { VideoCreateParams } from '@sora-kit/core';
+import type { CommandEnv } from '../command-env.js';
+import { type ApiOptions, openContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { followJob } from '../follow-job.js';
+import { checkInputReference, loadInputReference } from '../input-image.js';
+import { prepareOutput, resolveOutput } from '../output-file.js';
+import { readPrompt } from '../prompt.js';
+import { validateWithCore } from '../validate.js';
+import { announceCreated } from './announce.js';
+
+interface GenerateOptions extends ApiOptions {
+  model?: string;
+  seconds?: string;
+  size?: string;
+  inputReference?: string;
+  output?: string;
+  force?: boolean;
+  wait: boolean;
+  timeout?: number;
+}
+
+export async function run(
+  args: string[],
+  options: Record<string, unknown>,
+  env: CommandEnv,
+): Promise<number> {
+  const opts = options as unknown as GenerateOptions;
+  const prompt = await readPrompt(args[0] ?? '');
+  const params: VideoCreateParams = {
+    prompt,
+    ...(opts.model !== undefined && { model: opts.model }),
+    ...(opts.seconds !== undefined && { seconds: opts.seconds as VideoCreateParams['seconds'] }),
+    ...(opts.size !== undefined && { size: opts.size as VideoCreateParams['size'] }),
+  };
+
+  // Everything that can be checked is checked before the first request (exit 2, nothing paid for).
+  await validateWithCore((client) => client.videos.create(params));
+  if (opts.inputReference !== undefined) await checkInputReference(opts.inputReference, opts.size);
+  if (opts.wait && opts.output !== undefined) {
+    const path = await resolveOutput(opts.output, undefined);
+    if (path) await prepareOutput(path, opts.force, opts.output);
+  }
+
+  const ctx = await openContext(opts, env.out);
+  try {
+    if (opts.inputReference !== undefined)
+      params.input_reference = await loadInputReference(opts.inputReference, opts.size);
+    const video = await ctx.client.videos.create(params, { signal: env.signal });
+    announceCreated(env.out, video, opts.wait);
+    if (!opts.wait) return ExitCode.Ok;
+    return await followJob(
+      ctx,
+      video.id,
+      { output: opts.output, force: opts.force, download: true, timeoutSeconds: opts.timeout },
+      env,
+    );
+  } finally {
+    await ctx.close();
+  }
+}

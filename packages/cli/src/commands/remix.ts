@@ -1,0 +1,45 @@
+/** `sora-kit remix <id> <prompt>`: a new job from a completed video and a new prompt; waits and downloads. */
+import type { CommandEnv } from '../command-env.js';
+import { type ApiOptions, openContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { followJob } from '../follow-job.js';
+import { prepareOutput, resolveOutput } from '../output-file.js';
+import { readPrompt } from '../prompt.js';
+import { validateWithCore } from '../validate.js';
+import { announceCreated } from './announce.js';
+
+interface RemixOptions extends ApiOptions {
+  output?: string;
+  force?: boolean;
+  wait: boolean;
+  timeout?: number;
+}
+
+export async function run(
+  args: string[],
+  options: Record<string, unknown>,
+  env: CommandEnv,
+): Promise<number> {
+  const opts = options as unknown as RemixOptions;
+  const source = args[0] ?? '';
+  const prompt = await readPrompt(args[1] ?? '');
+  await validateWithCore((client) => client.videos.remix(source, { prompt }));
+  if (opts.wait && opts.output !== undefined) {
+    const path = await resolveOutput(opts.output, undefined);
+    if (path) await prepareOutput(path, opts.force, opts.output);
+  }
+  const ctx = await openContext(opts, env.out);
+  try {
+    const video = await ctx.client.videos.remix(source, { prompt }, { signal: env.signal });
+    announceCreated(env.out, video, opts.wait);
+    if (!opts.wait) return ExitCode.Ok;
+    return await followJob(
+      ctx,
+      video.id,
+      { output: opts.output, force: opts.force, download: true, timeoutSeconds: opts.timeout },
+      env,
+    );
+  } finally {
+    await ctx.close();
+  }
+}
