@@ -26,15 +26,17 @@ export interface PollSample {
  *
  * - The server's `openai-poll-after-ms` wins when present (floored at 100 ms, so a `0` cannot make a
  *   request loop).
- * - Otherwise the rate is fitted from two samples: the last one before progress started to move (a job
- *   that sat in a queue does not look slow) and the newest. The finish is predicted from that rate and the
- *   next request is timed for it, within `[minIntervalMs, maxIntervalMs]`. Waits capped at the maximum give
- *   fresh samples that correct the estimate as the end nears.
+ * - Otherwise the rate is fitted from the first sample after progress started to move and the newest (from
+ *   the last one before it moved while there is only one), so time spent queued does not make the job look
+ *   slow. The finish is predicted from that rate and the next request is timed for it, but no further ahead
+ *   than the time observed since progress began (an early estimate is checked again before the waits grow
+ *   long), and within `[minIntervalMs, maxIntervalMs]`. Each answer refits, so the estimate sharpens as the
+ *   end nears.
  * - When progress reads 100 but the job is not done yet, it polls at the minimum interval at first, then
  *   slower (a quarter of the time it has been overdue), so a slow finish is neither missed nor hammered.
  * - With no progress to go by, waits grow from `initialIntervalMs` by half each time.
  *
- * A 20 s job with linear progress thus takes 3 or 4 status requests (polling every second: 20), and its
+ * A 20 s job with linear progress thus takes about 6 status requests (polling every second: 20), and its
  * end is seen within `minIntervalMs` of it.
  */
 export function createPollSchedule(options: PollScheduleOptions = {}): (sample: PollSample) => number {
@@ -42,19 +44,36 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
   const max = options.maxIntervalMs ?? 10_000;
   const initial = options.initialIntervalMs ?? 1_000;
   const clamp = (ms: number) => Math.min(max, Math.max(min, ms));
-  let base: { at: number; progress: number } | undefined;
+  type Point = { at: number; progress: number };
+  let base: Point | undefined; // the last sample before progress moved
+  let moving: Point | undefined; // the first sample after it did
+  let last = Number.NEGATIVE_INFINITY;
   let blind = 0;
   let doneSince: number | undefined;
   return ({ at, progress, pollAfterMs }) => {
     const known = typeof progress === 'number' && Number.isFinite(progress);
-    // Restart the fit while progress has not moved (or went back: a job with several stages).
-    if (known && (!base || progress <= base.progress)) base = { at, progress };
+    if (known) {
+      // Restart the fit while progress has not moved, or when it went back (a job with several stages).
+      if (!base || progress <= base.progress || progress < last) {
+        base = { at, progress };
+        moving = undefined;
+      } else moving ??= { at, progress };
+      last = progress;
+    }
     if (typeof pollAfterMs === 'number' && pollAfterMs >= 0) return Math.max(pollAfterMs, 100);
     if (known && base && progress > base.progress) {
-      const left = (100 - progress) / ((progress - base.progress) / (at - base.at));
+      blind = 0;
+      // Progress started somewhere between `base` and `moving`: a rate from `base` is too slow, so the
+      // two moving samples are used as soon as there are two.
+      const from = moving && moving.at < at ? moving : base;
+      // An integer reading is most likely rounded down (a job at 99.6 % reads 99): aim at the middle.
+      const ahead = 100 - progress - (Number.isInteger(progress) ? 0.5 : 0);
+      const left = (ahead * (at - from.at)) / (progress - from.progress);
       if (left > 0) {
         doneSince = undefined;
-        return clamp(left);
+        // Look no further ahead than the time observed since progress began: an early estimate is
+        // checked again before the wait grows long.
+        return clamp(Math.min(left, at - base.at));
       }
       doneSince ??= at;
       return clamp((at - doneSince) / 4);
