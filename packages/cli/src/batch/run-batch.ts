@@ -37,7 +37,7 @@ export type JobEvent =
   | { type: 'completed'; job: BatchJob; id: string }
   | { type: 'downloaded'; job: BatchJob; id: string; path: string; bytes: number }
   | { type: 'skipped'; job: BatchJob; id: string; path: string }
-  | { type: 'failed'; job: BatchJob; id: string; code: string; message: string }
+  | { type: 'failed'; job: BatchJob; id: string; code: string; message: string; earlier?: boolean }
   | { type: 'error'; job: BatchJob; id: string | undefined; message: string };
 
 export interface BatchSummary {
@@ -97,7 +97,11 @@ export async function runBatch(
 
   const runJob = async (job: BatchJob): Promise<Outcome> => {
     let state = stateOf(job);
-    if (state?.status === 'failed') return 'failed';
+    if (state?.status === 'failed') {
+      const { code, message } = state.error ?? { code: 'failed', message: 'the job failed' };
+      onEvent({ type: 'failed', job, id: state.id!, code, message, earlier: true });
+      return 'failed';
+    }
     const path = join(options.outDir, job.output);
     if (state?.status === 'downloaded') {
       if (await exists(path)) {

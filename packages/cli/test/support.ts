@@ -1,0 +1,208 @@
+/**
+ * Runs the BUILT CLI (`dist/cli.js`) as a real child process against a real emulator on 127.0.0.1.
+ * Every run is checked for the API key: the key is a unique marker, and no byte of stdout or stderr of
+ * any run may contain it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@sora-kit/emulator';
+import { afterAll, expect } from 'vitest';
+
+export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm build\` in packages/cli first`);
+
+/** The API key of every test: a marker that must never appear in any output. */
+export const KEY = `sk-test-${randomUUID()}-NEVER-PRINT-ME`;
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Extra environment (merged over a clean one: no SORA_*, NO_COLOR, FORCE_COLOR from the outer shell). */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Text for stdin (closed after). */
+  input?: string;
+  /** Kill after this long (ms). Default 60 s. */
+  timeoutMs?: number;
+}
+
+/** Every output of every run, checked again for the key when the file's tests end. */
+const allOutputs: string[] = [];
+
+function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(SORA_|NO_COLOR$|FORCE_COLOR$)/.test(name)) env[name] = value;
+  }
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+/** A running CLI process, with its output so far. */
+export interface CliProcess {
+  child: ChildProcess;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves when stdout+stderr match `pattern` (rejects after `timeoutMs` or when the process ends first). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves when the process has ended (and checks the outputs for the key). */
+  done: Promise<RunResult>;
+}
+
+export function spawnCli(args: string[], options: RunOptions = {}): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: cleanEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const listener of listeners) listener();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    for (const listener of listeners) listener();
+  });
+  if (options.input !== undefined) child.stdin.end(options.input);
+  else child.stdin.end();
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const done = new Promise<RunResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      for (const listener of listeners) listener();
+      allOutputs.push(stdout, stderr);
+      expect(stdout, 'the API key leaked on stdout').not.toContain(KEY);
+      expect(stderr, 'the API key leaked on stderr').not.toContain(KEY);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  let ended = false;
+  void done.then(() => {
+    ended = true;
+  });
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    waitFor(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = (stdout + stderr).match(pattern);
+          if (match) {
+            cleanup();
+            resolve(match);
+          } else if (ended || child.exitCode !== null) {
+            cleanup();
+            reject(new Error(`process ended before ${pattern}:\n${stdout}\n${stderr}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out waiting for ${pattern}:\n${stdout}\n${stderr}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    done,
+  };
+}
+
+/** Runs the CLI to the end. */
+export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return spawnCli(args, options).done;
+}
+
+/** What to release after the file's tests (emulators, temporary folders). */
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+/** An emulator on 127.0.0.1 that accepts only {@link KEY}; closed after the file's tests. */
+export async function testEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emulator = await startEmulator({ port: 0, host: '127.0.0.1', jobSeconds: 0.5, apiKey: KEY, quiet: true, ...options });
+  cleanups.push(() => emulator.close());
+  return emulator;
+}
+
+/** The environment that points the CLI at `emulator` with the test key. */
+export function envFor(emulator: RunningEmulator): Record<string, string> {
+  return { SORA_API_KEY: KEY, SORA_BASE_URL: emulator.url };
+}
+
+/** A fresh temporary folder, removed after the file's tests. */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sora-kit-cli-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The creates (POST /v1/videos) in the emulator's request log. */
+export function creates(emulator: RunningEmulator) {
+  return emulator.requests().filter((r) => r.method === 'POST' && r.path === '/v1/videos');
+}
+
+/** Checks every output collected in this file once more (a test may have bypassed `done`). */
+export function checkAllOutputsForKey(): void {
+  for (const output of allOutputs) expect(output).not.toContain(KEY);
+}
+
+/** Parses JSON lines; fails on any line that is not JSON. */
+export function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** What ffprobe says about a media file. */
+export async function probe(path: string): Promise<{ codec: string; width: number; height: number; duration: number; format: string }> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { stdout } = await promisify(execFile)('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_name,width,height:format=duration,format_name',
+    '-of',
+    'json',
+    path,
+  ]);
+  const info = JSON.parse(stdout) as {
+    streams: { codec_name: string; width: number; height: number }[];
+    format: { duration?: string; format_name: string };
+  };
+  const stream = info.streams[0]!;
+  return {
+    codec: stream.codec_name,
+    width: stream.width,
+    height: stream.height,
+    duration: Number(info.format.duration ?? Number.NaN),
+    format: info.format.format_name,
+  };
+}
