@@ -98,7 +98,10 @@ export async function downloadToFile(
         const size = range?.[2] === '*' ? total : Number(range?.[2]);
         if (Number(range?.[1]) !== bytes || (total !== undefined && size !== total)) {
           await response.body?.cancel();
-          throw new DownloadError(`Resumed at ${bytes} but got ${response.headers.get('content-range')}`, 'range_mismatch');
+          throw new DownloadError(
+            `Resumed at ${bytes} but got ${response.headers.get('content-range')}`,
+            'range_mismatch',
+          );
         }
       } else {
         // A whole answer: first try, or the server would not resume (no ranges, or the ETag changed).
@@ -138,6 +141,7 @@ export async function downloadToFile(
       if (total !== undefined && bytes !== total) {
         throw new DownloadError(`Got ${bytes} bytes of ${total} for ${id}`, 'length_mismatch');
       }
+      if (signal?.aborted) throw new APIUserAbortError(); // aborted as the last bytes arrived
       await file.close();
       open_ = false;
       if (overwrite) await rename(temp, path);

@@ -1,0 +1,168 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { APIConnectionError, APIUserAbortError, createSoraClient, type SoraClient } from '../index.js';
+import { KEY, useEmulator } from '../test-support/emulator.js';
+import { type Gateway, startGateway } from '../test-support/gateway-server.js';
+import { DownloadError, type DownloadProgress, downloadToFile } from './index.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sora-kit-download-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const same = (a: Uint8Array, b: Uint8Array) => expect(Buffer.compare(a, b)).toBe(0);
+
+describe('downloadToFile from the emulator', () => {
+  const t = useEmulator();
+  let id: string;
+  let media: Buffer;
+  beforeAll(async () => {
+    id = (await t.client.videos.createAndPoll({ prompt: 'a tiger' })).id;
+    media = Buffer.from(await (await t.client.videos.downloadContent(id)).arrayBuffer());
+  });
+
+  test('writes the media, reports progress, and leaves nothing else behind', async () => {
+    const path = join(dir, 'tiger.mp4');
+    const progress: DownloadProgress[] = [];
+    const result = await downloadToFile(t.client, id, path, { onProgress: (p) => progress.push(p) });
+    same(await readFile(path), media);
+    expect(result).toMatchObject({ path, bytes: media.length });
+    expect(progress.at(-1)).toEqual({ bytes: media.length, total: media.length });
+    const bytes = progress.map((p) => p.bytes);
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(await readdir(dir)).toEqual(['tiger.mp4']);
+  });
+
+  test('the thumbnail variant', async () => {
+    const path = join(dir, 'thumb.webp');
+    await downloadToFile(t.client, id, path, { variant: 'thumbnail' });
+    expect((await readFile(path)).subarray(0, 4).toString()).toBe('RIFF');
+  });
+
+  test('refuses to overwrite unless asked, before any request', async () => {
+    const path = join(dir, 'tiger.mp4');
+    await writeFile(path, 'keep me');
+    t.emu.clearRequests();
+    const error = await downloadToFile(t.client, id, path).catch((e) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(error.code).toBe('file_exists');
+    expect(t.emu.requests()).toHaveLength(0);
+    expect(await readFile(path, 'utf8')).toBe('keep me');
+    await downloadToFile(t.client, id, path, { overwrite: true });
+    same(await readFile(path), media);
+    expect(await readdir(dir)).toEqual(['tiger.mp4']);
+  });
+
+  test('a file that appears meanwhile is not replaced (atomic no-clobber placement)', async () => {
+    const path = join(dir, 'tiger.mp4');
+    const error = await downloadToFile(t.client, id, path, {
+      onProgress: () => writeFile(path, 'raced').catch(() => {}),
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(await readFile(path, 'utf8')).toBe('raced');
+    expect(await readdir(dir)).toEqual(['tiger.mp4']);
+  });
+
+  test('resumes a transfer the emulator cut, with Range', async () => {
+    t.emu.clearRequests();
+    t.emu.faults.add({ kind: 'cut', path: `/v1/videos/${id}/content`, afterBytes: 100_000 });
+    const path = join(dir, 'tiger.mp4');
+    await downloadToFile(t.client, id, path);
+    same(await readFile(path), media);
+    const log = t.emu.requests();
+    expect(log.map((r) => [r.status, r.fault ?? null])).toEqual([
+      [200, 'cut'],
+      [206, null],
+    ]);
+    expect(await readdir(dir)).toEqual(['tiger.mp4']);
+  });
+
+  test('an abort removes the partial file', async () => {
+    const path = join(dir, 'tiger.mp4');
+    const controller = new AbortController();
+    t.emu.faults.add({ kind: 'latency', latencyMs: 2000, path: `/v1/videos/${id}/content` });
+    setTimeout(() => controller.abort(), 100);
+    const error = await downloadToFile(t.client, id, path, { signal: controller.signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('downloadToFile from a gateway (JSON link, ETag, ranges)', () => {
+  let gw: Gateway;
+  let client: SoraClient;
+  let id: string;
+  beforeAll(async () => {
+    gw = await startGateway({ apiKey: KEY, jobMs: 0 });
+    client = createSoraClient({ apiKey: KEY, baseUrl: gw.url });
+    id = (await client.videos.create({ prompt: 'a' })).id;
+  });
+  afterAll(() => gw.close());
+  beforeEach(() => {
+    gw.filesRequests.length = 0;
+    gw.fileFaults.length = 0;
+    gw.etag = '"media-v1"';
+  });
+
+  test('resumes after a cut with Range and If-Range (the ETag), without the key', async () => {
+    gw.fileFaults.push({ cutAfter: 1 << 20 });
+    const path = join(dir, 'v.mp4');
+    const result = await downloadToFile(client, id, path);
+    same(await readFile(path), gw.media);
+    expect(result.etag).toBe('"media-v1"');
+    expect(gw.filesRequests).toHaveLength(2);
+    const resumed = gw.filesRequests[1]!.headers;
+    expect(Number(/bytes=(\d+)-/.exec(resumed.range ?? '')?.[1])).toBeGreaterThan(0);
+    expect(resumed['if-range']).toBe('"media-v1"');
+    for (const r of gw.filesRequests) expect(r.headers.authorization).toBeUndefined();
+  });
+
+  test('when the file changed meanwhile (ETag differs), the server sends it whole and the download restarts', async () => {
+    gw.fileFaults.push({ cutAfter: 1 << 20 });
+    const path = join(dir, 'v.mp4');
+    const done = downloadToFile(client, id, path, {
+      onProgress: () => {
+        gw.etag = '"media-v2"';
+      },
+    });
+    const result = await done;
+    same(await readFile(path), gw.media);
+    expect(result.etag).toBe('"media-v2"'); // from the whole answer of the restart
+    expect(gw.filesRequests.map((r) => r.headers.range ?? null)).toEqual([
+      null,
+      expect.stringMatching(/^bytes=/),
+    ]);
+  });
+
+  test('a length that does not match is rejected and no file is left', async () => {
+    gw.fileFaults.push({ cutAfter: 1 << 20 }, { short: 1000 });
+    const path = join(dir, 'v.mp4');
+    const error = await downloadToFile(client, id, path).catch((e) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(error.code).toBe('length_mismatch');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('gives up after maxResumes cuts, leaving nothing', async () => {
+    gw.fileFaults.push({ cutAfter: 1000 }, { cutAfter: 1000 }, { cutAfter: 1000 });
+    const path = join(dir, 'v.mp4');
+    const error = await downloadToFile(client, id, path, { maxResumes: 2 }).catch((e) => e);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(gw.filesRequests).toHaveLength(3);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('an abort mid-body removes the partial file', async () => {
+    const controller = new AbortController();
+    const path = join(dir, 'v.mp4');
+    const error = await downloadToFile(client, id, path, {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
