@@ -31,11 +31,33 @@ async function main(): Promise<void> {
   }
 
   const options = command.options;
-  const emulator = await startEmulator({
+  // Signal handlers go in before anything is printed: a supervisor may stop us as soon as it reads the
+  // listening line, and a signal during start-up must still end in a clean close.
+  const starting = startEmulator({
     ...options,
     // Log lines go to stderr, so that stdout stays the machine-readable listening line(s).
     logger: { info: (m) => console.error(m), warn: (m) => console.error(m), error: (m) => console.error(m) },
   });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!options.quiet) process.stderr.write(`sora-emulator: ${signal}, closing\n`);
+    starting
+      .then((emulator) => emulator.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const emulator = await starting;
+  if (stopping) return;
   process.stdout.write(`sora-emulator listening on ${emulator.url}\n`);
   if (emulator.filesUrl) process.stdout.write(`sora-emulator download origin on ${emulator.filesUrl}\n`);
   if (!options.quiet) {
@@ -44,22 +66,6 @@ async function main(): Promise<void> {
         `  jobs take ${options.jobSeconds} s; content mode ${options.contentMode}; Ctrl-C stops\n`,
     );
   }
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    if (!options.quiet) process.stderr.write(`sora-emulator: ${signal}, closing\n`);
-    emulator.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@
  * The `sora-emulator` command line: flags (parsed with `node:util` parseArgs, no dependency), their
  * help text, and their translation into `startEmulator` options.
  */
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { FAULT_KINDS, type FaultSpec, parseFaultString } from './faults.js';
 import type { ContentMode, EmulatorOptions } from './options.js';
 
@@ -55,6 +55,36 @@ Output
 Emulator endpoints (no key needed): GET /_emulator/health, GET|DELETE /_emulator/requests,
 GET|POST|DELETE /_emulator/faults, GET /_emulator/webhooks.
 `;
+
+/** Every flag of the bin (parseArgs configuration); the tests check that HELP and the README cover each. */
+export const CLI_OPTIONS = {
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  'job-seconds': { type: 'string' },
+  'api-key': { type: 'string' },
+  'content-mode': { type: 'string' },
+  'files-port': { type: 'string' },
+  'link-ttl-seconds': { type: 'string' },
+  'content-ttl-seconds': { type: 'string' },
+  'poll-after-ms': { type: 'string' },
+  'webhook-url': { type: 'string' },
+  'webhook-secret': { type: 'string' },
+  'webhook-max-attempts': { type: 'string' },
+  'webhook-retry-delay-ms': { type: 'string' },
+  fault: { type: 'string', multiple: true },
+  'fault-rate-limit': { type: 'string' },
+  'retry-after': { type: 'string' },
+  'fault-server-error': { type: 'string' },
+  'server-error-status': { type: 'string' },
+  'fault-cut-downloads': { type: 'string' },
+  'cut-after-bytes': { type: 'string' },
+  'latency-ms': { type: 'string' },
+  'gateway-status-names': { type: 'boolean' },
+  'log-requests': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies ParseArgsConfig['options'];
 
 /** What the command line asks for. */
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'start'; options: EmulatorOptions };
@@ -163,37 +193,5 @@ export function parseCli(argv: string[]): CliCommand {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      'job-seconds': { type: 'string' },
-      'api-key': { type: 'string' },
-      'content-mode': { type: 'string' },
-      'files-port': { type: 'string' },
-      'link-ttl-seconds': { type: 'string' },
-      'content-ttl-seconds': { type: 'string' },
-      'poll-after-ms': { type: 'string' },
-      'webhook-url': { type: 'string' },
-      'webhook-secret': { type: 'string' },
-      'webhook-max-attempts': { type: 'string' },
-      'webhook-retry-delay-ms': { type: 'string' },
-      fault: { type: 'string', multiple: true },
-      'fault-rate-limit': { type: 'string' },
-      'retry-after': { type: 'string' },
-      'fault-server-error': { type: 'string' },
-      'server-error-status': { type: 'string' },
-      'fault-cut-downloads': { type: 'string' },
-      'cut-after-bytes': { type: 'string' },
-      'latency-ms': { type: 'string' },
-      'gateway-status-names': { type: 'boolean' },
-      'log-requests': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
+  return parseArgs({ args: argv, strict: true, allowPositionals: false, options: CLI_OPTIONS });
 }

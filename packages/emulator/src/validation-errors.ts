@@ -107,9 +107,11 @@ function keywordError(error: ErrorObject, inComposite = false): ApiError {
       const allowed = inComposite
         ? undefined
         : (error.parentSchema as { enum?: unknown[] } | undefined)?.enum;
-      const expected = allowed ? `${params.type} (one of ${allowed.map(quote).join(', ')})` : params.type;
+      const type = String(params.type);
+      const article = /^[aeiou]/.test(type) ? 'an' : 'a';
+      const expected = allowed ? `${type} (one of ${allowed.map(quote).join(', ')})` : type;
       return fail(
-        `Invalid type for '${name}': expected a ${expected}, but got ${describeType(error.data)} instead.`,
+        `Invalid type for '${name}': expected ${article} ${expected}, but got ${describeType(error.data)} instead.`,
         'invalid_type',
       );
     }
