@@ -79,6 +79,14 @@ export async function openContext(
         'missing_api_key',
       );
     }
+    // A key pasted with a line break (or any character a header cannot carry) is refused here, not by fetch.
+    if (/[^\x20-\x7e]/.test(key)) {
+      throw new UsageError(
+        'SORA_API_KEY contains a line break or another character that cannot be sent in a header; set it again without it.',
+        undefined,
+        'invalid_api_key_format',
+      );
+    }
     apiKey = key;
     baseUrl = checkBaseUrl(
       options.baseUrl ?? env.SORA_BASE_URL?.trim() ?? DEFAULT_BASE_URL,

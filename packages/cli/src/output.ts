@@ -81,7 +81,11 @@ export class Output {
 
   /** Registers a value that must never be printed (the API key). */
   addSecret(secret: string | undefined): void {
-    if (secret && secret.length >= 4) this.#secrets.add(secret);
+    if (!secret) return;
+    // Each line or word too: a key pasted with a line break may be quoted in parts.
+    for (const part of [secret, ...secret.split(/\s+/)]) {
+      if (part.length >= 8 || (part === secret && part.length >= 4)) this.#secrets.add(part);
+    }
   }
 
   /** `text` with every registered secret replaced by `***`. */

@@ -22,21 +22,53 @@ afterAll(checkAllOutputsForKey);
 
 describe('exit 2: invalid input, refused before any request', () => {
   const cases: [string, string[], RegExp][] = [
-    ['seconds not 4/8/12', ['generate', 'a tiger', '--seconds', '5'], /Invalid value for 'seconds': '5'\. Allowed: '4', '8', '12'\./],
-    ['an unknown size', ['generate', 'a tiger', '--size', '640x480'], /Invalid value for 'size': '640x480'\. Allowed: '720x1280', '1280x720', '1024x1792', '1792x1024'/],
-    ['a 1792 size with sora-2', ['generate', 'a tiger', '--size', '1792x1024'], /'size': '1792x1024'.*need a sora-2-pro model/],
-    ['an empty prompt', ['generate', ''], /Invalid value for 'prompt'.*Allowed: a string of 1 to 32000 characters/],
+    [
+      'seconds not 4/8/12',
+      ['generate', 'a tiger', '--seconds', '5'],
+      /Invalid value for 'seconds': '5'\. Allowed: '4', '8', '12'\./,
+    ],
+    [
+      'an unknown size',
+      ['generate', 'a tiger', '--size', '640x480'],
+      /Invalid value for 'size': '640x480'\. Allowed: '720x1280', '1280x720', '1024x1792', '1792x1024'/,
+    ],
+    [
+      'a 1792 size with sora-2',
+      ['generate', 'a tiger', '--size', '1792x1024'],
+      /'size': '1792x1024'.*need a sora-2-pro model/,
+    ],
+    [
+      'an empty prompt',
+      ['generate', ''],
+      /Invalid value for 'prompt'.*Allowed: a string of 1 to 32000 characters/,
+    ],
     ['an empty model', ['generate', 'a tiger', '--model', ''], /Invalid value for 'model'/],
-    ['a missing input reference', ['generate', 'a tiger', '--input-reference', 'nope.png'], /'--input-reference': 'nope\.png' does not exist\. Allowed: a JPEG, PNG or WebP image of 720x1280/],
+    [
+      'a missing input reference',
+      ['generate', 'a tiger', '--input-reference', 'nope.png'],
+      /'--input-reference': 'nope\.png' does not exist\. Allowed: a JPEG, PNG or WebP image of 720x1280/,
+    ],
     ['an unknown option', ['generate', 'a tiger', '--colour', 'red'], /unknown option '--colour'/],
     ['a missing argument', ['status'], /missing required argument 'id'/],
     ['an unknown command', ['generat', 'a tiger'], /unknown command 'generat'.*Did you mean generate\?/s],
     ['an invalid id', ['status', 'video/../x'], /Invalid value for 'video_id'/],
-    ['an unknown variant', ['download', 'video_1', '--variant', 'poster'], /'--variant <variant>' argument 'poster' is invalid\. Allowed choices are video, thumbnail, spritesheet\./],
+    [
+      'an unknown variant',
+      ['download', 'video_1', '--variant', 'poster'],
+      /'--variant <variant>' argument 'poster' is invalid\. Allowed choices are video, thumbnail, spritesheet\./,
+    ],
     ['a bad --limit', ['list', '--limit', '0'], /--limit must be a whole number from 1 to 10000/],
     ['a bad --order', ['list', '--order', 'newest'], /Allowed choices are desc, asc/],
-    ['a bad --concurrency', ['batch', 'jobs.jsonl', '--concurrency', '500'], /--concurrency must be a whole number from 1 to 100/],
-    ['a bad --base-url', ['status', 'video_1', '--base-url', 'ftp://example.com'], /Invalid value for '--base-url': 'ftp:\/\/example\.com'\. Allowed: an http\(s\) URL/],
+    [
+      'a bad --concurrency',
+      ['batch', 'jobs.jsonl', '--concurrency', '500'],
+      /--concurrency must be a whole number from 1 to 100/,
+    ],
+    [
+      'a bad --base-url',
+      ['status', 'video_1', '--base-url', 'ftp://example.com'],
+      /Invalid value for '--base-url': 'ftp:\/\/example\.com'\. Allowed: an http\(s\) URL/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {
@@ -58,9 +90,14 @@ describe('exit 2: invalid input, refused before any request', () => {
     png.writeUInt32BE(640, 16);
     png.writeUInt32BE(480, 20);
     await writeFile(join(dir, 'small.png'), png);
-    const small = await runCli(['generate', 'a tiger', '-i', 'small.png', '--size', '1280x720'], { env, cwd: dir });
+    const small = await runCli(['generate', 'a tiger', '-i', 'small.png', '--size', '1280x720'], {
+      env,
+      cwd: dir,
+    });
     expect(small.code).toBe(2);
-    expect(small.stderr).toContain("'small.png' is 640x480. Allowed: an image of exactly the video's size, 1280x720");
+    expect(small.stderr).toContain(
+      "'small.png' is 640x480. Allowed: an image of exactly the video's size, 1280x720",
+    );
     expect(emulator.requests()).toEqual([]);
   });
 
@@ -82,14 +119,22 @@ describe('exit 2: invalid input, refused before any request', () => {
 
 describe('exit 1: the job failed or the API refused', () => {
   it('a moderated prompt: the job fails with its code and message', async () => {
-    const result = await runCli(['generate', 'a tiger [moderation-block]', '-o', 'blocked.mp4'], { env, cwd: dir });
+    const result = await runCli(['generate', 'a tiger [moderation-block]', '-o', 'blocked.mp4'], {
+      env,
+      cwd: dir,
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/error: Job video_\w+ failed: moderation_blocked: Your request was blocked/);
+    expect(result.stderr).toMatch(
+      /error: Job video_\w+ failed: moderation_blocked: Your request was blocked/,
+    );
     expect(await readdir(dir)).not.toContain('blocked.mp4');
   });
 
   it('a wrong key: the API answers 401; the message points at SORA_API_KEY', async () => {
-    const result = await runCli(['status', 'video_123'], { env: { ...env, SORA_API_KEY: `${KEY}-wrong` }, cwd: dir });
+    const result = await runCli(['status', 'video_123'], {
+      env: { ...env, SORA_API_KEY: `${KEY}-wrong` },
+      cwd: dir,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/The API refused the key: 401/);
     expect(result.stderr).toContain('Check SORA_API_KEY');
@@ -109,7 +154,10 @@ describe('exit 1: the job failed or the API refused', () => {
 
   it('--timeout gives up waiting and says how to resume', async () => {
     const slow = await testEmulator({ jobSeconds: 30 });
-    const result = await runCli(['generate', 'a slow tiger', '--timeout', '0.5'], { env: envFor(slow), cwd: dir });
+    const result = await runCli(['generate', 'a slow tiger', '--timeout', '0.5'], {
+      env: envFor(slow),
+      cwd: dir,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/still (queued|in_progress)/);
     expect(result.stderr).toMatch(/resume with: sora-kit wait video_\w+/);
@@ -120,13 +168,18 @@ describe('exit 130: Ctrl-C', () => {
   it('while waiting: prints the id and the command that resumes; leaves no file', async () => {
     const slow = await testEmulator({ jobSeconds: 30 });
     const sub = join(dir, 'interrupted');
-    const cli = spawnCli(['generate', 'a long tiger', '--output', join(sub, 'tiger.mp4')], { env: envFor(slow), cwd: dir });
+    const cli = spawnCli(['generate', 'a long tiger', '--output', join(sub, 'tiger.mp4')], {
+      env: envFor(slow),
+      cwd: dir,
+    });
     const [, id] = await cli.waitFor(/Created (video_\w+)/);
     await cli.waitFor(/in_progress|queued/);
     cli.child.kill('SIGINT');
     const result = await cli.done;
     expect(result.code).toBe(130);
-    expect(result.stderr).toContain(`Interrupted. Resume with: sora-kit wait ${id} --output ${join(sub, 'tiger.mp4')}`);
+    expect(result.stderr).toContain(
+      `Interrupted. Resume with: sora-kit wait ${id} --output ${join(sub, 'tiger.mp4')}`,
+    );
     expect(await readdir(sub)).toEqual([]);
     // The job is still there, and `wait` picks it up.
     expect(slow.requests().filter((r) => r.method === 'POST')).toHaveLength(1);
@@ -137,7 +190,10 @@ describe('exit 130: Ctrl-C', () => {
     // Each chunk of the body is slow: the download is under way when Ctrl-C comes.
     slowDownload.faults.add({ kind: 'latency', latencyMs: 60_000, path: '/v1/videos/*/content', times: 5 });
     const sub = join(dir, 'interrupted-download');
-    const cli = spawnCli(['generate', 'a tiger', '--output', join(sub, 'tiger.mp4')], { env: envFor(slowDownload), cwd: dir });
+    const cli = spawnCli(['generate', 'a tiger', '--output', join(sub, 'tiger.mp4')], {
+      env: envFor(slowDownload),
+      cwd: dir,
+    });
     await cli.waitFor(/completed in/);
     await new Promise((resolve) => setTimeout(resolve, 200));
     cli.child.kill('SIGINT');

@@ -2,7 +2,16 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAllOutputsForKey, creates, envFor, jsonLines, probe, runCli, tempDir, testEmulator } from './support.js';
+import {
+  checkAllOutputsForKey,
+  creates,
+  envFor,
+  jsonLines,
+  probe,
+  runCli,
+  tempDir,
+  testEmulator,
+} from './support.js';
 
 let emulator: Awaited<ReturnType<typeof testEmulator>>;
 let env: Record<string, string>;
@@ -28,7 +37,16 @@ async function completedJob(prompt = 'a lighthouse at dawn'): Promise<string> {
 describe('generate', () => {
   it('creates, waits with progress and saves an MP4 of the asked size and duration', async () => {
     const result = await runCli(
-      ['generate', '一只凶猛的老虎破门闯入农家小院,土狗吓得跑开,猫咪跳出来击败吓跑老虎。', '--seconds', '8', '--size', '1280x720', '--output', 'videos/tiger.mp4'],
+      [
+        'generate',
+        '一只凶猛的老虎破门闯入农家小院,土狗吓得跑开,猫咪跳出来击败吓跑老虎。',
+        '--seconds',
+        '8',
+        '--size',
+        '1280x720',
+        '--output',
+        'videos/tiger.mp4',
+      ],
       { env, cwd: dir },
     );
     expect(result.code).toBe(0);
@@ -66,9 +84,16 @@ describe('generate', () => {
 
   it('reads the prompt from stdin with "-"', async () => {
     const before = creates(emulator).length;
-    const result = await runCli(['generate', '-', '--no-wait', '--json'], { env, cwd: dir, input: 'a prompt from a pipe\n' });
+    const result = await runCli(['generate', '-', '--no-wait', '--json'], {
+      env,
+      cwd: dir,
+      input: 'a prompt from a pipe\n',
+    });
     expect(result.code).toBe(0);
-    expect(jsonLines(result.stdout).at(-1)).toMatchObject({ object: 'video', prompt: 'a prompt from a pipe' });
+    expect(jsonLines(result.stdout).at(-1)).toMatchObject({
+      object: 'video',
+      prompt: 'a prompt from a pipe',
+    });
     expect(creates(emulator).length).toBe(before + 1);
   });
 
@@ -81,7 +106,10 @@ describe('generate', () => {
     expect(creates(emulator).length).toBe(before);
     expect(await readFile(join(dir, 'taken.mp4'), 'utf8')).toBe('precious');
 
-    const forced = await runCli(['generate', 'a tiger', '--output', 'taken.mp4', '--force', '-q'], { env, cwd: dir });
+    const forced = await runCli(['generate', 'a tiger', '--output', 'taken.mp4', '--force', '-q'], {
+      env,
+      cwd: dir,
+    });
     expect(forced.code).toBe(0);
     expect((await probe(join(dir, 'taken.mp4'))).codec).toBe('h264');
   });
@@ -89,7 +117,10 @@ describe('generate', () => {
   it('sends --input-reference as the first frame when it matches --size', async () => {
     const png = join(dir, 'frame-1280x720.png');
     await writeFile(png, pngHeader(1280, 720));
-    const result = await runCli(['generate', 'the cat walks out', '--size', '1280x720', '--input-reference', png, '--no-wait'], { env, cwd: dir });
+    const result = await runCli(
+      ['generate', 'the cat walks out', '--size', '1280x720', '--input-reference', png, '--no-wait'],
+      { env, cwd: dir },
+    );
     // The emulator reads the header as the API does; a header-only PNG of the right size is accepted.
     expect(result.stderr).not.toContain('input_reference');
     expect(result.code).toBe(0);
@@ -114,7 +145,9 @@ describe('wait, status, download', () => {
     expect(human.stdout).toMatch(/^status {4}completed$/m);
     expect(human.stdout).toMatch(/^expires {3}\d{4}-.*\(in \d+:\d+/m);
     const json = await runCli(['status', id, '--json'], { env, cwd: dir });
-    expect(jsonLines(json.stdout)).toEqual([expect.objectContaining({ id, object: 'video', status: 'completed' })]);
+    expect(jsonLines(json.stdout)).toEqual([
+      expect.objectContaining({ id, object: 'video', status: 'completed' }),
+    ]);
   });
 
   it('download saves each variant with its extension and format', async () => {
@@ -125,7 +158,10 @@ describe('wait, status, download', () => {
       ['thumbnail', 'webp', (b: Buffer) => b.toString('latin1', 8, 12) === 'WEBP'],
       ['spritesheet', 'jpg', (b: Buffer) => b[0] === 0xff && b[1] === 0xd8],
     ] as const) {
-      const result = await runCli(['download', id, '--variant', variant, '--output', `variants/`], { env, cwd: dir });
+      const result = await runCli(['download', id, '--variant', variant, '--output', `variants/`], {
+        env,
+        cwd: dir,
+      });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toBe(`variants/${id}.${ext}\n`);
       expect(magic(await readFile(join(sub, `${id}.${ext}`)))).toBe(true);
@@ -138,7 +174,9 @@ describe('wait, status, download', () => {
 
   it('download of a job that is not completed is an API refusal (exit 1), leaving no file', async () => {
     const slow = envFor(await testEmulator({ jobSeconds: 30 }));
-    const id = (await runCli(['generate', 'still rendering', '--no-wait'], { env: slow, cwd: dir })).stdout.trim();
+    const id = (
+      await runCli(['generate', 'still rendering', '--no-wait'], { env: slow, cwd: dir })
+    ).stdout.trim();
     const result = await runCli(['download', id, '--output', 'early/'], { env: slow, cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/The API refused the request: 4\d\d/);
@@ -161,18 +199,36 @@ describe('list, delete, remix', () => {
     expect(rows.slice(1).map((row) => row.split(/\s+/)[0])).toEqual([...ids].reverse());
     expect(rows[1]).toMatch(/third$/);
 
-    const json = await runCli(['list', '--json', '--order', 'asc', '--limit', '2'], { env: ownEnv, cwd: dir });
+    const json = await runCli(['list', '--json', '--order', 'asc', '--limit', '2'], {
+      env: ownEnv,
+      cwd: dir,
+    });
     expect(jsonLines(json.stdout).map((v) => v.id)).toEqual(ids.slice(0, 2));
     // --limit 2 asks for pages of 2 and stops after the first.
-    expect(own.requests().filter((r) => r.method === 'GET' && r.path === '/v1/videos').at(-1)?.query).toMatchObject({ limit: '2', order: 'asc' });
+    expect(
+      own
+        .requests()
+        .filter((r) => r.method === 'GET' && r.path === '/v1/videos')
+        .at(-1)?.query,
+    ).toMatchObject({ limit: '2', order: 'asc' });
   });
 
   it('list walks pages until --limit', async () => {
     const own = await testEmulator({ jobSeconds: 0.2 });
-    for (let i = 0; i < 5; i++) await runCli(['generate', `job ${i}`, '--no-wait'], { env: envFor(own), cwd: dir });
+    for (let i = 0; i < 5; i++)
+      await runCli(['generate', `job ${i}`, '--no-wait'], { env: envFor(own), cwd: dir });
     own.clearRequests();
-    const result = await runCli(['list', '--json', '--limit', '5', '--order', 'asc'], { env: envFor(own), cwd: dir });
-    expect(jsonLines(result.stdout).map((v) => v.prompt)).toEqual(['job 0', 'job 1', 'job 2', 'job 3', 'job 4']);
+    const result = await runCli(['list', '--json', '--limit', '5', '--order', 'asc'], {
+      env: envFor(own),
+      cwd: dir,
+    });
+    expect(jsonLines(result.stdout).map((v) => v.prompt)).toEqual([
+      'job 0',
+      'job 1',
+      'job 2',
+      'job 3',
+      'job 4',
+    ]);
   });
 
   it('delete removes the job; status then is a 404 refusal', async () => {
@@ -187,10 +243,18 @@ describe('list, delete, remix', () => {
 
   it('remix makes a new job from a completed one and downloads it', async () => {
     const source = await completedJob('a farmyard by day');
-    const result = await runCli(['remix', source, 'the same farmyard at night', '--output', 'night.mp4', '--json'], { env, cwd: dir });
+    const result = await runCli(
+      ['remix', source, 'the same farmyard at night', '--output', 'night.mp4', '--json'],
+      { env, cwd: dir },
+    );
     expect(result.code).toBe(0);
     const last = jsonLines(result.stdout).at(-1);
-    expect(last).toMatchObject({ object: 'video', status: 'completed', remixed_from_video_id: source, prompt: 'the same farmyard at night' });
+    expect(last).toMatchObject({
+      object: 'video',
+      status: 'completed',
+      remixed_from_video_id: source,
+      prompt: 'the same farmyard at night',
+    });
     expect((await stat(join(dir, 'night.mp4'))).size).toBeGreaterThan(1000);
   });
 });

@@ -145,7 +145,14 @@ afterAll(async () => {
 
 /** An emulator on 127.0.0.1 that accepts only {@link KEY}; closed after the file's tests. */
 export async function testEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const emulator = await startEmulator({ port: 0, host: '127.0.0.1', jobSeconds: 0.5, apiKey: KEY, quiet: true, ...options });
+  const emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    jobSeconds: 0.5,
+    apiKey: KEY,
+    quiet: true,
+    ...options,
+  });
   cleanups.push(() => emulator.close());
   return emulator;
 }
@@ -181,7 +188,9 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
 }
 
 /** What ffprobe says about a media file. */
-export async function probe(path: string): Promise<{ codec: string; width: number; height: number; duration: number; format: string }> {
+export async function probe(
+  path: string,
+): Promise<{ codec: string; width: number; height: number; duration: number; format: string }> {
   const { execFile } = await import('node:child_process');
   const { promisify } = await import('node:util');
   const { stdout } = await promisify(execFile)('ffprobe', [

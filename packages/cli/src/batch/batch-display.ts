@@ -82,11 +82,13 @@ export class BatchDisplay {
         out.event({
           type: 'job',
           line,
-          event: 'failed',
+          event: event.earlier ? 'failed_earlier' : 'failed',
           id,
           error: { code: event.code, message: event.message },
         });
-        this.#log(`${tag}  ${out.style.red('✗')} failed: ${event.code}: ${event.message}`);
+        this.#log(
+          `${tag}  ${out.style.red('✗')} ${event.earlier ? 'failed in an earlier run' : 'failed'}: ${event.code}: ${event.message}`,
+        );
         return;
       case 'error':
         this.#running.delete(line);

@@ -26,9 +26,10 @@ export function formatBytes(bytes: number): string {
 
 /** A bar `width` cells wide, `fraction` (0..1) of it full. */
 export function renderBar(fraction: number, width: number): string {
+  const cells = Number.isFinite(width) ? Math.max(0, Math.floor(width)) : 0;
   const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
-  const full = Math.round(f * width);
-  return '█'.repeat(full) + '░'.repeat(width - full);
+  const full = Math.round(f * cells);
+  return '█'.repeat(full) + '░'.repeat(cells - full);
 }
 
 /** A percent, right-aligned in 4 columns: `  7%`, ` 48%`, `100%`. */

@@ -133,15 +133,25 @@ export class TerminalProgress implements ProgressReporter {
 
   #draw(): void {
     this.#frame += 1;
-    this.#out.stderrRaw(CLEAR_LINE + this.line());
+    let line: string;
+    try {
+      line = this.line();
+    } catch (error) {
+      // A display bug must not cost the user the job: stop showing progress, keep working.
+      this.stop();
+      this.#out.debug(`progress display stopped: ${(error as Error).message}`);
+      return;
+    }
+    this.#out.stderrRaw(CLEAR_LINE + line);
   }
 }
 
 type Part = { text: string; keep?: boolean } | { bar: number | undefined; paint: (s: string) => string };
 
 /**
- * Joins the parts with two spaces, giving the bar what width is left (8 to 30 cells) and dropping the
- * optional parts from the right (then the bar) until the line fits `width` columns.
+ * Joins the parts with two spaces, giving the bar what width is left (up to 30 cells). Optional parts
+ * are dropped from the right while the bar would be narrower than 20 cells (or, without a bar, while
+ * the line is too wide); then the bar goes if even 8 cells do not fit. The result never wraps.
  */
 function fit(width: number, parts: Part[]): string {
   const active = parts.filter((p) => ('text' in p ? p.text !== '' : p.bar !== undefined));
@@ -150,16 +160,20 @@ function fit(width: number, parts: Part[]): string {
     const textWidth = texts.reduce((n, p) => n + visibleLength(p.text), 0) + 2 * (active.length - 1);
     const barIndex = active.findIndex((p) => 'bar' in p);
     const barWidth = barIndex < 0 ? 0 : Math.min(30, width - textWidth);
-    const optional = active.findLastIndex((p) => 'text' in p && !p.keep);
-    if (barIndex >= 0 && barWidth < 8) {
-      active.splice(optional >= 0 ? optional : barIndex, 1);
-      continue;
-    }
     const line = active
       .map((p) => ('text' in p ? p.text : p.paint(renderBar(p.bar ?? 0, barWidth))))
       .join('  ');
-    if (visibleLength(line) <= width || optional < 0) return truncate(line, width);
-    active.splice(optional, 1);
+    const optional = active.findLastIndex((p) => 'text' in p && !p.keep);
+    const cramped = barIndex >= 0 ? barWidth < 20 : visibleLength(line) > width;
+    if (cramped && optional >= 0) {
+      active.splice(optional, 1);
+      continue;
+    }
+    if (barIndex >= 0 && barWidth < 8) {
+      active.splice(barIndex, 1);
+      continue;
+    }
+    return truncate(line, width);
   }
 }
 
