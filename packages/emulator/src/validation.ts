@@ -26,8 +26,18 @@ function newAjv(coerceTypes: boolean): Ajv2020 {
   return ajv;
 }
 
-/** Compiles every operation's validators; done once per app. */
-export function compileValidators(): Map<ApiOperationId, OperationValidators> {
+let compiled: ReadonlyMap<ApiOperationId, OperationValidators> | undefined;
+
+/**
+ * Every operation's validators, compiled on first use and then shared by all the emulators of the
+ * process: they depend on the spec alone, and compiling takes most of an emulator's start-up time.
+ */
+export function compileValidators(): ReadonlyMap<ApiOperationId, OperationValidators> {
+  compiled ??= compileAll();
+  return compiled;
+}
+
+function compileAll(): Map<ApiOperationId, OperationValidators> {
   // Bodies are validated as sent: a JSON number where the spec says string is an error. Query, path and
   // header values are always strings on the wire, so that instance coerces them to the declared type.
   const strict = newAjv(false);
