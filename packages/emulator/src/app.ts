@@ -134,21 +134,21 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   const api = new Hono<AppEnv>();
   api.onError(errorHandler(state));
   api.notFound(invalidUrl);
-  api.use('*', corsMiddleware);
+  api.use('*', corsMiddleware, requestTracking(state));
   api.route('/_emulator', emulatorRoutes(state));
-  api.use('/v1/*', requestTracking(state, 'api'), faultInjection(state), bearerAuth(state));
+  api.use('/v1/*', faultInjection(state), bearerAuth(state));
   for (const operation of apiOperations.values()) {
     api.on(operation.method.toUpperCase(), operation.routePath, handlers[operation.id]);
   }
   // Without a separate download origin, links point here and this app serves them.
-  api.use('/files/*', requestTracking(state, 'files'), faultInjection(state));
+  api.use('/files/*', faultInjection(state));
   mountFiles(api, state, () => state.filesBaseUrl === undefined);
 
   const files = new Hono<AppEnv>();
   files.onError(errorHandler(state));
   files.notFound(invalidUrl);
-  files.use('*', corsMiddleware);
-  files.use('/files/*', requestTracking(state, 'files'), faultInjection(state));
+  files.use('*', corsMiddleware, requestTracking(state));
+  files.use('/files/*', faultInjection(state));
   mountFiles(files, state, () => true);
 
   return {

@@ -204,9 +204,13 @@ describe('faults over HTTP (/_emulator/faults), without a key', () => {
 
   it('never faults the emulator endpoints themselves', async () => {
     emulator.faults.add({ kind: 'server-error', times: 5 });
-    expect((await fetch(`${emulator.url}/_emulator/health`)).status).toBe(200);
+    emulator.clearRequests();
+    const health = await fetch(`${emulator.url}/_emulator/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-request-id')).toMatch(/^req_/);
     expect((await fetch(`${emulator.url}/_emulator/requests`)).status).toBe(200);
     expect(emulator.faults.list()[0]?.times).toBe(5);
+    expect(emulator.requests()).toEqual([]);
   });
 });
 

@@ -186,7 +186,5 @@ export async function readRequestBody<T>(
   const validate = validators.body.get(validatorType);
   if (!validate) throw new Error(`no validator for ${operation.id} ${validatorType}`);
   assertValid(validate, value);
-  const decoded = value;
-  const decodedFiles = files;
-  return { value: value as T, files, fingerprint: () => digest(decoded, decodedFiles) };
+  return { value: value as T, files, fingerprint: () => digest(value, files) };
 }

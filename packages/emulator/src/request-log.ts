@@ -55,13 +55,11 @@ export class RequestLog {
 }
 
 /**
- * The middleware that gives every answer its `x-request-id` and records it in the log. It runs first,
- * so that faults, auth failures and validation errors are logged with the status they answered.
+ * The middleware that gives every answer its `x-request-id` and records it in the log (all but the
+ * emulator's own `/_emulator/*` requests). It runs first, so that faults, auth failures and validation
+ * errors are logged with the status they answered.
  */
-export function requestTracking(
-  state: EmulatorState,
-  origin: RequestLogEntry['origin'],
-): MiddlewareHandler<AppEnv> {
+export function requestTracking(state: EmulatorState): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const requestId = newRequestId();
     const at = Date.now();
@@ -72,6 +70,7 @@ export function requestTracking(
     await next();
     c.res.headers.set('x-request-id', requestId);
     const url = new URL(c.req.url);
+    if (url.pathname.startsWith('/_emulator/')) return;
     const idempotencyKey = c.req.header('idempotency-key');
     const fault = c.get('fault');
     const entry: RequestLogEntry = {
@@ -83,7 +82,7 @@ export function requestTracking(
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       at,
       requestId,
-      origin,
+      origin: url.pathname.startsWith('/files/') ? 'files' : 'api',
       ...(fault ? { fault: fault.kind } : {}),
     };
     state.requestLog.add(entry);

@@ -240,5 +240,8 @@ describe('bodies, parameters and routes', () => {
     const unknown = await call<ErrorEnvelope>(emulator.url, '/v1/videos/x/frames');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.message).toBe('Invalid URL (GET /v1/videos/x/frames)');
+    const root = await fetch(`${emulator.url}/`);
+    expect(root.status).toBe(404);
+    expect(root.headers.get('x-request-id')).toMatch(/^req_/);
   });
 });

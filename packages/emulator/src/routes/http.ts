@@ -81,10 +81,14 @@ export function completedJob(state: EmulatorState, id: string, param: string, ve
   const job = findJob(state, id, param);
   const { status } = state.jobs.state(job);
   if (status !== 'completed') {
-    throw new ApiError(400, `Video '${id}' is ${status}; only completed videos can be ${verb}.`, {
-      param,
-      code: 'video_not_completed',
-    });
+    throw new ApiError(
+      400,
+      `Video '${id}' is not completed (status: ${status}); only completed videos can be ${verb}.`,
+      {
+        param,
+        code: 'video_not_completed',
+      },
+    );
   }
   return job;
 }
