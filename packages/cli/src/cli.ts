@@ -8,9 +8,9 @@ import { createProgram } from './program.js';
 
 let exitCode: number = ExitCode.Ok;
 
-const program = createProgram(async (load, args, options) => {
+const program = createProgram(async (load, args, options, name) => {
   const { runCommand } = await import('./run-command.js');
-  exitCode = await runCommand(load, args, options);
+  exitCode = await runCommand(load, args, options, name);
 });
 
 try {

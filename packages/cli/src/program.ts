@@ -11,6 +11,7 @@ export type Dispatch = (
   load: () => Promise<{ run: CommandRunner }>,
   args: string[],
   options: Record<string, unknown>,
+  name: string,
 ) => Promise<void>;
 
 declare const __VERSION__: string;
@@ -106,7 +107,7 @@ ${examples([
     (load: () => Promise<{ run: CommandRunner }>) =>
     async (...params: unknown[]): Promise<void> => {
       const command = params.at(-1) as Command;
-      await dispatch(load, command.processedArgs as string[], command.opts());
+      await dispatch(load, command.processedArgs as string[], command.opts(), command.name());
     };
 
   withWaitOptions(
@@ -308,7 +309,7 @@ Each line is a prompt string or an object:
       ]),
     )
     .action(async (flags: string[] = []) => {
-      await dispatch(() => import('./commands/emulator.js'), flags, {});
+      await dispatch(() => import('./commands/emulator.js'), flags, {}, 'emulator');
     });
 
   return program;

@@ -8,18 +8,24 @@ import { reportError } from './errors.js';
 import { trapInterrupts } from './interrupt.js';
 import { Output } from './output.js';
 
-// Node's fetch parses HTTP with a WebAssembly build of llhttp. V8 compiles it twice, quickly (Liftoff)
-// and then optimised (TurboFan) in the background, and a process that exits before the second compile
-// ends waits for it: about 150 ms on every short command (`status`, `--no-wait`). The baseline code is
-// plenty for parsing HTTP headers (bodies are not parsed by it), so the optimised compile is skipped.
-// Set before the first request, as the flag applies to modules compiled after it.
-setFlagsFromString('--liftoff-only');
+/**
+ * Commands that make a request or two and exit. Node's fetch parses HTTP with a WebAssembly build of
+ * llhttp, which V8 compiles twice: quickly (Liftoff), then optimised (TurboFan) in the background, and a
+ * process that exits before that second compile is done waits for it — about 150 ms on every `status`.
+ * These commands skip the optimised tier; the ones that stream a video keep it, as it parses faster.
+ */
+function isQuick(name: string, options: Record<string, unknown>): boolean {
+  return name === 'status' || name === 'list' || name === 'delete' || options.wait === false;
+}
 
 export async function runCommand(
   load: () => Promise<{ run: CommandRunner }>,
   args: string[],
   options: Record<string, unknown>,
+  name = '',
 ): Promise<number> {
+  // Must be set before the first request (it applies to WebAssembly compiled after it).
+  if (isQuick(name, options)) setFlagsFromString('--liftoff-only');
   const out = new Output({
     json: options.json === true,
     quiet: options.quiet === true,
