@@ -7,7 +7,7 @@
  * - The `sora-emulator` bin runs it from a terminal.
  */
 export { createEmulatorApp, type EmulatorApp, type FaultControls } from './app.js';
-export { CUT_MARKER_HEADER, FAULT_HEADER } from './fault-injection.js';
+export { FAULT_HEADER } from './fault-injection.js';
 export { FAULT_KINDS, type FaultKind, type FaultSpec, type ScheduledFault } from './faults.js';
 export { MODERATED_WORDS, MODERATION_MARKER } from './moderation.js';
 export { type RunningEmulator, startEmulator } from './node-server.js';
