@@ -47,33 +47,76 @@ function render(job: Job, variant: VideoContentVariant): Uint8Array {
   }
 }
 
+/**
+ * How many bytes of media stay cached. Rendering is deterministic (the same job gives the same bytes and
+ * so the same ETag), so an evicted asset is simply rendered again on its next download, and a long-running
+ * emulator does not grow without bound.
+ */
+const CACHE_BUDGET_BYTES = 256 * 1024 * 1024;
+
 export class MediaCache {
+  /** Assets by `id:variant`, least recently used first (a hit moves its entry to the end). */
   readonly #assets = new Map<string, Promise<Asset>>();
+  readonly #sizes = new Map<string, number>();
+  #cachedBytes = 0;
+
+  /** @param budgetBytes How many bytes of rendered media to keep. */
+  constructor(private readonly budgetBytes = CACHE_BUDGET_BYTES) {}
 
   /** The asset of `job`'s `variant`, rendered on first use. */
   get(job: Job, variant: VideoContentVariant): Promise<Asset> {
     const key = `${job.id}:${variant}`;
     let asset = this.#assets.get(key);
-    if (!asset) {
-      asset = (async () => {
-        const bytes = render(job, variant);
-        const digest = await sha256(bytes);
-        return {
-          bytes,
-          contentType: MEDIA_TYPES[variant],
-          etag: `"${toBase64Url(digest.subarray(0, 18))}"`,
-          fileName: `${job.id}.${EXTENSIONS[variant]}`,
-        };
-      })();
-      // A failed render is not cached: the next download tries again.
-      asset.catch(() => this.#assets.delete(key));
+    if (asset) {
+      this.#assets.delete(key);
       this.#assets.set(key, asset);
+      return asset;
     }
+    asset = (async () => {
+      const bytes = render(job, variant);
+      const digest = await sha256(bytes);
+      return {
+        bytes,
+        contentType: MEDIA_TYPES[variant],
+        etag: `"${toBase64Url(digest.subarray(0, 18))}"`,
+        fileName: `${job.id}.${EXTENSIONS[variant]}`,
+      };
+    })();
+    this.#assets.set(key, asset);
+    asset.then(
+      (rendered) => {
+        if (this.#assets.get(key) !== asset) return; // forgotten meanwhile
+        this.#sizes.set(key, rendered.bytes.byteLength);
+        this.#cachedBytes += rendered.bytes.byteLength;
+        this.#evict();
+      },
+      // A failed render is not cached: the next download tries again.
+      () => this.#drop(key),
+    );
     return asset;
   }
 
   /** Drops the assets of a deleted job. */
   forget(jobId: string): void {
-    for (const variant of Object.keys(EXTENSIONS)) this.#assets.delete(`${jobId}:${variant}`);
+    for (const variant of Object.keys(EXTENSIONS)) this.#drop(`${jobId}:${variant}`);
+  }
+
+  /** Bytes of media held now. */
+  get cachedBytes(): number {
+    return this.#cachedBytes;
+  }
+
+  #drop(key: string): void {
+    this.#assets.delete(key);
+    this.#cachedBytes -= this.#sizes.get(key) ?? 0;
+    this.#sizes.delete(key);
+  }
+
+  #evict(): void {
+    for (const key of this.#assets.keys()) {
+      if (this.#cachedBytes <= this.budgetBytes) return;
+      // Only rendered assets count against the budget; one still rendering is left alone.
+      if (this.#sizes.has(key)) this.#drop(key);
+    }
   }
 }
