@@ -295,7 +295,7 @@ Each line is a prompt string or an object:
     .command('emulator')
     .summary('run the local emulator of the API (sora-emulator)')
     .description(
-      'Runs @sora-kit/emulator, a local server of the same API, in the foreground. Every argument is passed to the\nemulator; `sora-kit emulator --help` shows its own options.',
+      'Runs @sora-kit/emulator, a local server of the same API, in the foreground. Every argument is passed to the emulator: `sora-kit emulator --help` shows its own options.',
     )
     .helpOption(false)
     .allowUnknownOption()
