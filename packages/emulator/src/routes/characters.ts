@@ -1,14 +1,15 @@
 /** Reusable characters: made from a short uploaded video, then retrievable by id. */
+import type { Context } from 'hono';
 import { notFound } from '../errors.js';
 import type { Character, CreateCharacterBody } from '../generated/openapi.js';
-import type { EmulatorState } from '../state.js';
+import type { AppEnv, EmulatorState } from '../state.js';
 import { checkVideoUpload } from '../uploads.js';
 import { idempotently, type OperationHandlers, validBody, validParameters } from './http.js';
 
 export function characterHandlers(
   state: EmulatorState,
 ): Pick<OperationHandlers, 'createCharacter' | 'getCharacter'> {
-  const answer = (c: Parameters<OperationHandlers['getCharacter']>[0], id: string) => {
+  const answer = (c: Context<AppEnv>, id: string) => {
     const character: Character | undefined = state.characters.get(id);
     if (!character) throw notFound('Character', id, 'character_id');
     return c.json(character);

@@ -3,6 +3,7 @@
  * (`video: {id}`) or an uploaded MP4. A job source lends its model and size; an uploaded file has
  * neither that the emulator reads, so the spec's defaults apply.
  */
+import type { Context } from 'hono';
 import type {
   EditVideoBody,
   EditVideoMultipartBody,
@@ -14,7 +15,7 @@ import type {
 import type { NewJob } from '../jobs.js';
 import { schemaDefault } from '../operations.js';
 import type { RequestBody } from '../request-body.js';
-import type { EmulatorState } from '../state.js';
+import type { AppEnv, EmulatorState } from '../state.js';
 import { checkVideoUpload } from '../uploads.js';
 import {
   completedJob,
@@ -51,11 +52,7 @@ export function derivedHandlers(state: EmulatorState): Pick<OperationHandlers, '
     return { prompt, model: base.model, size: base.size, seconds };
   }
 
-  async function handle(
-    c: Parameters<OperationHandlers['editVideo']>[0],
-    id: 'editVideo' | 'extendVideo',
-    kind: 'edited' | 'extended',
-  ) {
+  async function handle(c: Context<AppEnv>, id: 'editVideo' | 'extendVideo', kind: 'edited' | 'extended') {
     validParameters(c, state, id);
     const body = await validBody<DerivedBody>(c, state, id);
     if (typeof body.value.video !== 'object') await checkVideoUpload(body.files.get('video'), 'video');
