@@ -1,5 +1,6 @@
 import { SoraError } from './errors.js';
 import type { VideoContentLink, VideoContentVariant } from './generated/openapi.js';
+import { api } from './operation.js';
 import type { Context, RequestOptions } from './options.js';
 import { send } from './request.js';
 import { checkId, checkVariant } from './validation.js';
@@ -25,28 +26,19 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
   const ranged: Record<string, string> = {};
   if (options.range) ranged.Range = options.range;
   if (options.ifRange) ranged['If-Range'] = options.ifRange;
-  const { response } = await send(
+  const { response } = await api(
     ctx,
+    'get',
+    '/v1/videos/{video_id}/content',
+    { path: { video_id: id }, query: { variant: options.variant } },
     { ...options, headers: { ...options.headers, ...ranged } },
-    (init) =>
-      ctx.raw.GET('/v1/videos/{video_id}/content', {
-        ...init,
-        params: { path: { video_id: id }, query: { variant: options.variant } },
-        parseAs: 'stream',
-      }),
     { auth: true, stream: true },
   );
   if (!response.headers.get('content-type')?.includes('json')) return response;
   const link = (await response.json()) as VideoContentLink;
   if (typeof link?.url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
-  const media = await send(
-    ctx,
-    { ...options, headers: ranged },
-    async (init) => {
-      const response = await ctx.fetch(link.url, init);
-      return { response, error: response.ok ? undefined : await response.text() };
-    },
-    { stream: true },
-  );
+  const media = await send(ctx, { ...options, headers: ranged }, (init) => ctx.fetch(link.url, init), {
+    stream: true,
+  });
   return media.response;
 }

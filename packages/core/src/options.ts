@@ -1,6 +1,4 @@
-import createClient from 'openapi-fetch';
 import { SoraError } from './errors.js';
-import type { paths } from './generated/openapi.js';
 
 /** Options of {@link createSoraClient}. */
 export interface SoraClientOptions {
@@ -54,7 +52,6 @@ export interface CreateOptions extends RequestOptions {
 /** What the client's parts share (internal). */
 export interface Context {
   readonly baseUrl: string;
-  readonly raw: ReturnType<typeof createClient<paths>>;
   readonly fetch: typeof fetch;
   readonly timeout: number;
   readonly maxRetries: number;
@@ -90,7 +87,6 @@ export function createContext(options: SoraClientOptions): Context {
   const f: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   return {
     baseUrl,
-    raw: createClient<paths>({ baseUrl, fetch: (request) => f(request) }),
     fetch: f,
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,

@@ -56,7 +56,7 @@ describe('polling the emulator', () => {
     const modes: string[] = [];
     const client = t.clientWith({
       fetch: (input, init) => {
-        if (input instanceof Request && input.method === 'GET') modes.push(input.cache);
+        if (init?.method === 'GET') modes.push(String(init.cache));
         return fetch(input, init);
       },
     });

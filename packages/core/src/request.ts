@@ -1,6 +1,7 @@
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
+  APIError,
   APIUserAbortError,
   errorFromResponse,
   SoraError,
@@ -9,17 +10,15 @@ import type { Context, RequestOptions } from './options.js';
 import { redact } from './redact.js';
 import { retryDelay, shouldRetry } from './retry.js';
 
-/** One attempt: openapi-fetch's result shape (`data` on success, the parsed `error` body otherwise). */
-export type Attempt<T> = (init: {
-  signal: AbortSignal;
-  headers: Record<string, string>;
-}) => Promise<{ data?: T; error?: unknown; response: Response }>;
+/** One attempt: sends the request with these `signal` and `headers`. */
+export type Attempt = (init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<Response>;
 
 /** How {@link send} treats a call. */
 export interface SendMode {
   /** Add the client's headers and the `Authorization` (false for download links on other hosts). */
   auth?: boolean;
-  /** The body is streamed by the caller: stop the timeout at the headers and keep the abort wired to it. */
+  /** The body is streamed by the caller (else it is read as JSON): the timeout stops at the headers, and the
+   * abort stays wired to the body. */
   stream?: boolean;
 }
 
@@ -45,15 +44,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * Runs `attempt` until it succeeds or may not be retried: adds the headers, a per-attempt timeout and the
- * caller's signal, turns error answers and network failures into the error classes, and retries what the
- * policy of `retry.ts` allows. The attempt is rebuilt each time (openapi-fetch makes a new `Request`), so
- * a body is sent whole again, with the same `Idempotency-Key` that the caller put in `options.headers`.
- * A body that breaks while being read is a broken connection too, and retried like one.
+ * caller's signal, reads the JSON answer, turns error answers and network failures into the error classes,
+ * and retries what the policy of `retry.ts` allows, each time with the same headers (so the same
+ * `Idempotency-Key`). A body that breaks while being read is a broken connection too, and retried like one.
  */
 export async function send<T>(
   ctx: Context,
   options: RequestOptions,
-  attempt: Attempt<T>,
+  attempt: Attempt,
   mode: SendMode = { auth: true },
 ): Promise<{ data: T; response: Response }> {
   const { signal } = options;
@@ -77,24 +75,24 @@ export async function send<T>(
     let failure: SoraError;
     let wait: Headers | undefined;
     try {
-      const result = await attempt({ signal: controller.signal, headers });
-      const { response } = result;
-      if (response.ok) {
-        // A streamed body still needs the caller's signal; a read one does not (and a long-lived signal
-        // would otherwise collect one listener per poll).
-        if (mode.stream) return result as { data: T; response: Response };
-        signal?.removeEventListener('abort', abort);
-        return result as { data: T; response: Response };
+      const response = await attempt({ signal: controller.signal, headers });
+      // A streamed body still needs the caller's signal; a read one does not (and a long-lived signal
+      // would otherwise collect one listener per poll).
+      if (response.ok && mode.stream) return { data: undefined as T, response };
+      const text = await response.text();
+      signal?.removeEventListener('abort', abort);
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        if (response.ok)
+          throw new APIError(response.status, undefined, `Not JSON: ${text.slice(0, 80)}`, undefined);
       }
+      if (response.ok) return { data: body as T, response };
       const secret = ctx.secret();
-      failure = errorFromResponse(
-        response.status,
-        redact(result.error, secret),
-        redact(response.headers, secret),
-      );
+      failure = errorFromResponse(response.status, redact(body, secret), redact(response.headers, secret));
       if (!shouldRetry(response)) retry = maxRetries;
       wait = response.headers;
-      signal?.removeEventListener('abort', abort);
     } catch (error) {
       signal?.removeEventListener('abort', abort);
       if (signal?.aborted) throw new APIUserAbortError();

@@ -84,3 +84,20 @@ describe('the other operations against the emulator', () => {
     });
   });
 });
+
+describe('multipart encoding', () => {
+  test('objects are sent as bracketed fields, files as files', async () => {
+    const { toFormData } = await import('./multipart.js');
+    const file = new File(['x'], 'a.mp4');
+    const form = toFormData({
+      prompt: 'p',
+      seconds: '4',
+      video: file,
+      input_reference: { image_url: 'https://x/y.png' },
+      none: undefined,
+    });
+    expect([...form.keys()]).toEqual(['prompt', 'seconds', 'video', 'input_reference[image_url]']);
+    expect(form.get('input_reference[image_url]')).toBe('https://x/y.png');
+    expect(form.get('video')).toBeInstanceOf(File);
+  });
+});

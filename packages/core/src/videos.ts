@@ -10,11 +10,11 @@ import type {
   VideoReference,
   VideoSeconds,
 } from './generated/openapi.js';
-import { isBlob, toFormData } from './multipart.js';
+import { isBlob } from './multipart.js';
+import { api } from './operation.js';
 import type { Context, CreateOptions, RequestOptions } from './options.js';
 import { paginate, type VideoPager } from './pagination.js';
 import { type JobState, type PollOptions, pollJob } from './poll.js';
-import { type Attempt, send } from './request.js';
 import { normalizeVideo } from './status.js';
 import { checkId, checkListQuery, checkShape, checkText } from './validation.js';
 
@@ -108,71 +108,39 @@ const uuid = (): string =>
   crypto.randomUUID?.() ??
   Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-// Polling must see the server's state, not a cached answer. Cloudflare Workers before 2024-11-11 throw
-// on `cache`, so it is only set where the runtime accepts it.
-let noStore: { cache?: RequestCache } | undefined;
-const uncached = () => {
-  if (!noStore) {
-    try {
-      noStore = new Request('http://h', { cache: 'no-store' }) && { cache: 'no-store' };
-    } catch {
-      noStore = {};
-    }
-  }
-  return noStore;
-};
-
-type PostPath = '/v1/videos' | '/v1/videos/edits' | '/v1/videos/extensions' | '/v1/videos/characters';
-
 /** Builds `client.videos` over the shared context. */
 export function createVideos(ctx: Context): Videos {
-  const call = async <T>(options: RequestOptions, attempt: Attempt<T>) =>
-    (await send(ctx, options, attempt)).data;
-
   // Every POST starts a paid job: one Idempotency-Key per call, the same on each retry.
-  const post = async <T>(
-    path: PostPath | '/v1/videos/{video_id}/remix',
+  const paid = (options: CreateOptions = {}): RequestOptions => ({
+    ...options,
+    headers: { ...options.headers, 'Idempotency-Key': options.idempotencyKey ?? `sora-kit-${uuid()}` },
+  });
+  const post = <
+    P extends '/v1/videos' | '/v1/videos/edits' | '/v1/videos/extensions' | '/v1/videos/characters',
+  >(
+    path: P,
     body: object,
-    options: CreateOptions = {},
-    id?: string,
-  ) =>
-    send<T>(
-      ctx,
-      {
-        ...options,
-        headers: { ...options.headers, 'Idempotency-Key': options.idempotencyKey ?? `sora-kit-${uuid()}` },
-      },
-      (init) =>
-        // One typed path stands for the five: their bodies are checked by the public parameter types.
-        ctx.raw.POST(path as '/v1/videos', {
-          ...init,
-          params: { path: { video_id: id } } as never,
-          body: body as never,
-          bodySerializer: Object.values(body).some(isBlob) ? toFormData : undefined,
-        }) as ReturnType<Attempt<T>>,
-    );
+    options?: CreateOptions,
+  ) => api(ctx, 'post', path, { body }, paid(options));
 
   // A job as answered, with the server's suggested wait before asking about it again.
   const stateOf = ({ data, response }: { data: Video; response: Response }): JobState => {
     const after = Number.parseFloat(response.headers.get('openai-poll-after-ms') ?? '');
     return { video: data, pollAfterMs: Number.isNaN(after) ? undefined : after };
   };
-  const job = async (answer: Promise<{ data: Video; response: Response }>) =>
-    normalizeVideo((await answer).data);
+  const job = async (answer: Promise<{ data: Video }>) => normalizeVideo((await answer).data);
 
   const fetchState = async (id: string, options: RequestOptions) => {
     checkId(id);
     return stateOf(
-      await send(ctx, options, (init) =>
-        ctx.raw.GET('/v1/videos/{video_id}', { ...init, ...uncached(), params: { path: { video_id: id } } }),
-      ),
+      await api(ctx, 'get', '/v1/videos/{video_id}', { path: { video_id: id }, fresh: true }, options),
     );
   };
 
   const start = async (params: VideoCreateParams, options?: CreateOptions) => {
     checkText('prompt', params?.prompt);
     checkShape(params);
-    return stateOf(await post<Video>('/v1/videos', params, options));
+    return stateOf(await post('/v1/videos', params, options));
   };
 
   const source = (video: unknown) => {
@@ -185,48 +153,48 @@ export function createVideos(ctx: Context): Videos {
     list(params = {}, options = {}) {
       checkListQuery(params);
       return paginate(async (after) => {
-        const page = await call(options, (init) =>
-          ctx.raw.GET('/v1/videos', { ...init, ...uncached(), params: { query: { ...params, after } } }),
+        const { data } = await api(
+          ctx,
+          'get',
+          '/v1/videos',
+          { query: { ...params, after }, fresh: true },
+          options,
         );
-        return { ...page, data: page.data.map(normalizeVideo) };
+        return { ...data, data: data.data.map(normalizeVideo) };
       }, params.after);
     },
-    async delete(id, options = {}) {
+    async delete(id, options) {
       checkId(id);
-      return call(options, (init) =>
-        ctx.raw.DELETE('/v1/videos/{video_id}', { ...init, params: { path: { video_id: id } } }),
-      );
+      return (await api(ctx, 'delete', '/v1/videos/{video_id}', { path: { video_id: id } }, options)).data;
     },
     async remix(id, params, options) {
       checkId(id);
       checkText('prompt', params?.prompt);
-      return job(post<Video>('/v1/videos/{video_id}/remix', { prompt: params.prompt }, options, id));
+      const call = { path: { video_id: id }, body: { prompt: params.prompt } };
+      return job(api(ctx, 'post', '/v1/videos/{video_id}/remix', call, paid(options)));
     },
     async edit(params, options) {
       checkText('prompt', params?.prompt);
       source(params.video);
-      return job(post<Video>('/v1/videos/edits', params, options));
+      return job(post('/v1/videos/edits', params, options));
     },
     async extend(params, options) {
       checkText('prompt', params?.prompt);
       checkShape({ seconds: params.seconds });
       source(params.video);
-      return job(post<Video>('/v1/videos/extensions', params, options));
+      return job(post('/v1/videos/extensions', params, options));
     },
     async createCharacter(params, options) {
       checkText('name', params?.name, 80);
       if (!isBlob(params.video))
         throw new ValidationError('video', params?.video, 'an MP4 file (a Blob or File)');
-      return (await post<Character>('/v1/videos/characters', params, options)).data;
+      return (await post('/v1/videos/characters', params, options)).data;
     },
-    async getCharacter(id, options = {}) {
+    async getCharacter(id, options) {
       checkId(id, 'character_id');
-      return call(options, (init) =>
-        ctx.raw.GET('/v1/videos/characters/{character_id}', {
-          ...init,
-          params: { path: { character_id: id } },
-        }),
-      );
+      return (
+        await api(ctx, 'get', '/v1/videos/characters/{character_id}', { path: { character_id: id } }, options)
+      ).data;
     },
     downloadContent: async (id, options) => downloadContent(ctx, id, options),
     poll: async (id, options) => pollJob(fetchState, id, options),

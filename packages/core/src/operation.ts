@@ -1,0 +1,80 @@
+import type { paths } from './generated/openapi.js';
+import { isBlob, toFormData } from './multipart.js';
+import type { Context, RequestOptions } from './options.js';
+import { type SendMode, send } from './request.js';
+
+// Typed calls of the spec's operations, checked at compile time against the generated `paths` like
+// openapi-fetch does, in a few lines that add next to nothing to a request: openapi-fetch builds a
+// `Request` and a query serializer per call, which cost more than the 15 % over a bare `fetch` this
+// client allows itself, and 2.6 KB of a browser bundle. (`createRawClient` still exposes openapi-fetch.)
+
+type Method = 'get' | 'post' | 'delete';
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type Parameters<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { parameters: infer X } ? X : never;
+
+/** The JSON answer (200) of an operation. */
+export type Answer<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends {
+    responses: { 200: { content: { 'application/json': infer T } } };
+  }
+    ? T
+    : unknown;
+
+/** What a call sends: path parameters and query as the spec types them, and a body. */
+export interface Call<P extends keyof paths, M extends Method> {
+  path?: Parameters<P, M> extends { path: infer X } ? X : never;
+  query?: Parameters<P, M> extends { query?: infer X } ? X : never;
+  /** JSON, or multipart when one of its fields is a file. */
+  body?: object;
+  /** Bypass HTTP caches (status reads). */
+  fresh?: boolean;
+}
+
+// Cloudflare Workers before the 2024-11-11 compatibility date throw on `cache`: set it only where accepted.
+let noStore: RequestInit | undefined;
+const uncached = (): RequestInit => {
+  if (!noStore) {
+    try {
+      noStore = new Request('http://h', { cache: 'no-store' }) && { cache: 'no-store' };
+    } catch {
+      noStore = {};
+    }
+  }
+  return noStore;
+};
+
+/** Sends one operation through the retrying loop of `send`. Path parameters are URI-encoded. */
+export function api<P extends keyof paths, M extends Method>(
+  ctx: Context,
+  method: M,
+  path: P,
+  call: Call<P, M>,
+  options: RequestOptions = {},
+  mode?: SendMode,
+) {
+  const values = (call.path ?? {}) as Record<string, string>;
+  let url = ctx.baseUrl + path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]!));
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(call.query ?? {}))
+    if (value !== undefined) query.set(name, String(value));
+  if (query.size) url += `?${query}`;
+  const { body } = call;
+  // Built once: a FormData (unlike a stream) can be sent again by each retry.
+  const form =
+    body && Object.values(body).some(isBlob) ? toFormData(body as Record<string, unknown>) : undefined;
+  const json = body && !form ? JSON.stringify(body) : undefined;
+  return send<Answer<P, M>>(
+    ctx,
+    options,
+    (init) =>
+      ctx.fetch(url, {
+        ...(call.fresh && uncached()),
+        ...init,
+        method: method.toUpperCase(),
+        headers: json ? { 'Content-Type': 'application/json', ...init.headers } : init.headers,
+        body: form ?? json,
+      }),
+    mode,
+  );
+}
