@@ -1,6 +1,6 @@
 /** `sora-kit batch <prompts.jsonl>`: many jobs, at most --concurrency at a time, resumable by rerunning. */
-import { mkdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BatchDisplay } from '../batch/batch-display.js';
 import { readJobsFile } from '../batch/jobs-file.js';
 import { MANIFEST_FILE, Manifest, readManifestState } from '../batch/manifest.js';
@@ -57,6 +57,10 @@ export async function run(
 
   // 2. The manifest (locked against a second run in the same folder) and a client behind the shared gate.
   const manifest = await Manifest.open(outDir, jobsFile);
+  await removeStaleParts(
+    outDir,
+    jobs.map((job) => job.output),
+  );
   const display = new BatchDisplay(out, jobs.length);
   const gate = new RateGate({ onPause: (_until, delay) => display.rateLimited(delay) });
   let ctx: Awaited<ReturnType<typeof openContext>> | undefined;
@@ -87,5 +91,27 @@ export async function run(
   } finally {
     await manifest.close();
     await ctx?.close();
+  }
+}
+
+/**
+ * A run killed with SIGKILL (or a power cut) cannot remove its partial downloads. `downloadToFile` writes
+ * each beside its target as `.<name>.<8 hex>.part`; with the manifest's lock held no other run is writing
+ * here, so those of this batch's own outputs are stale, and removed before the rerun downloads again.
+ */
+async function removeStaleParts(outDir: string, outputs: string[]): Promise<void> {
+  const byDir = new Map<string, Set<string>>();
+  for (const output of outputs) {
+    const path = join(outDir, output);
+    const names = byDir.get(dirname(path)) ?? new Set<string>();
+    names.add(basename(path));
+    byDir.set(dirname(path), names);
+  }
+  for (const [dir, names] of byDir) {
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const match = /^\.(.+)\.[0-9a-f]{8}\.part$/.exec(entry);
+      if (match && names.has(match[1]!)) await rm(join(dir, entry), { force: true });
+    }
   }
 }
