@@ -2,18 +2,17 @@
 export const isBlob = (value: unknown): value is Blob => typeof Blob === 'function' && value instanceof Blob;
 
 /**
- * The multipart body of a request that uploads a file: each field as a part, files as they are, objects
- * (e.g. `video: {id}`) as JSON text. Used as openapi-fetch's `bodySerializer`; the runtime sets the
- * `Content-Type` with its boundary.
+ * The multipart body of a request that uploads a file: each field as a part, files as they are, and an
+ * object's fields in brackets (`input_reference[image_url]`), as the official SDKs encode them. The runtime
+ * sets the `Content-Type` with its boundary.
  */
-export function toFormData(fields: Record<string, unknown>): FormData {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) {
+export function toFormData(fields: Record<string, unknown>, form = new FormData(), prefix = ''): FormData {
+  for (const [key, value] of Object.entries(fields)) {
+    const name = prefix ? `${prefix}[${key}]` : key;
     if (value == null) continue;
-    form.append(
-      name,
-      isBlob(value) ? value : typeof value === 'object' ? JSON.stringify(value) : String(value),
-    );
+    if (isBlob(value)) form.append(name, value);
+    else if (typeof value === 'object') toFormData(value as Record<string, unknown>, form, name);
+    else form.append(name, String(value));
   }
   return form;
 }
