@@ -185,6 +185,18 @@ describe('exit 130: Ctrl-C', () => {
     expect(slow.requests().filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
+  it('while creating: says the job may exist and where to look', async () => {
+    const slowCreate = await testEmulator({ jobSeconds: 0.2 });
+    slowCreate.faults.add({ kind: 'latency', latencyMs: 60_000, method: 'POST', path: '/v1/videos' });
+    const cli = spawnCli(['generate', 'a tiger'], { env: envFor(slowCreate), cwd: dir });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Interrupted while the job was being created');
+    expect(result.stderr).toContain('sora-kit list --limit 5');
+  });
+
   it('while downloading: no partial file either', async () => {
     const slowDownload = await testEmulator({ jobSeconds: 0.2 });
     // Each chunk of the body is slow: the download is under way when Ctrl-C comes.

@@ -1,4 +1,5 @@
 import type { Video } from '@sora-kit/core';
+import { InterruptedError } from '../cli-error.js';
 import type { Output } from '../output.js';
 
 /**
@@ -13,4 +14,17 @@ export function announceCreated(out: Output, video: Video, waiting: boolean): vo
   out.info(`It renders on the server; follow it with: sora-kit wait ${video.id}`);
   out.event(video);
   out.resultOnce(video.id);
+}
+
+/** Awaits a create; Ctrl-C during it says that the job may exist (its id never arrived) and where to look. */
+export async function whileCreating<T>(creating: Promise<T>, signal: AbortSignal): Promise<T> {
+  try {
+    return await creating;
+  } catch (error) {
+    if (!signal.aborted) throw error;
+    throw new InterruptedError(
+      'Interrupted while the job was being created: it may exist on the server without its id having arrived.',
+      'Look for it with: sora-kit list --limit 5',
+    );
+  }
 }

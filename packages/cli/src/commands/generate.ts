@@ -8,7 +8,7 @@ import { checkInputReference, loadInputReference } from '../input-image.js';
 import { prepareOutput, resolveOutput } from '../output-file.js';
 import { readPrompt } from '../prompt.js';
 import { validateWithCore } from '../validate.js';
-import { announceCreated } from './announce.js';
+import { announceCreated, whileCreating } from './announce.js';
 
 interface GenerateOptions extends ApiOptions {
   model?: string;
@@ -47,7 +47,7 @@ export async function run(
   try {
     if (opts.inputReference !== undefined)
       params.input_reference = await loadInputReference(opts.inputReference, opts.size);
-    const video = await ctx.client.videos.create(params, { signal: env.signal });
+    const video = await whileCreating(ctx.client.videos.create(params, { signal: env.signal }), env.signal);
     announceCreated(env.out, video, opts.wait);
     if (!opts.wait) return ExitCode.Ok;
     return await followJob(

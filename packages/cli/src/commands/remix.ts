@@ -6,7 +6,7 @@ import { followJob } from '../follow-job.js';
 import { prepareOutput, resolveOutput } from '../output-file.js';
 import { readPrompt } from '../prompt.js';
 import { validateWithCore } from '../validate.js';
-import { announceCreated } from './announce.js';
+import { announceCreated, whileCreating } from './announce.js';
 
 interface RemixOptions extends ApiOptions {
   output?: string;
@@ -30,7 +30,10 @@ export async function run(
   }
   const ctx = await openContext(opts, env.out);
   try {
-    const video = await ctx.client.videos.remix(source, { prompt }, { signal: env.signal });
+    const video = await whileCreating(
+      ctx.client.videos.remix(source, { prompt }, { signal: env.signal }),
+      env.signal,
+    );
     announceCreated(env.out, video, opts.wait);
     if (!opts.wait) return ExitCode.Ok;
     return await followJob(
