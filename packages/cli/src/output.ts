@@ -143,16 +143,6 @@ export class Output {
     return this.#streams.stderr.columns || 80;
   }
 
-  /** Resolves once everything written so far has been handed to the OS. */
-  flush(): Promise<void> {
-    const drain = (stream: NodeJS.WriteStream) =>
-      new Promise<void>((resolve) => {
-        if (stream.writableLength === 0) resolve();
-        else stream.write('', () => resolve());
-      });
-    return Promise.all([drain(this.#streams.stdout), drain(this.#streams.stderr)]).then(() => undefined);
-  }
-
   #write(to: 'stdout' | 'stderr', text: string): void {
     this.#streams[to].write(this.redact(text));
   }

@@ -116,7 +116,7 @@ ${examples([
         .command('generate')
         .summary('create a video from a prompt, wait with progress, download the MP4')
         .description(
-          'Creates a video job from a text prompt, shows its progress until it completes, then downloads the MP4.\nWith --no-wait it prints the new job id and returns at once.',
+          'Creates a video job from a text prompt, shows its progress until it completes, then downloads the MP4.\n\nWith --no-wait it prints the new job id and returns at once.',
         )
         .argument('<prompt>', 'what the video should show (quote it; "-" reads it from stdin)')
         .option('-m, --model <model>', 'sora-2 (default) or sora-2-pro; dated snapshots too')
@@ -267,14 +267,11 @@ ${examples([
       .command('batch')
       .summary('run many prompts from a JSONL file; resumable')
       .description(
-        `Runs one job per line of a JSONL file, at most --concurrency at a time, and downloads each video into --out-dir.
-Every job id is written to <out-dir>/manifest.jsonl as soon as it exists, so running the same command again after
-a crash or Ctrl-C resumes: it never creates a job twice and downloads what is missing. A 429 pauses every worker
-for the Retry-After the server asked for.
-
-Each line is a prompt string or an object:
-  {"prompt": "...", "model": "sora-2", "seconds": "8", "size": "1280x720", "input_reference": "cat.png", "output": "cat.mp4"}
-(only "prompt" is required; "input_reference" is relative to the JSONL file, "output" to --out-dir).`,
+        [
+          'Runs one job per line of a JSONL file, at most --concurrency at a time, and downloads each video into --out-dir.',
+          'Every job id is written to <out-dir>/manifest.jsonl as soon as it exists, so running the same command again after a crash or Ctrl-C resumes: it never creates a job twice, and downloads what is missing. A 429 pauses every worker for the Retry-After the server asked for.',
+          'Each line is a prompt (a JSON string) or an object whose only required field is "prompt"; "input_reference" is relative to the JSONL file, "output" to --out-dir.',
+        ].join('\n\n'),
       )
       .argument('<prompts.jsonl>', 'the jobs, one JSON object (or JSON string) per line')
       .option('-c, --concurrency <n>', 'jobs in flight at once (1-100)', integer('--concurrency', 1, 100), 4)
@@ -283,11 +280,16 @@ Each line is a prompt string or an object:
   )
     .addHelpText(
       'after',
-      examples([
-        'sora-kit batch prompts.jsonl --out-dir videos',
-        'sora-kit batch prompts.jsonl --out-dir videos --concurrency 10   # after Ctrl-C: run it again to resume',
-        'sora-kit batch prompts.jsonl --out-dir videos --json > events.jsonl',
-      ]),
+      `
+A jobs file:
+  "a tiger breaks into a farmyard"
+  {"prompt": "the dog runs", "seconds": "8"}
+  {"prompt": "the cat drives the tiger off", "model": "sora-2", "size": "1280x720", "input_reference": "cat.png", "output": "cat.mp4"}
+${examples([
+  'sora-kit batch prompts.jsonl --out-dir videos',
+  'sora-kit batch prompts.jsonl --out-dir videos --concurrency 10   # after Ctrl-C: run it again to resume',
+  'sora-kit batch prompts.jsonl --out-dir videos --json > events.jsonl',
+])}`,
     )
     .action(action(() => import('./commands/batch.js')));
 

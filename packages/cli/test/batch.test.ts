@@ -205,6 +205,22 @@ describe('batch', () => {
   });
 });
 
+describe('batch: a refused key stops the whole batch', () => {
+  it('exits 1 at the first 401 instead of trying every line', async () => {
+    const emulator = await testEmulator({ apiKey: 'the-right-key' });
+    const result = await runCli(
+      ['batch', await jobsFile('refused.jsonl'), '--out-dir', join(dir, 'refused'), '--concurrency', '2'],
+      {
+        env: envFor(emulator),
+        cwd: dir,
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The API refused the key: 401');
+    expect(creates(emulator).length).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('batch: refused before any request (exit 2)', () => {
   it('names every invalid line and why', async () => {
     const emulator = await testEmulator();
