@@ -4,8 +4,8 @@
  *
  * Multipart fields named with brackets (`video[id]`, `input_reference[image_url]`) are decoded into
  * nested objects: that is how the official SDKs send an object in a form (they always send creates,
- * edits and extensions as multipart). A form carrying such an object is the JSON form of the request
- * in another encoding, so it is validated against the operation's JSON schema.
+ * edits and extensions as multipart). The spec's multipart schemas declare those fields as "a file or
+ * the object" (`oneOf`, `style: deepObject`), so every form is validated against its multipart schema.
  */
 import { sha256 } from './crypto.js';
 import { toHex, utf8Bytes } from './encoding.js';
@@ -25,10 +25,15 @@ export interface RequestBody<T> {
   fingerprint(): Promise<string>;
 }
 
-/** Fields of a multipart schema that are files (`type: string` with a `contentMediaType`). */
+/** Whether a schema is, or offers as one of its `oneOf` branches, a file (a `contentMediaType` string). */
+const acceptsFile = (schema: SchemaObject | undefined): boolean =>
+  schema?.contentMediaType !== undefined ||
+  ((schema?.oneOf ?? []) as SchemaObject[]).some((branch) => branch.contentMediaType !== undefined);
+
+/** Fields of a multipart schema that may carry a file upload. */
 function fileFields(schema: SchemaObject): Set<string> {
   const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
-  return new Set(Object.keys(properties).filter((name) => properties[name]?.contentMediaType !== undefined));
+  return new Set(Object.keys(properties).filter((name) => acceptsFile(properties[name])));
 }
 
 /** Sets `target[path...] = value` for a bracketed form field name such as `video[id]` or `tags[]`. */
@@ -104,9 +109,6 @@ async function readForm(
   return { value, files };
 }
 
-const hasNestedObject = (value: Record<string, unknown>) =>
-  Object.values(value).some((v) => typeof v === 'object' && v !== null);
-
 /** A stable digest of a decoded body: JSON with sorted keys, files replaced by their SHA-256. */
 async function digest(value: unknown, files: Map<string, File>): Promise<string> {
   const fileDigests: Record<string, string> = {};
@@ -150,41 +152,38 @@ export async function readRequestBody<T>(
 
   let value: unknown;
   let files = new Map<string, File>();
-  let validatorType = mediaType;
   if (mediaType === MULTIPART_TYPE) {
     const form = await readForm(request);
     value = form.value;
     files = form.files;
     const declaredFiles = fileFields(content.schema);
-    if (hasNestedObject(form.value) && accepted.has(JSON_TYPE)) {
-      validatorType = JSON_TYPE;
-    } else {
-      for (const [name, fieldValue] of Object.entries(form.value)) {
-        const isFile = files.has(name);
-        if (isFile && !declaredFiles.has(name) && name in ((content.schema.properties ?? {}) as object)) {
-          throw new ApiError(400, `Invalid type for '${name}': expected a string, but got a file instead.`, {
+    for (const [name, fieldValue] of Object.entries(form.value)) {
+      const isFile = files.has(name);
+      if (isFile && !declaredFiles.has(name) && name in ((content.schema.properties ?? {}) as object)) {
+        throw new ApiError(400, `Invalid type for '${name}': expected a string, but got a file instead.`, {
+          param: name,
+          code: 'invalid_type',
+        });
+      }
+      // A plain string where a file (or a bracketed object) belongs: the schema's string branch would
+      // accept the text itself, so refuse it here.
+      if (!isFile && declaredFiles.has(name) && typeof fieldValue === 'string') {
+        throw new ApiError(
+          400,
+          `Invalid type for '${name}': expected a file upload, but got a string instead.`,
+          {
             param: name,
             code: 'invalid_type',
-          });
-        }
-        if (!isFile && declaredFiles.has(name) && typeof fieldValue === 'string') {
-          throw new ApiError(
-            400,
-            `Invalid type for '${name}': expected a file upload, but got a string instead.`,
-            {
-              param: name,
-              code: 'invalid_type',
-            },
-          );
-        }
+          },
+        );
       }
     }
   } else {
     value = await readJson(request);
   }
 
-  const validate = validators.body.get(validatorType);
-  if (!validate) throw new Error(`no validator for ${operation.id} ${validatorType}`);
+  const validate = validators.body.get(mediaType);
+  if (!validate) throw new Error(`no validator for ${operation.id} ${mediaType}`);
   assertValid(validate, value);
   return { value: value as T, files, fingerprint: () => digest(value, files) };
 }

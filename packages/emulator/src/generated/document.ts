@@ -95,7 +95,9 @@ export const openapiDocument: Record<string, unknown> = {
               },
               "encoding": {
                 "input_reference": {
-                  "contentType": "image/jpeg, image/png, image/webp"
+                  "contentType": "image/jpeg, image/png, image/webp",
+                  "style": "deepObject",
+                  "explode": true
                 }
               }
             }
@@ -128,7 +130,7 @@ export const openapiDocument: Record<string, unknown> = {
           "Videos"
         ],
         "summary": "List video jobs",
-        "description": "Lists the caller's video jobs, newest first by default, one page at a time. Pass the\n`last_id` of a page as `after` to get the next page while `has_more` is true.\n",
+        "description": "Lists the caller's video jobs, newest first by default, one page at a time. Pass the\n`last_id` of a page as `after` to get the next page while `has_more` is true. An `after` that\nnames no video of the caller's is a 400 naming `after`.\n",
         "parameters": [
           {
             "name": "after",
@@ -271,7 +273,7 @@ export const openapiDocument: Record<string, unknown> = {
           "Videos"
         ],
         "summary": "Download a completed video's content",
-        "description": "The media of a `completed` job: the MP4 (`variant=video`, the default), a WebP thumbnail or a\nJPEG spritesheet. Servers that speak the OpenAI way answer with the bytes and honour `Range`\n(206 with `Content-Range`) and `If-Range`/`ETag`. Gateways such as gpt.ge answer JSON with a\ntemporary `url` on another host instead; fetch that URL without the Authorization header,\nbefore `expires_at`. A job that is not completed yet is a 400 (or 404 on some gateways).\n",
+        "description": "The media of a `completed` job: the MP4 (`variant=video`, the default), a WebP thumbnail or a\nJPEG spritesheet (404 `video_expired` after the job's `expires_at`). Servers that speak the OpenAI way answer with the bytes and honour `Range`\n(206 with `Content-Range`) and `If-Range`/`ETag`. Gateways such as gpt.ge answer JSON with a\ntemporary `url` on another host instead; fetch that URL without the Authorization header,\nbefore `expires_at`. A job that is not completed yet is a 400 (or 404 on some gateways).\n",
         "parameters": [
           {
             "name": "variant",
@@ -493,7 +495,9 @@ export const openapiDocument: Record<string, unknown> = {
               },
               "encoding": {
                 "video": {
-                  "contentType": "video/mp4"
+                  "contentType": "video/mp4",
+                  "style": "deepObject",
+                  "explode": true
                 }
               }
             }
@@ -558,7 +562,9 @@ export const openapiDocument: Record<string, unknown> = {
               },
               "encoding": {
                 "video": {
-                  "contentType": "video/mp4"
+                  "contentType": "video/mp4",
+                  "style": "deepObject",
+                  "explode": true
                 }
               }
             }
@@ -1379,9 +1385,16 @@ export const openapiDocument: Record<string, unknown> = {
             "$ref": "#/components/schemas/VideoSize"
           },
           "input_reference": {
-            "type": "string",
-            "contentMediaType": "application/octet-stream",
-            "description": "A JPEG, PNG or WebP image whose dimensions equal `size`; it becomes the first frame."
+            "description": "A JPEG, PNG or WebP image file whose dimensions equal `size`; it becomes the first frame. Or the\nJSON form's reference as bracketed fields (`input_reference[image_url]`,\n`input_reference[file_id]`), which is how the official SDKs encode an object in a form.\n",
+            "oneOf": [
+              {
+                "type": "string",
+                "contentMediaType": "application/octet-stream"
+              },
+              {
+                "$ref": "#/components/schemas/ImageReference"
+              }
+            ]
           }
         }
       },
@@ -1428,9 +1441,16 @@ export const openapiDocument: Record<string, unknown> = {
             "$ref": "#/components/schemas/Prompt"
           },
           "video": {
-            "type": "string",
-            "contentMediaType": "application/octet-stream",
-            "description": "The MP4 to edit."
+            "description": "The MP4 to edit, or a completed job as the bracketed field `video[id]` (how the official\nSDKs encode `{video: {id}}` in a form).\n",
+            "oneOf": [
+              {
+                "type": "string",
+                "contentMediaType": "application/octet-stream"
+              },
+              {
+                "$ref": "#/components/schemas/VideoReference"
+              }
+            ]
           }
         }
       },
@@ -1470,9 +1490,16 @@ export const openapiDocument: Record<string, unknown> = {
             "$ref": "#/components/schemas/VideoSeconds"
           },
           "video": {
-            "type": "string",
-            "contentMediaType": "application/octet-stream",
-            "description": "The MP4 to extend."
+            "description": "The MP4 to extend, or a completed job as the bracketed field `video[id]` (how the official\nSDKs encode `{video: {id}}` in a form).\n",
+            "oneOf": [
+              {
+                "type": "string",
+                "contentMediaType": "application/octet-stream"
+              },
+              {
+                "$ref": "#/components/schemas/VideoReference"
+              }
+            ]
           }
         }
       },

@@ -12,7 +12,8 @@ export interface paths {
         /**
          * List video jobs
          * @description Lists the caller's video jobs, newest first by default, one page at a time. Pass the
-         *     `last_id` of a page as `after` to get the next page while `has_more` is true.
+         *     `last_id` of a page as `after` to get the next page while `has_more` is true. An `after` that
+         *     names no video of the caller's is a 400 naming `after`.
          */
         get: operations["listVideos"];
         put?: never;
@@ -74,7 +75,7 @@ export interface paths {
         /**
          * Download a completed video's content
          * @description The media of a `completed` job: the MP4 (`variant=video`, the default), a WebP thumbnail or a
-         *     JPEG spritesheet. Servers that speak the OpenAI way answer with the bytes and honour `Range`
+         *     JPEG spritesheet (404 `video_expired` after the job's `expires_at`). Servers that speak the OpenAI way answer with the bytes and honour `Range`
          *     (206 with `Content-Range`) and `If-Range`/`ETag`. Gateways such as gpt.ge answer JSON with a
          *     temporary `url` on another host instead; fetch that URL without the Authorization header,
          *     before `expires_at`. A job that is not completed yet is a 400 (or 404 on some gateways).
@@ -335,8 +336,12 @@ export interface components {
             model?: components["schemas"]["VideoModel"];
             seconds?: components["schemas"]["VideoSeconds"];
             size?: components["schemas"]["VideoSize"];
-            /** @description A JPEG, PNG or WebP image whose dimensions equal `size`; it becomes the first frame. */
-            input_reference?: string;
+            /**
+             * @description A JPEG, PNG or WebP image file whose dimensions equal `size`; it becomes the first frame. Or the
+             *     JSON form's reference as bracketed fields (`input_reference[image_url]`,
+             *     `input_reference[file_id]`), which is how the official SDKs encode an object in a form.
+             */
+            input_reference?: string | components["schemas"]["ImageReference"];
         } & components["schemas"]["SizeNeedsProModel"];
         /** @description How to change the source video. */
         RemixVideoBody: {
@@ -350,8 +355,11 @@ export interface components {
         /** @description An edit of an uploaded video (multipart form). */
         EditVideoMultipartBody: {
             prompt: components["schemas"]["Prompt"];
-            /** @description The MP4 to edit. */
-            video: string;
+            /**
+             * @description The MP4 to edit, or a completed job as the bracketed field `video[id]` (how the official
+             *     SDKs encode `{video: {id}}` in a form).
+             */
+            video: string | components["schemas"]["VideoReference"];
         };
         /** @description An extension of a completed video job (JSON form). */
         ExtendVideoBody: {
@@ -363,8 +371,11 @@ export interface components {
         ExtendVideoMultipartBody: {
             prompt: components["schemas"]["Prompt"];
             seconds?: components["schemas"]["VideoSeconds"];
-            /** @description The MP4 to extend. */
-            video: string;
+            /**
+             * @description The MP4 to extend, or a completed job as the bracketed field `video[id]` (how the official
+             *     SDKs encode `{video: {id}}` in a form).
+             */
+            video: string | components["schemas"]["VideoReference"];
         };
         /** @description A new character (multipart form). */
         CreateCharacterBody: {
