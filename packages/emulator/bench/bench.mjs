@@ -136,3 +136,39 @@ line(`rss after ${emulator.videos().length} jobs`, rss, 'MB');
 
 await Promise.all([emulator.close(), bareJson.close(), bareMp4.close()]);
 agent.destroy();
+
+// Media render times (warm medians of 5): what a job's first download costs the emulator. No
+// baseline exists in-process (there is no encoder to compare with), so these are plain figures.
+const { renderVideo, renderThumbnail, renderSpritesheet } = await import('../dist/media/index.js');
+const label = `video_68d2f1a7c5e08190b1f8a3b0c7e6d5f4\n${'A fierce tiger breaks into a farmyard. '.repeat(3)}`;
+const median = (render) => {
+  render();
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    render();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[2];
+};
+for (const [width, height] of [
+  [1280, 720],
+  [1792, 1024],
+]) {
+  const options = { width, height, seconds: 12, label };
+  line(
+    `render ${width}x${height} 12 s MP4`,
+    median(() => renderVideo(options)),
+    'ms',
+  );
+  line(
+    `render ${width}x${height} WebP thumbnail`,
+    median(() => renderThumbnail(options)),
+    'ms',
+  );
+  line(
+    `render ${width}x${height} JPEG spritesheet`,
+    median(() => renderSpritesheet(options)),
+    'ms',
+  );
+}

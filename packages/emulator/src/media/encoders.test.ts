@@ -257,23 +257,12 @@ describe('scene and API', () => {
     expect(spritesheetGrid(720, 1280, 8)).toMatchObject({ width: 576, height: 512 });
   });
 
-  it('renders the largest 12 s video, the thumbnail and the spritesheet quickly', () => {
+  it('keeps the largest 12 s video small: one I_PCM frame, then tiny P frames', () => {
+    // Render times are figures of `pnpm bench` (bench/bench.mjs), not assertions of a test.
     const label = `video_68d2f1a7c5e08190b1f8a3b0c7e6d5f4\n${'A calico cat playing a grand piano. '.repeat(4)}`;
-    const options = { width: 1792, height: 1024, seconds: 12, label };
-    renderVideo({ ...options, seconds: 1 }); // warm the JIT up
-    const timings: Record<string, number> = {};
-    const time = (name: string, render: () => Uint8Array) => {
-      const start = performance.now();
-      const bytes = render();
-      timings[name] = Math.round(performance.now() - start);
-      return bytes;
-    };
-    const video = time('video', () => renderVideo(options));
-    time('thumbnail', () => renderThumbnail(options));
-    time('spritesheet', () => renderSpritesheet(options));
-    console.log(`1792x1024, 12 s render times (ms): ${JSON.stringify(timings)}; video ${video.length} bytes`);
-    // Typically ~35 ms on a 2-core machine; the bound only catches pathological regressions on slow CI.
-    expect(timings.video).toBeLessThan(1500);
+    const video = renderVideo({ width: 1792, height: 1024, seconds: 12, label });
+    const iPcmFrame = (1792 / 16) * (1024 / 16) * 384;
+    expect(video.length).toBeGreaterThan(iPcmFrame);
     expect(video.length).toBeLessThan(4_000_000);
   });
 
