@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { LsbBitWriter, MsbBitWriter } from './bit-writer.js';
 import { GLYPH_SIZE, glyphRows, REPLACEMENT_CHAR } from './bitmap-font.js';
 import { chooseLevel, escapeNal, nalUnit, PcmH264Encoder } from './h264.js';
-import { MEDIA_TYPES, renderVideo, spritesheetGrid } from './index.js';
+import { MEDIA_TYPES, renderThumbnail, renderVideo, spritesheetGrid } from './index.js';
 import { AC_CHROMA, AC_LUMA, DC_CHROMA, DC_LUMA, ZIGZAG } from './jpeg.js';
 import { createYuv420, Raster, rgbToYuv420, sanitizeText, wrapText } from './raster.js';
 import { layoutScene } from './scene.js';
