@@ -20,5 +20,11 @@ export interface SoraClient {
  */
 export function createSoraClient(options: SoraClientOptions = {}): SoraClient {
   const ctx = createContext(options);
-  return { baseUrl: ctx.baseUrl, videos: createVideos(ctx) };
+  // Tells @sora-kit/core/node whether you chose a fetch (e.g. with a proxy agent), which it must then use.
+  return Object.defineProperty({ baseUrl: ctx.baseUrl, videos: createVideos(ctx) }, CUSTOM_FETCH, {
+    value: options.fetch,
+  });
 }
+
+/** @internal Where the client keeps the `fetch` it was given, if any. */
+export const CUSTOM_FETCH = Symbol.for('sora-kit.customFetch');

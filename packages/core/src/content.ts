@@ -37,8 +37,13 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
   if (!response.headers.get('content-type')?.includes('json')) return response;
   const link = (await response.json()) as VideoContentLink;
   if (typeof link?.url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
-  const media = await send(ctx, { ...options, headers: ranged }, (init) => ctx.fetch(link.url, init), {
-    stream: true,
-  });
+  const media = await send(
+    ctx,
+    { ...options, headers: ranged },
+    (init) => (options.fetch ?? ctx.fetch)(link.url, init),
+    {
+      stream: true,
+    },
+  );
   return media.response;
 }

@@ -68,7 +68,7 @@ export function api<P extends keyof paths, M extends Method>(
     ctx,
     options,
     (init) =>
-      ctx.fetch(url, {
+      (options.fetch ?? ctx.fetch)(url, {
         ...(call.fresh && uncached()),
         ...init,
         method: method.toUpperCase(),

@@ -37,6 +37,8 @@ export interface RequestOptions {
   maxRetries?: number | undefined;
   /** Extra headers for this call. */
   headers?: Record<string, string> | undefined;
+  /** The `fetch` for this call. Default: the client's. */
+  fetch?: typeof fetch | undefined;
 }
 
 /** Options of the calls that start a paid job (`create`, `remix`, `edit`, `extend`, `createCharacter`). */

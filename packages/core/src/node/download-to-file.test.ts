@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,13 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const same = (a: Uint8Array, b: Uint8Array) => expect(Buffer.compare(a, b)).toBe(0);
 
-describe('downloadToFile from the emulator', () => {
+// Each suite runs with the default transport (Node's http client) and with the global fetch.
+const transports = [
+  ['node http', undefined],
+  ['global fetch', (input: string | URL | Request, init?: RequestInit) => fetch(input, init)],
+] as const;
+
+describe.each(transports)('downloadToFile from the emulator (%s)', (_, transport) => {
   const t = useEmulator();
   let id: string;
   let media: Buffer;
@@ -27,7 +34,10 @@ describe('downloadToFile from the emulator', () => {
   test('writes the media, reports progress, and leaves nothing else behind', async () => {
     const path = join(dir, 'tiger.mp4');
     const progress: DownloadProgress[] = [];
-    const result = await downloadToFile(t.client, id, path, { onProgress: (p) => progress.push(p) });
+    const result = await downloadToFile(t.client, id, path, {
+      fetch: transport,
+      onProgress: (p) => progress.push(p),
+    });
     same(await readFile(path), media);
     expect(result).toMatchObject({ path, bytes: media.length });
     expect(progress.at(-1)).toEqual({ bytes: media.length, total: media.length });
@@ -38,7 +48,7 @@ describe('downloadToFile from the emulator', () => {
 
   test('the thumbnail variant', async () => {
     const path = join(dir, 'thumb.webp');
-    await downloadToFile(t.client, id, path, { variant: 'thumbnail' });
+    await downloadToFile(t.client, id, path, { fetch: transport, variant: 'thumbnail' });
     expect((await readFile(path)).subarray(0, 4).toString()).toBe('RIFF');
   });
 
@@ -46,12 +56,12 @@ describe('downloadToFile from the emulator', () => {
     const path = join(dir, 'tiger.mp4');
     await writeFile(path, 'keep me');
     t.emu.clearRequests();
-    const error = await downloadToFile(t.client, id, path).catch((e) => e);
+    const error = await downloadToFile(t.client, id, path, { fetch: transport }).catch((e) => e);
     expect(error).toBeInstanceOf(DownloadError);
     expect(error.code).toBe('file_exists');
     expect(t.emu.requests()).toHaveLength(0);
     expect(await readFile(path, 'utf8')).toBe('keep me');
-    await downloadToFile(t.client, id, path, { overwrite: true });
+    await downloadToFile(t.client, id, path, { fetch: transport, overwrite: true });
     same(await readFile(path), media);
     expect(await readdir(dir)).toEqual(['tiger.mp4']);
   });
@@ -59,7 +69,8 @@ describe('downloadToFile from the emulator', () => {
   test('a file that appears meanwhile is not replaced (atomic no-clobber placement)', async () => {
     const path = join(dir, 'tiger.mp4');
     const error = await downloadToFile(t.client, id, path, {
-      onProgress: () => writeFile(path, 'raced').catch(() => {}),
+      fetch: transport,
+      onProgress: () => writeFileSync(path, 'raced'), // before the placement, always
     }).catch((e) => e);
     expect(error).toBeInstanceOf(DownloadError);
     expect(await readFile(path, 'utf8')).toBe('raced');
@@ -70,7 +81,7 @@ describe('downloadToFile from the emulator', () => {
     t.emu.clearRequests();
     t.emu.faults.add({ kind: 'cut', path: `/v1/videos/${id}/content`, afterBytes: 100_000 });
     const path = join(dir, 'tiger.mp4');
-    await downloadToFile(t.client, id, path);
+    await downloadToFile(t.client, id, path, { fetch: transport });
     same(await readFile(path), media);
     const log = t.emu.requests();
     expect(log.map((r) => [r.status, r.fault ?? null])).toEqual([
@@ -85,13 +96,16 @@ describe('downloadToFile from the emulator', () => {
     const controller = new AbortController();
     t.emu.faults.add({ kind: 'latency', latencyMs: 2000, path: `/v1/videos/${id}/content` });
     setTimeout(() => controller.abort(), 100);
-    const error = await downloadToFile(t.client, id, path, { signal: controller.signal }).catch((e) => e);
+    const error = await downloadToFile(t.client, id, path, {
+      fetch: transport,
+      signal: controller.signal,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(APIUserAbortError);
     expect(await readdir(dir)).toEqual([]);
   });
 });
 
-describe('downloadToFile from a gateway (JSON link, ETag, ranges)', () => {
+describe.each(transports)('downloadToFile from a gateway: JSON link, ETag, ranges (%s)', (_, transport) => {
   let gw: Gateway;
   let client: SoraClient;
   let id: string;
@@ -110,7 +124,7 @@ describe('downloadToFile from a gateway (JSON link, ETag, ranges)', () => {
   test('resumes after a cut with Range and If-Range (the ETag), without the key', async () => {
     gw.fileFaults.push({ cutAfter: 1 << 20 });
     const path = join(dir, 'v.mp4');
-    const result = await downloadToFile(client, id, path);
+    const result = await downloadToFile(client, id, path, { fetch: transport });
     same(await readFile(path), gw.media);
     expect(result.etag).toBe('"media-v1"');
     expect(gw.filesRequests).toHaveLength(2);
@@ -124,6 +138,7 @@ describe('downloadToFile from a gateway (JSON link, ETag, ranges)', () => {
     gw.fileFaults.push({ cutAfter: 1 << 20 });
     const path = join(dir, 'v.mp4');
     const done = downloadToFile(client, id, path, {
+      fetch: transport,
       onProgress: () => {
         gw.etag = '"media-v2"';
       },
@@ -140,7 +155,7 @@ describe('downloadToFile from a gateway (JSON link, ETag, ranges)', () => {
   test('a length that does not match is rejected and no file is left', async () => {
     gw.fileFaults.push({ cutAfter: 1 << 20 }, { short: 1000 });
     const path = join(dir, 'v.mp4');
-    const error = await downloadToFile(client, id, path).catch((e) => e);
+    const error = await downloadToFile(client, id, path, { fetch: transport }).catch((e) => e);
     expect(error).toBeInstanceOf(DownloadError);
     expect(error.code).toBe('length_mismatch');
     expect(await readdir(dir)).toEqual([]);
@@ -149,20 +164,80 @@ describe('downloadToFile from a gateway (JSON link, ETag, ranges)', () => {
   test('gives up after maxResumes cuts, leaving nothing', async () => {
     gw.fileFaults.push({ cutAfter: 1000 }, { cutAfter: 1000 }, { cutAfter: 1000 });
     const path = join(dir, 'v.mp4');
-    const error = await downloadToFile(client, id, path, { maxResumes: 2 }).catch((e) => e);
+    const error = await downloadToFile(client, id, path, { fetch: transport, maxResumes: 2 }).catch((e) => e);
     expect(error).toBeInstanceOf(APIConnectionError);
     expect(gw.filesRequests).toHaveLength(3);
     expect(await readdir(dir)).toEqual([]);
   });
 
   test('an abort mid-body removes the partial file', async () => {
+    gw.fileFaults.push({ stallAfter: 1 << 20 });
+    const controller = new AbortController();
+    const path = join(dir, 'v.mp4');
+    const pending = downloadToFile(client, id, path, { fetch: transport, signal: controller.signal });
+    await expect.poll(() => gw.filesRequests.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the first MiB is in, the rest never comes
+    expect((await readdir(dir)).filter((f) => f.endsWith('.part'))).toHaveLength(1);
+    controller.abort();
+    expect(await pending.catch((e) => e)).toBeInstanceOf(APIUserAbortError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('an abort after the last byte but before the rename leaves nothing either', async () => {
     const controller = new AbortController();
     const path = join(dir, 'v.mp4');
     const error = await downloadToFile(client, id, path, {
+      fetch: transport,
       signal: controller.signal,
       onProgress: () => controller.abort(),
     }).catch((e) => e);
     expect(error).toBeInstanceOf(APIUserAbortError);
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('the transport of downloadToFile', () => {
+  const t = useEmulator({ contentMode: 'url' });
+  let gw: Gateway;
+  beforeAll(async () => {
+    gw = await startGateway({ apiKey: KEY, jobMs: 0, redirectContent: true });
+  });
+  afterAll(() => gw.close());
+
+  test('a /content redirect to another host is followed without the key', async () => {
+    const client = createSoraClient({ apiKey: KEY, baseUrl: gw.url });
+    const { id } = await client.videos.create({ prompt: 'a' });
+    const path = join(dir, 'v.mp4');
+    await downloadToFile(client, id, path);
+    same(await readFile(path), gw.media);
+    expect(gw.filesRequests).toHaveLength(1);
+    expect(gw.filesRequests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  test('the fetch the client was given is the one used (a proxy agent must not be bypassed)', async () => {
+    const urls: string[] = [];
+    const client = t.clientWith({
+      fetch: (input, init) => {
+        urls.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    const { id } = await client.videos.createAndPoll({ prompt: 'a' });
+    urls.length = 0;
+    await downloadToFile(client, id, join(dir, 'v.mp4'));
+    expect(urls).toHaveLength(2); // the API's JSON link, then the link
+    expect(urls[1]).toContain(t.emu.filesUrl);
+  });
+
+  test('its responses are standard: JSON and error bodies read through the web stream', async () => {
+    const { nodeFetch } = await import('./transport.js');
+    const client = t.clientWith({ fetch: nodeFetch });
+    const error = await client.videos.retrieve('video_missing').catch((e) => e);
+    expect(error.status).toBe(404);
+    expect(error.code).toBe('not_found');
+    const { id } = await t.client.videos.createAndPoll({ prompt: 'a' });
+    const media = await client.videos.downloadContent(id); // JSON link, then the bytes
+    expect((await media.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    await expect(nodeFetch(t.emu.url, { method: 'POST', body: 'x' })).rejects.toThrow(/GET/);
   });
 });

@@ -2,9 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { access, link, open, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { SoraClient } from '../client.js';
+import { CUSTOM_FETCH, type SoraClient } from '../client.js';
 import { APIConnectionError, APIUserAbortError, SoraError } from '../errors.js';
 import type { VideoContentVariant } from '../generated/openapi.js';
+import { NODE_BODY, nodeFetch } from './transport.js';
 
 /** `downloadToFile` could not produce a complete file; nothing was left on disk. */
 export class DownloadError extends SoraError {
@@ -30,7 +31,7 @@ export interface DownloadProgress {
 export interface DownloadToFileOptions {
   /** `video` (MP4), `thumbnail` (WebP) or `spritesheet` (JPEG). Default: `video`. */
   variant?: VideoContentVariant | undefined;
-  /** Called after each write (about every MiB) and at the end. */
+  /** Called after each write (about every 4 MiB) and at the end. */
   onProgress?: ((progress: DownloadProgress) => void) | undefined;
   /** Cancels the download; the partial file is removed and the call rejects with `APIUserAbortError`. */
   signal?: AbortSignal | undefined;
@@ -38,6 +39,12 @@ export interface DownloadToFileOptions {
   overwrite?: boolean | undefined;
   /** How many times a transfer cut short is resumed (with `Range`) before giving up. Default: 5. */
   maxResumes?: number | undefined;
+  /**
+   * The `fetch` for the download's requests. Default: the one you gave the client, if any (e.g. with a
+   * proxy agent); else Node's own http(s) client, whose bodies stream about twice as fast as the global
+   * `fetch`'s.
+   */
+  fetch?: typeof fetch | undefined;
 }
 
 /** The finished download. */
@@ -48,7 +55,7 @@ export interface DownloadResult {
   etag: string | undefined;
 }
 
-const BATCH = 1 << 20;
+const BATCH = 4 << 20;
 
 const declaredLength = (response: Response): number | undefined => {
   // A compressed answer's Content-Length counts the compressed bytes, not the ones fetch hands over.
@@ -59,7 +66,7 @@ const declaredLength = (response: Response): number | undefined => {
 
 /**
  * Downloads a job's media to `path` with flat memory, whatever its size: the body streams to a temporary
- * file beside `path` in batches of about 1 MiB. A transfer cut short resumes where it stopped with `Range`
+ * file beside `path` in batches of about 4 MiB, one written while the next arrives. A transfer cut short resumes where it stopped with `Range`
  * (and `If-Range` with the ETag, so a file changed meanwhile is sent whole again); the length is checked
  * against `Content-Length` / `Content-Range`; then the file is renamed into place in one step. On failure
  * or abort the temporary file is removed, so `path` either holds the complete media or is untouched.
@@ -72,6 +79,7 @@ export async function downloadToFile(
   options: DownloadToFileOptions = {},
 ): Promise<DownloadResult> {
   const { signal, onProgress, overwrite = false, maxResumes = 5 } = options;
+  const transport = options.fetch ?? (client as { [CUSTOM_FETCH]?: typeof fetch })[CUSTOM_FETCH] ?? nodeFetch;
   const exists = () =>
     access(path).then(
       () => true,
@@ -86,10 +94,12 @@ export async function downloadToFile(
     let bytes = 0;
     let total: number | undefined;
     let etag: string | undefined;
+    let writing: Promise<void> = Promise.resolve();
     for (let resumes = 0; ; resumes++) {
       const response = await client.videos.downloadContent(id, {
         variant: options.variant,
         signal,
+        fetch: transport,
         range: bytes ? `bytes=${bytes}-` : undefined,
         ifRange: bytes ? etag : undefined,
       });
@@ -112,30 +122,42 @@ export async function downloadToFile(
       const tag = response.headers.get('etag');
       if (tag && !tag.startsWith('W/')) etag = tag; // If-Range needs a strong validator
 
+      // Read and write overlap: one batch is written while the next fills (so at most two are held).
       let batch: Uint8Array[] = [];
       let size = 0;
+      let queued = bytes; // where the next batch goes; `bytes` counts what is on disk
       const flush = async () => {
         if (!size) return;
-        const { bytesWritten } = await file.writev(batch, bytes);
-        if (bytesWritten !== size) throw new Error(`Short write to ${temp}`);
-        bytes += size;
+        const chunks = batch;
+        const length = size;
+        const at = queued;
         batch = [];
         size = 0;
-        onProgress?.({ bytes, total });
+        queued += length;
+        await writing;
+        writing = file.writev(chunks, at).then(({ bytesWritten }) => {
+          if (bytesWritten !== length) throw new Error(`Short write to ${temp}`);
+          bytes += length;
+          onProgress?.({ bytes, total });
+        });
+        writing.catch(() => {}); // handled where it is awaited, at the next flush or below
       };
       try {
-        const reader = response.body?.getReader();
-        for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
-          batch.push(read.value);
-          size += read.value.byteLength;
+        // Node's own stream when the transport gave one (no web stream per chunk), else the body.
+        const raw = (response as { [NODE_BODY]?: AsyncIterable<Uint8Array> })[NODE_BODY];
+        for await (const chunk of raw ?? chunksOf(response.body)) {
+          batch.push(chunk);
+          size += chunk.byteLength;
           if (size >= BATCH) await flush();
         }
         await flush();
+        await writing;
       } catch (error) {
         if (signal?.aborted) throw new APIUserAbortError();
         if (SoraError.isInstance(error)) throw error;
         if (resumes >= maxResumes) throw new APIConnectionError('Download cut short', { cause: error });
         await flush(); // keep what did arrive, then resume after it
+        await writing;
         continue;
       }
       if (total !== undefined && bytes !== total) {
@@ -154,6 +176,12 @@ export async function downloadToFile(
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** The chunks of a web stream (whose async iteration the DOM types do not declare). */
+async function* chunksOf(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
+  const reader = body?.getReader();
+  for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) yield read.value;
 }
 
 /** Moves `temp` to `path` only if `path` does not exist, atomically where the file system has hard links. */

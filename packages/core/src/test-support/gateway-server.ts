@@ -36,6 +36,8 @@ export interface FileFault {
   cutAfter?: number;
   /** Answer a range with fewer bytes than `Content-Range` declares (sent chunked, so fetch cannot tell). */
   short?: number;
+  /** Send this many body bytes, then nothing more (the connection stays open). */
+  stallAfter?: number;
 }
 
 export interface GatewayOptions {
@@ -245,6 +247,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     if (start) headers['content-range'] = `bytes ${start}-${media.length - 1}/${media.length}`;
     if (fault.short === undefined) headers['content-length'] = String(body.length);
     res.writeHead(start ? 206 : 200, headers);
+    if (fault.stallAfter !== undefined) {
+      res.write(body.subarray(0, fault.stallAfter));
+      return;
+    }
     if (fault.cutAfter !== undefined) {
       res.write(body.subarray(0, fault.cutAfter), () => res.destroy());
       return;
