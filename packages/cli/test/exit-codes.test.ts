@@ -6,7 +6,16 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkAllOutputsForKey, envFor, KEY, runCli, spawnCli, tempDir, testEmulator } from './support.js';
+import {
+  checkAllOutputsForKey,
+  envFor,
+  KEY,
+  runCli,
+  solidPng,
+  spawnCli,
+  tempDir,
+  testEmulator,
+} from './support.js';
 
 let emulator: Awaited<ReturnType<typeof testEmulator>>;
 let env: Record<string, string>;
@@ -85,11 +94,7 @@ describe('exit 2: invalid input, refused before any request', () => {
     const text = await runCli(['generate', 'a tiger', '-i', 'notes.png'], { env, cwd: dir });
     expect(text.code).toBe(2);
     expect(text.stderr).toContain("'notes.png' is not a JPEG, PNG or WebP image");
-    const png = Buffer.alloc(33);
-    Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').copy(png);
-    png.writeUInt32BE(640, 16);
-    png.writeUInt32BE(480, 20);
-    await writeFile(join(dir, 'small.png'), png);
+    await writeFile(join(dir, 'small.png'), solidPng(640, 480));
     const small = await runCli(['generate', 'a tiger', '-i', 'small.png', '--size', '1280x720'], {
       env,
       cwd: dir,
