@@ -258,3 +258,28 @@ describe('list, delete, remix', () => {
     expect((await stat(join(dir, 'night.mp4'))).size).toBeGreaterThan(1000);
   });
 });
+
+describe('gateway behaviour', () => {
+  it('follows a JSON download link (gpt.ge) without logging its signature', async () => {
+    const gateway = await testEmulator({ jobSeconds: 0.3, contentMode: 'url' });
+    const result = await runCli(['generate', 'a tiger', '-o', 'via-link.mp4', '--verbose'], {
+      env: envFor(gateway),
+      cwd: dir,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect((await probe(join(dir, 'via-link.mp4'))).codec).toBe('h264');
+    const linkLine = result.stderr.split('\n').find((line) => line.startsWith(`GET ${gateway.filesUrl}`));
+    expect(linkLine).toMatch(/→ 200/);
+    expect(linkLine).not.toContain('?');
+  });
+
+  it('polls through gateway status names (NOT_START, processing, COMPLETED)', async () => {
+    const gateway = await testEmulator({ jobSeconds: 0.4, faults: { gatewayStatusNames: true } });
+    const result = await runCli(['generate', 'a tiger', '-o', 'gateway-names.mp4'], {
+      env: envFor(gateway),
+      cwd: dir,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/completed in/);
+  });
+});
