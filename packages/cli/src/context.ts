@@ -28,8 +28,6 @@ export interface Context {
 export interface ContextOptions {
   /** Wraps `fetch` (the batch's rate gate); the `--verbose` log goes around it. */
   wrapFetch?: (fetchImpl: typeof fetch) => typeof fetch;
-  /** Retries core makes after a 408/409/429/5xx or a broken connection. Default: core's (2). */
-  maxRetries?: number;
 }
 
 const DEFAULT_BASE_URL = 'https://api.gpt.ge';
@@ -60,6 +58,8 @@ export async function openContext(
     });
     baseUrl = emulator.url;
     close = () => emulator.close();
+    if (options.baseUrl)
+      out.info(out.style.yellow(`--base-url ${options.baseUrl} is ignored: --emulator runs its own server.`));
     out.info(
       out.style.dim(
         `Using the embedded emulator at ${baseUrl} (jobs take ${options.jobSeconds ?? 3} s; it stops with this command).`,
@@ -89,7 +89,7 @@ export async function openContext(
     }
     apiKey = key;
     baseUrl = checkBaseUrl(
-      options.baseUrl ?? env.SORA_BASE_URL?.trim() ?? DEFAULT_BASE_URL,
+      options.baseUrl ?? (env.SORA_BASE_URL?.trim() || DEFAULT_BASE_URL),
       options.baseUrl ? '--base-url' : 'SORA_BASE_URL',
     );
   }
@@ -105,7 +105,6 @@ export async function openContext(
     apiKey,
     baseUrl,
     fetch: out.verbose ? logRequests(gated, out, baseUrl) : gated,
-    maxRetries: extra.maxRetries,
   });
   return { client, baseUrl: client.baseUrl, embedded: options.emulator === true, close };
 }
