@@ -16,7 +16,14 @@ export interface ApiOptions {
 }
 
 export interface Context {
+  /** For the API's calls (create, poll, list, …): behind the `--verbose` log and the batch's gate. */
   client: SoraClient;
+  /**
+   * For `downloadToFile`. Core streams downloads over Node's own http client, about twice as fast as
+   * `fetch`, unless the client was given a `fetch` of its own; so when `client` has one (for the log or
+   * the gate), downloads use a second client without it. `downloadFile` logs them itself.
+   */
+  downloads: SoraClient;
   /** The origin requests go to. */
   baseUrl: string;
   /** Whether it is the emulator this process started (`--emulator`): its jobs end with the process. */
@@ -98,15 +105,16 @@ export async function openContext(
     `API ${baseUrl}${options.emulator ? ' (embedded emulator)' : ''}; key from ${options.emulator ? 'the embedded emulator' : 'SORA_API_KEY'} (${apiKey.length} characters, never printed)`,
   );
 
-  const base = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
-  const gated = extra.wrapFetch ? extra.wrapFetch(base) : base;
   const { createSoraClient } = await import('@sora-kit/core');
-  const client = createSoraClient({
-    apiKey,
-    baseUrl,
-    fetch: out.verbose ? logRequests(gated, out, baseUrl) : gated,
-  });
-  return { client, baseUrl: client.baseUrl, embedded: options.emulator === true, close };
+  let custom: typeof fetch | undefined;
+  if (out.verbose || extra.wrapFetch) {
+    const base = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
+    const gated = extra.wrapFetch ? extra.wrapFetch(base) : base;
+    custom = out.verbose ? logRequests(gated, out, baseUrl) : gated;
+  }
+  const client = createSoraClient({ apiKey, baseUrl, ...(custom && { fetch: custom }) });
+  const downloads = custom ? createSoraClient({ apiKey, baseUrl }) : client;
+  return { client, downloads, baseUrl: client.baseUrl, embedded: options.emulator === true, close };
 }
 
 function checkBaseUrl(value: string, source: string): string {

@@ -5,10 +5,11 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import { APIUserAbortError, type Video, VideoFailedError } from '@sora-kit/core';
-import { DownloadError, downloadToFile } from '@sora-kit/core/node';
+import { DownloadError } from '@sora-kit/core/node';
 import { CliError, InterruptedError, UsageError } from './cli-error.js';
 import type { CommandEnv } from './command-env.js';
 import type { Context } from './context.js';
+import { downloadFile } from './download-file.js';
 import { ExitCode } from './exit-codes.js';
 import { prepareOutput, resolveOutput } from './output-file.js';
 import { createProgress } from './progress/create-progress.js';
@@ -103,7 +104,7 @@ export async function followJob(
   const downloadStarted = performance.now();
   let bytes: number;
   try {
-    ({ bytes } = await downloadToFile(ctx.client, id, path, {
+    ({ bytes } = await downloadFile(ctx, out, id, path, {
       signal,
       overwrite: options.force === true,
       onProgress: (p) => downloading.download(p.bytes, p.total),

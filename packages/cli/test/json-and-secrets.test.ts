@@ -96,7 +96,9 @@ describe('the API key never appears in any output', () => {
     const result = await runCli(['generate', 'a tiger', '--verbose', '-o', 'verbose.mp4'], { env, cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/POST \/v1\/videos → 200 in \d+ ms/);
-    expect(result.stderr).toMatch(/GET \/v1\/videos\/video_\w+\/content → 200/);
+    expect(result.stderr).toMatch(
+      /GET \/v1\/videos\/video_\w+\/content\?variant=video → \d+ bytes in \d+ ms/,
+    );
     expect(result.stderr).toMatch(/key from SORA_API_KEY \(\d+ characters, never printed\)/);
     expect(result.stderr + result.stdout).not.toContain(KEY);
   });

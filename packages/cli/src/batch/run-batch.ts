@@ -23,9 +23,10 @@ import {
   type Video,
   VideoFailedError,
 } from '@sora-kit/core';
-import { downloadToFile } from '@sora-kit/core/node';
 import type { Context } from '../context.js';
+import { downloadFile } from '../download-file.js';
 import { loadInputReference } from '../input-image.js';
+import type { Output } from '../output.js';
 import type { BatchJob } from './jobs-file.js';
 import type { LineState, Manifest } from './manifest.js';
 import type { RateGate } from './rate-gate.js';
@@ -52,6 +53,8 @@ export interface BatchSummary {
 
 export interface RunBatchOptions {
   concurrency: number;
+  /** For the `--verbose` lines of downloads. */
+  out: Output;
   outDir: string;
   signal: AbortSignal;
   onEvent: (event: JobEvent) => void;
@@ -88,6 +91,8 @@ export async function runBatch(
       } catch (error) {
         if (!RateLimitError.isInstance(error) || attempt >= (options.maxRateLimitErrors ?? 30) || stopping())
           throw error;
+        // A 429 the gate did not see (a download's) closes it now.
+        if (gate.openAt <= Date.now()) gate.limit(error.headers ?? new Headers());
         await gate.wait(signal);
       }
     }
@@ -166,9 +171,12 @@ export async function runBatch(
     try {
       // The file is this line's (the manifest has its job): replace a copy left by a run killed after the
       // rename but before the `downloaded` record.
-      ({ bytes } = await rateLimited(() =>
-        downloadToFile(ctx.client, id, path, { signal, overwrite: true }),
-      ));
+      // Downloads do not go through the gated fetch (core streams them over Node's http client): they
+      // wait at the gate here, and a 429 they get closes it in `rateLimited`.
+      ({ bytes } = await rateLimited(async () => {
+        await gate.wait(signal);
+        return downloadFile(ctx, options.out, id, path, { signal, overwrite: true });
+      }));
     } catch (error) {
       const expiresAt = stateOf(job)?.expiresAt;
       if (NotFoundError.isInstance(error) && typeof expiresAt === 'number' && Date.now() / 1000 > expiresAt) {

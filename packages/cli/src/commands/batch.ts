@@ -73,6 +73,7 @@ export async function run(
       );
     const summary = await runBatch(ctx, jobs, manifest, gate, {
       concurrency: opts.concurrency,
+      out,
       outDir,
       signal,
       onEvent: (event) => display.event(event),

@@ -1,9 +1,10 @@
 /** `sora-kit download <id>`: a completed job's video, thumbnail or spritesheet, to a file. */
 import { APIUserAbortError } from '@sora-kit/core';
-import { DownloadError, downloadToFile } from '@sora-kit/core/node';
+import { DownloadError } from '@sora-kit/core/node';
 import { InterruptedError, UsageError } from '../cli-error.js';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
+import { downloadFile } from '../download-file.js';
 import { ExitCode } from '../exit-codes.js';
 import { displayPath } from '../follow-job.js';
 import { prepareOutput, resolveOutput, type Variant } from '../output-file.js';
@@ -34,7 +35,7 @@ export async function run(
   const progress = createProgress(out, () => id);
   const started = performance.now();
   try {
-    const { bytes } = await downloadToFile(ctx.client, id, path, {
+    const { bytes } = await downloadFile(ctx, out, id, path, {
       variant: opts.variant,
       signal,
       overwrite: opts.force === true,
