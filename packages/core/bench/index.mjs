@@ -50,7 +50,9 @@ if (wanted('poll')) {
 
 if (wanted('download')) {
   const d = await measureDownload();
-  console.log(`\nDownload of ${d.mebibytes} MiB to a file (medians of 5, alternating with curl)`);
+  console.log(
+    `\nDownload of ${d.mebibytes} MiB to a file (7 runs alternating with curl; median of the paired ratios)`,
+  );
   console.log(
     `  downloadToFile ${d.sdkInProcessMs.toFixed(0)} ms in the call (${d.sdkWallMs.toFixed(0)} ms with Node's start), peak RSS ${d.maxRssMB.toFixed(1)} MB`,
   );

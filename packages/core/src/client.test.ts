@@ -80,3 +80,14 @@ describe('createSoraClient options', () => {
     expect(gw.requests).toHaveLength(0);
   });
 });
+
+describe('gateway status names', () => {
+  test('names that are also Object.prototype keys are unknown, not a crash', async () => {
+    const { normalizeStatus } = await import('./index.js');
+    for (const raw of ['constructor', '__proto__', 'toString', 'hasOwnProperty', undefined, null, 42]) {
+      expect(normalizeStatus(raw)).toBe('unknown');
+    }
+    expect(normalizeStatus('Not Start'.replace(' ', '_'))).toBe('queued');
+    expect(normalizeStatus('IN-PROGRESS')).toBe('in_progress');
+  });
+});

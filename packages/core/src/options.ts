@@ -23,7 +23,10 @@ export interface SoraClientOptions {
   timeout?: number | undefined;
   /** Retries after a 408, 409, 429, 5xx or broken connection, with backoff. Default: 2. */
   maxRetries?: number | undefined;
-  /** Headers added to every API request (never to download links). */
+  /**
+   * Headers added to every API request; not sent to a gateway's download link. (A redirect is followed by
+   * `fetch` itself, which drops only `Authorization` across origins.)
+   */
   headers?: Record<string, string> | undefined;
 }
 
@@ -57,9 +60,8 @@ export interface Context {
   readonly fetch: typeof fetch;
   readonly timeout: number;
   readonly maxRetries: number;
-  readonly headers: Record<string, string>;
-  /** The key, or null for none; throws the "missing key" error. Kept in a closure, never on an object. */
-  readonly key: () => string | null;
+  /** The client's headers and the `Authorization`, built at the first call (which throws for a missing key). */
+  readonly authHeaders: () => Record<string, string>;
   /** The key for redaction only (never throws). */
   readonly secret: () => string | null | undefined;
 }
@@ -87,24 +89,28 @@ export function createContext(options: SoraClientOptions): Context {
   // Looked up at call time, and called without a receiver: `window.fetch` called as a method of another
   // object throws "Illegal invocation" in browsers.
   const f: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const headers = options.headers ?? {};
+  let auth: Record<string, string> | undefined; // kept in this closure, never on an object
   return {
     baseUrl,
     fetch: f,
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
-    headers: options.headers ?? {},
-    key() {
-      if (apiKey === null) return null;
-      if (!apiKey) {
-        throw new SoraError(
-          'Missing API key: pass `apiKey` to createSoraClient() or set the SORA_API_KEY environment variable ' +
-            '(use `apiKey: null` to send none, e.g. behind a proxy that adds it).',
-        );
+    authHeaders() {
+      if (!auth) {
+        if (apiKey === undefined || apiKey === '') {
+          throw new SoraError(
+            'Missing API key: pass `apiKey` to createSoraClient() or set the SORA_API_KEY environment variable ' +
+              '(use `apiKey: null` to send none, e.g. behind a proxy that adds it).',
+          );
+        }
+        // A key with a line break or a control character would make fetch throw an error quoting it.
+        if (apiKey && /[^\x20-\x7e]/.test(apiKey)) {
+          throw new SoraError('The API key contains characters not allowed in a header.');
+        }
+        auth = apiKey ? { ...headers, Authorization: `Bearer ${apiKey}` } : headers;
       }
-      // A key with a line break or a control character would make fetch throw an error quoting it.
-      if (/[^\x20-\x7e]/.test(apiKey))
-        throw new SoraError('The API key contains characters not allowed in a header.');
-      return apiKey;
+      return auth;
     },
     secret: () => apiKey,
   };

@@ -56,12 +56,8 @@ export async function send<T>(
 ): Promise<{ data: T; response: Response }> {
   const { signal } = options;
   const maxRetries = options.maxRetries ?? ctx.maxRetries;
-  const key = mode.auth ? ctx.key() : null;
-  const headers = {
-    ...(mode.auth && ctx.headers),
-    ...(key && { Authorization: `Bearer ${key}` }),
-    ...options.headers,
-  };
+  // A copy per call: a fetch wrapper that writes to `init.headers` must not change the next call's.
+  const headers = { ...(mode.auth && ctx.authHeaders()), ...options.headers };
   for (let retry = 0; ; retry++) {
     if (signal?.aborted) throw new APIUserAbortError();
     const controller = new AbortController();

@@ -29,7 +29,9 @@ const NAMES: Record<string, NormalizedStatus> = {
  * `in_progress`, upper case too; `expired` stays (and is terminal); anything unrecognised is `unknown`.
  */
 export function normalizeStatus(raw: unknown): NormalizedStatus {
-  return NAMES[String(raw).toLowerCase().replace(/[- ]/g, '_')] ?? 'unknown';
+  // Own keys only: a status such as `constructor` must not find Object.prototype's.
+  const known = (name: string) => (Object.hasOwn(NAMES, name) ? NAMES[name] : undefined);
+  return known(raw as string) ?? known(String(raw).toLowerCase().replace(/[- ]/g, '_')) ?? 'unknown';
 }
 
 /**
@@ -38,6 +40,7 @@ export function normalizeStatus(raw: unknown): NormalizedStatus {
  */
 export function normalizeVideo(video: Video): Video {
   const status = normalizeStatus(video.status);
+  if (status === video.status && typeof video.progress === 'number') return video; // the usual case
   const progress = Number.parseFloat(String(video.progress));
   return {
     ...video,
