@@ -8,6 +8,12 @@ import { createProgram } from './program.js';
 
 let exitCode: number = ExitCode.Ok;
 
+// `sora-kit list --json | head -n 1`: the reader left; stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(exitCode);
+  throw error;
+});
+
 const program = createProgram(async (load, args, options, name) => {
   const { runCommand } = await import('./run-command.js');
   exitCode = await runCommand(load, args, options, name);
