@@ -3,7 +3,7 @@
  * server socket, so nobody else's tmux is touched) and the pane is captured while it runs.
  */
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,10 @@ beforeAll(async () => {
   dir = await tempDir();
 });
 afterAll(async () => {
-  // Our own server only (its private socket), never anyone else's.
+  // Our own server only (its private socket), never anyone else's; then its socket file.
   await tmux('kill-server').catch(() => {});
+  const uid = process.getuid?.() ?? 0;
+  await rm(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${uid}`, socket), { force: true });
 });
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
