@@ -68,14 +68,23 @@ describe('web app example', () => {
   });
 
   it('cancels a running job from the page (AbortSignal), leaving no video', async () => {
+    // A job far longer than the test, so it is surely still running when Cancel is clicked.
+    const slowApp = await startApp({ jobSeconds: 120 });
     const page = await browser.newPage();
-    await page.goto(app.url);
-    await page.click('#go');
-    await page.waitForFunction(() => /%$/.test(document.getElementById('status').textContent));
-    await page.click('#cancel');
-    await page.waitForFunction(() => document.getElementById('status').textContent === 'Stopped.');
-    expect(await page.textContent('#error')).toMatch(/abort/i);
-    expect(await page.isHidden('#video')).toBe(true);
-    await page.close();
+    try {
+      await page.goto(slowApp.url);
+      await page.click('#go');
+      await page.waitForFunction(() => /%$/.test(document.getElementById('status').textContent));
+      await page.click('#cancel');
+      await page.waitForFunction(() => document.getElementById('status').textContent === 'Stopped.');
+      expect(await page.textContent('#error')).toMatch(/abort/i);
+      expect(await page.isHidden('#video')).toBe(true);
+      const created = slowApp.emulator.videos();
+      expect(created).toHaveLength(1);
+      expect(created[0].status).not.toBe('completed');
+    } finally {
+      await page.close();
+      await slowApp.close();
+    }
   });
 });
