@@ -5,6 +5,7 @@ import type {
   CreateVideoBody,
   DeletedVideo,
   ImageReference,
+  KnownVideoModel,
   ListOrder,
   Video,
   VideoReference,
@@ -19,15 +20,10 @@ import { normalizeVideo } from './status.js';
 import { checkId, checkListQuery, checkShape, checkText } from './validation.js';
 
 /**
- * The model names the spec lists. `model` accepts any string (gateways add their own), and editors still
- * complete these.
+ * The model names the spec lists (its `KnownVideoModel`). `model` accepts any string (gateways add their
+ * own), and editors still complete these.
  */
-export type KnownModel =
-  | 'sora-2'
-  | 'sora-2-pro'
-  | 'sora-2-2025-10-06'
-  | 'sora-2-pro-2025-10-06'
-  | 'sora-2-2025-12-08';
+export type KnownModel = KnownVideoModel;
 
 /** Parameters of `create`: the spec's `CreateVideoBody`, with a file accepted as `input_reference`. */
 export interface VideoCreateParams extends Omit<CreateVideoBody, 'model' | 'input_reference'> {

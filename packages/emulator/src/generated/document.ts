@@ -1168,18 +1168,22 @@ export const openapiDocument: Record<string, unknown> = {
         "pattern": "^[A-Za-z0-9_\\-.:]+$",
         "example": "char_68f0829b1ab48193a1c1e5d2f0b3a4c5"
       },
+      "KnownVideoModel": {
+        "type": "string",
+        "description": "The model names this spec knows (`VideoModel` accepts others too).",
+        "enum": [
+          "sora-2",
+          "sora-2-pro",
+          "sora-2-2025-10-06",
+          "sora-2-pro-2025-10-06",
+          "sora-2-2025-12-08"
+        ]
+      },
       "VideoModel": {
         "description": "The model. `sora-2` (default, faster) or `sora-2-pro` (higher quality, needed for the 1792\nsizes); dated snapshots exist too. Open: servers may accept other names.\n",
         "anyOf": [
           {
-            "type": "string",
-            "enum": [
-              "sora-2",
-              "sora-2-pro",
-              "sora-2-2025-10-06",
-              "sora-2-pro-2025-10-06",
-              "sora-2-2025-12-08"
-            ]
+            "$ref": "#/components/schemas/KnownVideoModel"
           },
           {
             "type": "string",

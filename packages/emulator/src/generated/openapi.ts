@@ -254,12 +254,17 @@ export interface components {
          */
         CharacterId: string;
         /**
+         * @description The model names this spec knows (`VideoModel` accepts others too).
+         * @enum {string}
+         */
+        KnownVideoModel: "sora-2" | "sora-2-pro" | "sora-2-2025-10-06" | "sora-2-pro-2025-10-06" | "sora-2-2025-12-08";
+        /**
          * @description The model. `sora-2` (default, faster) or `sora-2-pro` (higher quality, needed for the 1792
          *     sizes); dated snapshots exist too. Open: servers may accept other names.
          * @default sora-2
          * @example sora-2
          */
-        VideoModel: ("sora-2" | "sora-2-pro" | "sora-2-2025-10-06" | "sora-2-pro-2025-10-06" | "sora-2-2025-12-08") | string;
+        VideoModel: components["schemas"]["KnownVideoModel"] | string;
         /**
          * @description The duration in seconds, as a **string**. A number or any other value is rejected.
          * @default 4
@@ -755,6 +760,7 @@ export interface components {
 }
 export type VideoId = components['schemas']['VideoId'];
 export type CharacterId = components['schemas']['CharacterId'];
+export type KnownVideoModel = components['schemas']['KnownVideoModel'];
 export type VideoModel = components['schemas']['VideoModel'];
 export type VideoSeconds = components['schemas']['VideoSeconds'];
 export type VideoSize = components['schemas']['VideoSize'];
