@@ -1,6 +1,7 @@
 /** `sora-kit batch <prompts.jsonl>`: many jobs, at most --concurrency at a time, resumable by rerunning. */
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { findPartialDownloads } from '@sora-kit/core/node';
 import { BatchDisplay } from '../batch/batch-display.js';
 import { readJobsFile } from '../batch/jobs-file.js';
 import { MANIFEST_FILE, Manifest, readManifestState } from '../batch/manifest.js';
@@ -96,23 +97,12 @@ export async function run(
 }
 
 /**
- * A run killed with SIGKILL (or a power cut) cannot remove its partial downloads. `downloadToFile` writes
- * each beside its target as `.<name>.<8 hex>.part`; with the manifest's lock held no other run is writing
- * here, so those of this batch's own outputs are stale, and removed before the rerun downloads again.
+ * A run killed with SIGKILL (or a power cut) cannot remove its partial downloads. With the manifest's lock
+ * held no other run is writing here, so those of this batch's own outputs are stale, and removed before the
+ * rerun downloads again.
  */
 async function removeStaleParts(outDir: string, outputs: string[]): Promise<void> {
-  const byDir = new Map<string, Set<string>>();
   for (const output of outputs) {
-    const path = join(outDir, output);
-    const names = byDir.get(dirname(path)) ?? new Set<string>();
-    names.add(basename(path));
-    byDir.set(dirname(path), names);
-  }
-  for (const [dir, names] of byDir) {
-    const entries = await readdir(dir).catch(() => [] as string[]);
-    for (const entry of entries) {
-      const match = /^\.(.+)\.[0-9a-f]{8}\.part$/.exec(entry);
-      if (match && names.has(match[1]!)) await rm(join(dir, entry), { force: true });
-    }
+    for (const stale of await findPartialDownloads(join(outDir, output))) await rm(stale, { force: true });
   }
 }

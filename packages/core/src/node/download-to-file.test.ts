@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { APIConnectionError, APIUserAbortError, createSoraClient, type SoraClient } from '../index.js';
 import { KEY, useEmulator } from '../test-support/emulator.js';
 import { type Gateway, startGateway } from '../test-support/gateway-server.js';
-import { DownloadError, type DownloadProgress, downloadToFile } from './index.js';
+import { DownloadError, type DownloadProgress, downloadToFile, findPartialDownloads } from './index.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -177,7 +177,10 @@ describe.each(transports)('downloadToFile from a gateway: JSON link, ETag, range
     const pending = downloadToFile(client, id, path, { fetch: transport, signal: controller.signal });
     await expect.poll(() => gw.filesRequests.length).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 100)); // the first MiB is in, the rest never comes
-    expect((await readdir(dir)).filter((f) => f.endsWith('.part'))).toHaveLength(1);
+    // While it runs, the partial file is the one findPartialDownloads reports for this target.
+    expect(await findPartialDownloads(path)).toEqual([
+      join(dir, (await readdir(dir)).find((f) => f.endsWith('.part')) ?? 'none'),
+    ]);
     controller.abort();
     expect(await pending.catch((e) => e)).toBeInstanceOf(APIUserAbortError);
     expect(await readdir(dir)).toEqual([]);
@@ -239,5 +242,20 @@ describe('the transport of downloadToFile', () => {
     const media = await client.videos.downloadContent(id); // JSON link, then the bytes
     expect((await media.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     await expect(nodeFetch(t.emu.url, { method: 'POST', body: 'x' })).rejects.toThrow(/GET/);
+  });
+});
+
+describe('findPartialDownloads', () => {
+  test('finds the partial files of one target only', async () => {
+    const names = [
+      '.a.mp4.0123abcd.part',
+      '.b.mp4.0123abcd.part',
+      '.a.mp4.part',
+      'a.mp4',
+      '.a.mp4.0123abcd.partx',
+    ];
+    for (const name of names) await writeFile(join(dir, name), '');
+    expect(await findPartialDownloads(join(dir, 'a.mp4'))).toEqual([join(dir, '.a.mp4.0123abcd.part')]);
+    expect(await findPartialDownloads(join(dir, 'missing-dir', 'a.mp4'))).toEqual([]);
   });
 });

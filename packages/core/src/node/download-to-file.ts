@@ -1,10 +1,9 @@
 /// <reference types="node" />
-import { randomUUID } from 'node:crypto';
 import { access, link, open, rename, rm, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { CUSTOM_FETCH, type SoraClient } from '../client.js';
 import { APIConnectionError, APIUserAbortError, SoraError } from '../errors.js';
 import type { VideoContentVariant } from '../generated/openapi.js';
+import { partialPathFor } from './partial-files.js';
 import { NODE_BODY, nodeFetch } from './transport.js';
 
 /** `downloadToFile` could not produce a complete file; nothing was left on disk. */
@@ -87,7 +86,7 @@ export async function downloadToFile(
     );
   const refuse = () => new DownloadError(`${path} exists; pass overwrite: true to replace it`, 'file_exists');
   if (!overwrite && (await exists())) throw refuse();
-  const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.part`);
+  const temp = partialPathFor(path);
   const file = await open(temp, 'wx');
   let open_ = true;
   try {

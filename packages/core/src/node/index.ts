@@ -7,3 +7,4 @@ export {
   type DownloadToFileOptions,
   downloadToFile,
 } from './download-to-file.js';
+export { findPartialDownloads } from './partial-files.js';
