@@ -37,6 +37,8 @@ async function completedJob(prompt = 'a lighthouse at dawn'): Promise<string> {
 
 describe('generate', () => {
   it('creates, waits with progress and saves an MP4 of the asked size and duration', async () => {
+    // Its own emulator with a 3 s job: the in_progress phase must outlast a poll even on a loaded machine.
+    const slow = await testEmulator({ jobSeconds: 3 });
     const result = await runCli(
       [
         'generate',
@@ -48,8 +50,8 @@ describe('generate', () => {
         '--output',
         'videos/tiger.mp4',
       ],
-      { env, cwd: dir },
-    );
+      { env: envFor(slow), cwd: dir },
+    ).finally(() => slow.close());
     expect(result.code).toBe(0);
     // stdout is the saved path alone (a pipe wants it); stderr tells the story in plain lines.
     expect(result.stdout).toBe('videos/tiger.mp4\n');
