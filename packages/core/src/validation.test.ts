@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, test } from 'vitest';
-import { ValidationError } from './index.js';
+import {
+  ValidationError,
+  validateCreateParams,
+  validatePrompt,
+  validateVariant,
+  validateVideoId,
+} from './index.js';
 import { useEmulator } from './test-support/emulator.js';
 
 const t = useEmulator();
@@ -155,5 +161,48 @@ describe('validation before any request', () => {
       /'clip.mp4'/,
       /MP4 file/,
     );
+  });
+});
+
+describe('exported validators', () => {
+  /** The message a call throws, or null when it passes. */
+  const messageOf = async (call: () => unknown) => {
+    try {
+      await call();
+      return null;
+    } catch (error) {
+      return ValidationError.isInstance(error) ? error.message : `not a ValidationError: ${error}`;
+    }
+  };
+
+  test('throw exactly what the client throws, and pass what it sends', async () => {
+    t.emu.clearRequests();
+    const v = t.client.videos;
+    const bad = [
+      { prompt: '' },
+      { prompt: 'a', seconds: '5' },
+      { prompt: 'a', size: '1920x1080' },
+      { prompt: 'a', size: '1792x1024' },
+      { prompt: 'a', size: '1024x1792', model: 'sora-2-2025-12-08' },
+    ];
+    for (const params of bad) {
+      const fromValidator = await messageOf(() => validateCreateParams(params));
+      expect(fromValidator).toMatch(/^Invalid /);
+      expect(await messageOf(() => v.create(params as never))).toBe(fromValidator);
+    }
+    expect(
+      await messageOf(() => validateCreateParams({ prompt: 'a', size: '1792x1024', model: 'sora-2-pro' })),
+    ).toBe(null);
+    expect(await messageOf(() => validateVideoId('../admin'))).toBe(
+      await messageOf(() => v.retrieve('../admin')),
+    );
+    expect(await messageOf(() => validateVideoId('video_1'))).toBe(null);
+    expect(await messageOf(() => validatePrompt(''))).toBe(
+      await messageOf(() => v.remix('video_1', { prompt: '' })),
+    );
+    expect(await messageOf(() => validateVariant('gif'))).toBe(
+      await messageOf(() => v.downloadContent('video_1', { variant: 'gif' as never })),
+    );
+    expect(t.emu.requests()).toEqual([]);
   });
 });

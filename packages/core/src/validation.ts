@@ -85,3 +85,33 @@ export function checkListQuery(query: { limit?: unknown; order?: unknown; after?
   oneOf('order', query.order, ORDERS);
   if (query.after !== undefined) checkId(query.after, 'after');
 }
+
+// The checks above, as the public API runs them: for callers that must refuse bad input before doing
+// anything else (a CLI checking a whole batch file, a form validating as the user types). Each throws the
+// same `ValidationError` the client's calls throw, naming the field, the value and what is allowed.
+
+/** Checks `create` parameters (prompt, seconds, size, model, the 1792-needs-pro rule) without sending. */
+export function validateCreateParams(params: {
+  prompt?: unknown;
+  seconds?: unknown;
+  size?: unknown;
+  model?: unknown;
+}): void {
+  checkText('prompt', params?.prompt);
+  checkShape(params ?? {});
+}
+
+/** Checks a prompt: a string of 1 to 32,000 characters. */
+export function validatePrompt(prompt: unknown): void {
+  checkText('prompt', prompt);
+}
+
+/** Checks a video id: the spec's pattern, with nothing that could change the request's path. */
+export function validateVideoId(id: unknown): void {
+  checkId(id);
+}
+
+/** Checks a download `variant`: `video`, `thumbnail` or `spritesheet`. */
+export function validateVariant(variant: unknown): void {
+  checkVariant(variant);
+}

@@ -17,7 +17,7 @@ import type { Context, CreateOptions, RequestOptions } from './options.js';
 import { paginate, type VideoPager } from './pagination.js';
 import { type JobState, type PollOptions, pollJob } from './poll.js';
 import { normalizeVideo } from './status.js';
-import { checkId, checkListQuery, checkShape, checkText } from './validation.js';
+import { checkId, checkListQuery, checkShape, checkText, validateCreateParams } from './validation.js';
 
 /**
  * The model names the spec lists (its `KnownVideoModel`). `model` accepts any string (gateways add their
@@ -134,8 +134,7 @@ export function createVideos(ctx: Context): Videos {
   };
 
   const start = async (params: VideoCreateParams, options?: CreateOptions) => {
-    checkText('prompt', params?.prompt);
-    checkShape(params);
+    validateCreateParams(params);
     return stateOf(await post('/v1/videos', params, options));
   };
 

@@ -10,10 +10,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
 import type { VideoCreateParams } from '@sora-kit/core';
+import { validateCreateParams } from '@sora-kit/core';
 import { CliError, UsageError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkInputReference } from '../input-image.js';
-import { validateWithCore } from '../validate.js';
 
 export interface BatchJob {
   /** 1-based line number in the jobs file. */
@@ -104,7 +104,7 @@ async function parseLine(raw: string, line: number, file: string, width: number)
   };
   // Core's rules (prompt, model, seconds, size), without sending anything.
   try {
-    await validateWithCore((client) => client.videos.create(params));
+    validateCreateParams(params);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -1,8 +1,9 @@
 /** `sora-kit delete <id>`: deletes a job and its content. */
+
+import { validateVideoId } from '@sora-kit/core';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { validateWithCore } from '../validate.js';
 
 export async function run(
   args: string[],
@@ -10,7 +11,7 @@ export async function run(
   env: CommandEnv,
 ): Promise<number> {
   const id = args[0] ?? '';
-  await validateWithCore((client) => client.videos.delete(id));
+  validateVideoId(id);
   const ctx = await openContext(options as ApiOptions, env.out);
   try {
     const deleted = await ctx.client.videos.delete(id, { signal: env.signal });

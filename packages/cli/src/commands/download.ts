@@ -1,5 +1,5 @@
 /** `sora-kit download <id>`: a completed job's video, thumbnail or spritesheet, to a file. */
-import { APIUserAbortError } from '@sora-kit/core';
+import { APIUserAbortError, validateVariant, validateVideoId } from '@sora-kit/core';
 import { DownloadError } from '@sora-kit/core/node';
 import { InterruptedError, UsageError } from '../cli-error.js';
 import type { CommandEnv } from '../command-env.js';
@@ -10,7 +10,6 @@ import { displayPath } from '../follow-job.js';
 import { prepareOutput, resolveOutput, type Variant } from '../output-file.js';
 import { createProgress } from '../progress/create-progress.js';
 import { formatBytes, formatDuration } from '../progress/format.js';
-import { validateWithCore } from '../validate.js';
 
 interface DownloadOptions extends ApiOptions {
   variant: Variant;
@@ -26,7 +25,8 @@ export async function run(
   const opts = options as unknown as DownloadOptions;
   const { out, signal } = env;
   const id = args[0] ?? '';
-  await validateWithCore((client) => client.videos.downloadContent(id, { variant: opts.variant }));
+  validateVideoId(id);
+  validateVariant(opts.variant);
   const path = (await resolveOutput(opts.output, id, opts.variant))!;
   const shown = displayPath(path);
   await prepareOutput(path, opts.force, shown);

@@ -1,5 +1,6 @@
 /** `sora-kit generate <prompt>`: create a job, watch it with progress, download the MP4 (or `--no-wait`). */
 import type { VideoCreateParams } from '@sora-kit/core';
+import { validateCreateParams } from '@sora-kit/core';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -7,7 +8,6 @@ import { followJob } from '../follow-job.js';
 import { checkInputReference, loadInputReference } from '../input-image.js';
 import { prepareOutput, resolveOutput } from '../output-file.js';
 import { readPrompt } from '../prompt.js';
-import { validateWithCore } from '../validate.js';
 import { announceCreated, whileCreating } from './announce.js';
 
 interface GenerateOptions extends ApiOptions {
@@ -36,7 +36,7 @@ export async function run(
   };
 
   // Everything that can be checked is checked before the first request (exit 2, nothing paid for).
-  await validateWithCore((client) => client.videos.create(params));
+  validateCreateParams(params);
   if (opts.inputReference !== undefined) await checkInputReference(opts.inputReference, opts.size);
   if (opts.wait && opts.output !== undefined) {
     const path = await resolveOutput(opts.output, undefined);

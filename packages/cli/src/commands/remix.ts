@@ -1,11 +1,12 @@
 /** `sora-kit remix <id> <prompt>`: a new job from a completed video and a new prompt; waits and downloads. */
+
+import { validatePrompt, validateVideoId } from '@sora-kit/core';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { followJob } from '../follow-job.js';
 import { prepareOutput, resolveOutput } from '../output-file.js';
 import { readPrompt } from '../prompt.js';
-import { validateWithCore } from '../validate.js';
 import { announceCreated, whileCreating } from './announce.js';
 
 interface RemixOptions extends ApiOptions {
@@ -23,7 +24,8 @@ export async function run(
   const opts = options as unknown as RemixOptions;
   const source = args[0] ?? '';
   const prompt = await readPrompt(args[1] ?? '');
-  await validateWithCore((client) => client.videos.remix(source, { prompt }));
+  validateVideoId(source);
+  validatePrompt(prompt);
   if (opts.wait && opts.output !== undefined) {
     const path = await resolveOutput(opts.output, undefined);
     if (path) await prepareOutput(path, opts.force, opts.output);

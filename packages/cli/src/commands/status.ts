@@ -1,11 +1,11 @@
 /** `sora-kit status <id>`: a job's state, parameters and expiry. Exits 0 whatever that state is. */
 import type { Video } from '@sora-kit/core';
+import { validateVideoId } from '@sora-kit/core';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { formatDuration } from '../progress/format.js';
-import { validateWithCore } from '../validate.js';
 
 export async function run(
   args: string[],
@@ -13,7 +13,7 @@ export async function run(
   env: CommandEnv,
 ): Promise<number> {
   const id = args[0] ?? '';
-  await validateWithCore((client) => client.videos.retrieve(id));
+  validateVideoId(id);
   const ctx = await openContext(options as ApiOptions, env.out);
   try {
     const video = await ctx.client.videos.retrieve(id, { signal: env.signal });

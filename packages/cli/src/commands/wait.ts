@@ -1,9 +1,10 @@
 /** `sora-kit wait <id>`: resume watching a job started elsewhere, then download it. */
+
+import { validateVideoId } from '@sora-kit/core';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
 import { followJob } from '../follow-job.js';
 import { prepareOutput, resolveOutput } from '../output-file.js';
-import { validateWithCore } from '../validate.js';
 
 interface WaitOptions extends ApiOptions {
   output?: string;
@@ -19,7 +20,7 @@ export async function run(
 ): Promise<number> {
   const opts = options as unknown as WaitOptions;
   const id = args[0] ?? '';
-  await validateWithCore((client) => client.videos.retrieve(id));
+  validateVideoId(id);
   if (opts.download) {
     const path = await resolveOutput(opts.output, id);
     if (path) await prepareOutput(path, opts.force, opts.output ?? undefined);
