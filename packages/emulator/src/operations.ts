@@ -4,7 +4,7 @@
  * `spec/openapi.yaml`.
  */
 import { openapiDocument } from './generated/document.js';
-import type { operations, paths } from './generated/openapi.js';
+import type { operations, paths, VideoSeconds, VideoSize } from './generated/openapi.js';
 
 /** A JSON Schema object as found in the document. */
 export type SchemaObject = Record<string, unknown>;
@@ -145,6 +145,15 @@ export function schemaDefault<T>(name: string): T {
   const value = (resolvePointer(`#/components/schemas/${escapePointer(name)}`) as SchemaObject).default;
   if (value === undefined) throw new Error(`spec: schema ${name} has no default`);
   return value as T;
+}
+
+/** What a new job gets when its request leaves them out: the spec's defaults of model, seconds and size. */
+export function jobDefaults(): { model: string; seconds: VideoSeconds; size: VideoSize } {
+  return {
+    model: schemaDefault<string>('VideoModel'),
+    seconds: schemaDefault<VideoSeconds>('VideoSeconds'),
+    size: schemaDefault<VideoSize>('VideoSize'),
+  };
 }
 
 /** The `default` of a parameter's schema, e.g. `parameterDefault('listVideos', 'limit')` → `20`. */

@@ -10,10 +10,9 @@ import type {
   ExtendVideoBody,
   ExtendVideoMultipartBody,
   VideoSeconds,
-  VideoSize,
 } from '../generated/openapi.js';
 import type { NewJob } from '../jobs.js';
-import { schemaDefault } from '../operations.js';
+import { jobDefaults } from '../operations.js';
 import type { RequestBody } from '../request-body.js';
 import type { AppEnv, EmulatorState } from '../state.js';
 import { checkVideoUpload } from '../uploads.js';
@@ -32,11 +31,7 @@ type DerivedBody = (EditVideoBody | EditVideoMultipartBody | ExtendVideoBody | E
 };
 
 export function derivedHandlers(state: EmulatorState): Pick<OperationHandlers, 'editVideo' | 'extendVideo'> {
-  const defaults = {
-    model: schemaDefault<string>('VideoModel'),
-    seconds: schemaDefault<VideoSeconds>('VideoSeconds'),
-    size: schemaDefault<VideoSize>('VideoSize'),
-  };
+  const defaults = jobDefaults();
 
   /**
    * The new job's parameters. An edit keeps the source's duration; an extension lasts the requested

@@ -7,10 +7,8 @@ import type {
   ListOrder,
   RemixVideoBody,
   VideoList,
-  VideoSeconds,
-  VideoSize,
 } from '../generated/openapi.js';
-import { parameterDefault, schemaDefault } from '../operations.js';
+import { jobDefaults, parameterDefault, schemaDefault } from '../operations.js';
 import type { EmulatorState } from '../state.js';
 import { checkInputReference } from '../uploads.js';
 import { toVideo } from '../video-view.js';
@@ -28,9 +26,7 @@ export function videoHandlers(
   state: EmulatorState,
 ): Pick<OperationHandlers, 'createVideo' | 'listVideos' | 'retrieveVideo' | 'deleteVideo' | 'remixVideo'> {
   const defaults = {
-    model: schemaDefault<string>('VideoModel'),
-    seconds: schemaDefault<VideoSeconds>('VideoSeconds'),
-    size: schemaDefault<VideoSize>('VideoSize'),
+    ...jobDefaults(),
     limit: parameterDefault<number>('listVideos', 'limit'),
     order: schemaDefault<ListOrder>('ListOrder'),
   };
