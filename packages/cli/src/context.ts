@@ -19,11 +19,11 @@ export interface Context {
   /** For the API's calls (create, poll, list, …): behind the `--verbose` log and the batch's gate. */
   client: SoraClient;
   /**
-   * For `downloadToFile`. Core streams downloads over Node's own http client, about twice as fast as
-   * `fetch`, unless the client was given a `fetch` of its own; so when `client` has one (for the log or
-   * the gate), downloads use a second client without it. `downloadFile` logs them itself.
+   * The `fetch` of `downloadToFile`: core's `nodeFetch` (Node's own http client, about twice as fast as the
+   * global `fetch` for big bodies), behind the batch's gate when there is one. Never behind the `--verbose`
+   * log, which would print a gateway's signed download link; `downloadFile` logs downloads by API path.
    */
-  downloads: SoraClient;
+  downloadFetch: typeof fetch;
   /** The origin requests go to. */
   baseUrl: string;
   /** Whether it is the emulator this process started (`--emulator`): its jobs end with the process. */
@@ -113,8 +113,9 @@ export async function openContext(
     custom = out.verbose ? logRequests(gated, out, baseUrl) : gated;
   }
   const client = createSoraClient({ apiKey, baseUrl, ...(custom && { fetch: custom }) });
-  const downloads = custom ? createSoraClient({ apiKey, baseUrl }) : client;
-  return { client, downloads, baseUrl: client.baseUrl, embedded: options.emulator === true, close };
+  const { nodeFetch } = await import('@sora-kit/core/node');
+  const downloadFetch = extra.wrapFetch ? extra.wrapFetch(nodeFetch) : nodeFetch;
+  return { client, downloadFetch, baseUrl: client.baseUrl, embedded: options.emulator === true, close };
 }
 
 function checkBaseUrl(value: string, source: string): string {

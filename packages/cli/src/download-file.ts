@@ -1,7 +1,7 @@
 /**
  * Every download of the CLI: core's `downloadToFile` (streamed to a temporary file, resumed with `Range`
- * after a cut, length-checked, renamed into place; removed on abort or failure), on the context's
- * download client, with a `--verbose` line of its own.
+ * after a cut, length-checked, renamed into place; removed on abort or failure) over the context's
+ * download `fetch`, with a `--verbose` line of its own.
  */
 import { type DownloadResult, type DownloadToFileOptions, downloadToFile } from '@sora-kit/core/node';
 import type { Context } from './context.js';
@@ -17,7 +17,7 @@ export async function downloadFile(
   const started = performance.now();
   const variant = options.variant ?? 'video';
   try {
-    const result = await downloadToFile(ctx.downloads, id, path, options);
+    const result = await downloadToFile(ctx.client, id, path, { ...options, fetch: ctx.downloadFetch });
     out.debug(
       `GET /v1/videos/${id}/content?variant=${variant} → ${result.bytes} bytes in ${Math.round(performance.now() - started)} ms (downloadToFile)`,
     );

@@ -194,6 +194,37 @@ describe('batch', () => {
     expect(emulator.videos()).toHaveLength(7);
   });
 
+  it('pauses every worker on a 429 to a download too (downloads go through the gate)', async () => {
+    const emulator = await testEmulator({ jobSeconds: 0.5 });
+    emulator.faults.add({
+      kind: 'rate-limit',
+      times: 2,
+      method: 'GET',
+      path: '/v1/videos/*/content',
+      retryAfterSeconds: 1,
+    });
+    const outDir = join(dir, 'limited-downloads');
+    const result = await runCli(
+      ['batch', await jobsFile('limited-downloads.jsonl'), '--out-dir', outDir, '--concurrency', '3'],
+      { env: envFor(emulator), cwd: dir },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(await mp4s(outDir)).toEqual(EXPECTED_FILES);
+    expect(result.stderr).toMatch(/rate limited \(429\): every worker waits 0:01/);
+    const log = emulator.requests();
+    const limited = log.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(2);
+    expect(limited.every((r) => r.path.endsWith('/content'))).toBe(true);
+    // The same window as above: nothing from any worker while the download's Retry-After runs.
+    const first429 = limited[0]!;
+    const during = log.filter((r) => r.at > first429.at + 400 && r.at < first429.at + 900);
+    expect(
+      during,
+      JSON.stringify(log.map((r) => [r.method, r.path.slice(0, 20), r.status, r.at - first429.at])),
+    ).toEqual([]);
+    expect(emulator.videos()).toHaveLength(7);
+  });
+
   it('reports a failed job (exit 1) and never creates it again on a rerun', async () => {
     const emulator = await testEmulator({ jobSeconds: 0.4 });
     const outDir = join(dir, 'failed');

@@ -8,3 +8,4 @@ export {
   downloadToFile,
 } from './download-to-file.js';
 export { findPartialDownloads } from './partial-files.js';
+export { nodeFetch } from './transport.js';
