@@ -3,6 +3,9 @@ import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@sora
 import { afterAll, beforeAll } from 'vitest';
 import { createSora, type SoraProvider, type SoraProviderSettings } from '../index.js';
 
+// The AI SDK prints every warning to the console; the tests read them from the results instead.
+globalThis.AI_SDK_LOG_WARNINGS = false;
+
 /** The key tests use: unique enough that finding it anywhere means it leaked. */
 export const KEY = 'sk-test-aisdk-Hq7Lm2Vx9Pw4';
 
