@@ -1,7 +1,8 @@
 import { APICallError, InvalidArgumentError } from '@ai-sdk/provider';
+import { createSoraClient } from '@sora-kit/core';
 import { experimental_startVideo as startVideo } from 'ai';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { useEmulator } from './test-support/emulator.js';
+import { KEY, useEmulator } from './test-support/emulator.js';
 import { makeImage } from './test-support/media.js';
 
 // Each mapping of the AI SDK's options to Sora's, through the real `experimental_startVideo`: the warnings
@@ -302,6 +303,40 @@ describe('providerOptions.sora', () => {
       '/v1/videos/edits',
       '/v1/videos/extensions',
     ]);
+  });
+
+  test('characters are looked up before the paid request, and named in the metadata', async () => {
+    const client = createSoraClient({ apiKey: KEY, baseUrl: t.emu.url });
+    const clip = await client.videos.createAndPoll({ prompt: 'Whiskers the cat' }, { minIntervalMs: 50 });
+    const mp4 = await (await client.videos.downloadContent(clip.id)).blob();
+    const whiskers = await client.videos.createCharacter({ name: 'Whiskers', video: mp4 });
+    t.emu.clearRequests();
+
+    const named = await start('sora-2', {
+      prompt: 'whiskers chases a mouse',
+      providerOptions: { sora: { characters: [whiskers.id] } },
+    });
+    expect(named.warnings).toEqual([]);
+    expect(named.job.characters).toEqual([{ id: whiskers.id, name: 'Whiskers' }]);
+    expect(t.emu.requests().map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v1/videos/characters/${whiskers.id}`,
+      'POST /v1/videos',
+    ]);
+
+    const unnamed = await start('sora-2', {
+      prompt: 'a dog',
+      providerOptions: { sora: { characters: [whiskers.id] } },
+    });
+    expect(unnamed.warnings).toEqual([
+      { type: 'other', message: expect.stringContaining("called 'Whiskers'") },
+    ]);
+
+    t.emu.clearRequests();
+    const missing = await start('sora-2', { providerOptions: { sora: { characters: ['char_0000'] } } }).catch(
+      (e: unknown) => e,
+    );
+    expect(missing).toMatchObject({ statusCode: 404 });
+    expect(t.creates()).toEqual([]); // nothing paid for
   });
 
   test('a remix of a job that is not completed fails as the server says (400, not retried)', async () => {
