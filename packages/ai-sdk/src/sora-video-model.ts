@@ -1,10 +1,11 @@
-import type {
-  JSONObject,
-  SharedV4Warning,
-  Experimental_VideoModelV4 as VideoModelV4,
-  Experimental_VideoModelV4OperationStartResult as VideoModelV4OperationStartResult,
-  Experimental_VideoModelV4OperationStatusResult as VideoModelV4OperationStatusResult,
-  Experimental_VideoModelV4VideoData as VideoModelV4VideoData,
+import {
+  APICallError,
+  type JSONObject,
+  type SharedV4Warning,
+  type Experimental_VideoModelV4 as VideoModelV4,
+  type Experimental_VideoModelV4OperationStartResult as VideoModelV4OperationStartResult,
+  type Experimental_VideoModelV4OperationStatusResult as VideoModelV4OperationStatusResult,
+  type Experimental_VideoModelV4VideoData as VideoModelV4VideoData,
 } from '@ai-sdk/provider';
 import {
   type CreateOptions,
@@ -89,12 +90,12 @@ export class SoraVideoModel implements VideoModelV4 {
 
   async doStart(options: StartOptions): Promise<VideoModelV4OperationStartResult> {
     const timestamp = this.config.currentDate?.() ?? new Date();
-    const waiter = this.config.webhooks.claim(options.webhookUrl);
+    const webhook = this.config.webhooks.claim(options.webhookUrl);
     try {
       const sora = parseSoraOptions(options.providerOptions?.sora);
       const plan = planStart(this.modelId, options, sora);
       const { warnings } = plan;
-      if (options.webhookUrl !== undefined && !waiter) {
+      if (options.webhookUrl !== undefined && !webhook.ours) {
         warnings.push({
           type: 'unsupported',
           feature: 'webhookUrl',
@@ -132,7 +133,7 @@ export class SoraVideoModel implements VideoModelV4 {
       } catch (error) {
         throw toProviderError(error, describe(pathOf(plan.request)));
       }
-      waiter?.resolve(video.id);
+      webhook.settle?.resolve(video.id);
       const metadata = jobMetadata(video);
       if (characters) metadata.characters = characters;
       return {
@@ -142,7 +143,8 @@ export class SoraVideoModel implements VideoModelV4 {
         response: { timestamp, modelId: this.modelId, headers: recorder.headers() },
       };
     } catch (error) {
-      waiter?.reject(error);
+      // A retryable failure is followed by the AI SDK's retry of this start, with the same webhook URL.
+      if (!(APICallError.isInstance(error) && error.isRetryable)) webhook.settle?.reject(error);
       throw error;
     }
   }

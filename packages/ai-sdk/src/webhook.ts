@@ -67,12 +67,28 @@ export function createWebhookRegistry(secret: () => string) {
         received: waitForJob(received, jobId, webhook, key),
       };
     },
-    /** The waiter a `doStart` belongs to, by its webhook URL; undefined for a URL this registry did not make. */
-    claim(webhookUrl: string | undefined): Waiter | undefined {
+    /**
+     * The wait a `doStart` belongs to, by the webhook URL it got: `ours` when this registry made the URL,
+     * and the waiter while the wait is open. It stays open across the AI SDK's retries of the start, until
+     * `settle` closes it with the job's id or a final error.
+     */
+    claim(webhookUrl: string | undefined): { ours: boolean; settle?: Waiter } {
       const token = webhookUrl?.split(TOKEN)[1];
       const waiter = token === undefined ? undefined : waiters.get(token);
-      if (token !== undefined) waiters.delete(token);
-      return waiter;
+      if (token === undefined || !waiter) return { ours: token !== undefined };
+      return {
+        ours: true,
+        settle: {
+          resolve(id) {
+            waiters.delete(token);
+            waiter.resolve(id);
+          },
+          reject(error) {
+            waiters.delete(token);
+            waiter.reject(error);
+          },
+        },
+      };
     },
   };
 }

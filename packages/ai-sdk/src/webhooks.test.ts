@@ -133,6 +133,25 @@ describe('the AI SDK’s webhook option', () => {
     );
   });
 
+  test('a start the AI SDK retries after a 429 still ends on its webhook', async () => {
+    emu.faults.add({ kind: 'rate-limit', method: 'POST', path: '/v1/videos', retryAfterMs: 20, times: 1 });
+    const { video, warnings } = await generateVideo({
+      model: sora().video('sora-2'),
+      prompt: 'retried, then announced',
+      poll: { intervalMs: 60_000, timeoutMs: 60_000 },
+      webhook: async () => ({ url: receiver.url, received: receiver.next() }),
+    });
+    expect(video.mediaType).toBe('video/mp4');
+    expect(warnings).toEqual([]);
+    expect(
+      emu
+        .requests()
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.status),
+    ).toEqual([429, 200]);
+    expect(statusChecks()).toHaveLength(1);
+  });
+
   test('deliveries parsed as JSON (not raw text) are verified too, as the compact JSON the gateway sent', async () => {
     const { video } = await generateVideo({
       model: sora().video('sora-2'),
