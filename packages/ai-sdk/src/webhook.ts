@@ -24,7 +24,9 @@ interface Waiter {
  *
  * 1. `register` (from `handleWebhookOption`, before the start) gets a delivery promise from the factory and
  *    returns a URL carrying a token; the AI SDK passes that URL to `doStart`.
- * 2. `doStart` reports the new job's id under the token (`started`), or its failure (`failed`).
+ * 2. `doStart` finds the wait by that token (`claim`) and settles it with the new job's id, or with its
+ *    final error. (A start whose retries all failed retryably leaves one small entry here: the AI SDK has
+ *    no hook that says it gave up.)
  * 3. The returned `received` waits for a delivery that core's `verifyWebhook` accepts (signature with the
  *    secret, timestamp within 300 s) and whose event names this job. A delivery about another job, or one
  *    that fails verification (forged, replayed, signed with another secret), is passed over, and the
