@@ -21,10 +21,14 @@ export interface SoraClient {
 export function createSoraClient(options: SoraClientOptions = {}): SoraClient {
   const ctx = createContext(options);
   // Tells @sora-kit/core/node whether you chose a fetch (e.g. with a proxy agent), which it must then use.
-  return Object.defineProperty({ baseUrl: ctx.baseUrl, videos: createVideos(ctx) }, CUSTOM_FETCH, {
-    value: options.fetch,
-  });
+  return Object.defineProperties(
+    { baseUrl: ctx.baseUrl, videos: createVideos(ctx) },
+    { [CUSTOM_FETCH]: { value: options.fetch }, [REDACT]: { value: ctx.redact } },
+  );
 }
+
+/** @internal Where the client keeps its redactor, for `@sora-kit/core/node` to scrub its own errors. */
+export const REDACT = Symbol.for('sora-kit.redact');
 
 /** @internal Where the client keeps the `fetch` it was given, if any. */
 export const CUSTOM_FETCH = Symbol.for('sora-kit.customFetch');

@@ -1,4 +1,5 @@
 import { SoraError } from './errors.js';
+import { createRedactor, type Redactor } from './redact.js';
 
 /** Options of {@link createSoraClient}. */
 export interface SoraClientOptions {
@@ -62,8 +63,8 @@ export interface Context {
   readonly maxRetries: number;
   /** The client's headers and the `Authorization`, built at the first call (which throws for a missing key). */
   readonly authHeaders: () => Record<string, string>;
-  /** The key for redaction only (never throws). */
-  readonly secret: () => string | null | undefined;
+  /** Removes the key from anything, errors first: every error of the public methods passes through it. */
+  readonly redact: Redactor;
 }
 
 /** Reads an environment variable where the runtime has an environment (Node, Bun, Deno); else undefined. */
@@ -112,6 +113,6 @@ export function createContext(options: SoraClientOptions): Context {
       }
       return auth;
     },
-    secret: () => apiKey,
+    redact: createRedactor(apiKey),
   };
 }

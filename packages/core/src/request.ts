@@ -7,7 +7,6 @@ import {
   SoraError,
 } from './errors.js';
 import type { Context, RequestOptions } from './options.js';
-import { redact } from './redact.js';
 import { retryDelay, shouldRetry } from './retry.js';
 
 /** One attempt: sends the request with these `signal` and `headers`. */
@@ -77,16 +76,19 @@ export async function send<T>(
       if (response.ok && mode.stream) return { data: undefined as T, response };
       const text = await response.text();
       signal?.removeEventListener('abort', abort);
-      let body: unknown = text;
+      let body: unknown;
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
+        // Not JSON (a proxy's HTML page): an excerpt, scrubbed before it is cut, since a key straddling
+        // the cut would otherwise leave its first half.
+        const excerpt = ctx.redact(text.slice(0, 4096)).slice(0, response.ok ? 80 : 1000);
         if (response.ok)
-          throw new APIError(response.status, undefined, `Not JSON: ${text.slice(0, 80)}`, undefined);
+          throw new APIError(response.status, undefined, `Not JSON: ${excerpt}`, response.headers);
+        body = excerpt;
       }
       if (response.ok) return { data: body as T, response };
-      const secret = ctx.secret();
-      failure = errorFromResponse(response.status, redact(body, secret), redact(response.headers, secret));
+      failure = errorFromResponse(response.status, body, response.headers);
       if (!shouldRetry(response)) retry = maxRetries;
       wait = response.headers;
     } catch (error) {
@@ -94,13 +96,8 @@ export async function send<T>(
       if (signal?.aborted) throw new APIUserAbortError();
       if (timedOut) failure = new APIConnectionTimeoutError();
       else if (SoraError.isInstance(error)) throw error;
-      else {
-        // The runtime's error: keep it as `cause`, unless it quotes the key (a malformed header value).
-        const secret = ctx.secret();
-        const text = String((error as Error)?.stack ?? error);
-        const cause = redact(text, secret) === text ? error : new Error(redact(text, secret));
-        failure = new APIConnectionError(undefined, { cause });
-      }
+      // The runtime's error, kept as `cause` (the key is scrubbed from it at the client's boundary).
+      else failure = new APIConnectionError(undefined, { cause: error });
     } finally {
       clearTimeout(timer);
     }

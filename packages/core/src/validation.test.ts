@@ -49,10 +49,30 @@ describe('validation before any request', () => {
     const v = t.client.videos;
     for (const prompt of [' ', '   \n\t ', '\u00a0\u3000']) {
       await rejects(() => v.create({ prompt }), 'prompt', /\d whitespace characters/, /not only whitespace/);
-      await rejects(() => v.remix('video_1', { prompt }), 'prompt', /\d whitespace characters/, /not only whitespace/);
-      await rejects(() => v.edit({ prompt, video: { id: 'video_1' } }), 'prompt', /\d whitespace characters/, /not only whitespace/);
-      await rejects(() => validatePrompt(prompt), 'prompt', /\d whitespace characters/, /not only whitespace/);
-      await rejects(() => validateCreateParams({ prompt }), 'prompt', /\d whitespace characters/, /not only whitespace/);
+      await rejects(
+        () => v.remix('video_1', { prompt }),
+        'prompt',
+        /\d whitespace characters/,
+        /not only whitespace/,
+      );
+      await rejects(
+        () => v.edit({ prompt, video: { id: 'video_1' } }),
+        'prompt',
+        /\d whitespace characters/,
+        /not only whitespace/,
+      );
+      await rejects(
+        () => validatePrompt(prompt),
+        'prompt',
+        /\d whitespace characters/,
+        /not only whitespace/,
+      );
+      await rejects(
+        () => validateCreateParams({ prompt }),
+        'prompt',
+        /\d whitespace characters/,
+        /not only whitespace/,
+      );
     }
     validatePrompt(' a tiger ');
   });
