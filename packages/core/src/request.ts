@@ -1,3 +1,4 @@
+import { readText } from './body.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -6,6 +7,7 @@ import {
   errorFromResponse,
   SoraError,
 } from './errors.js';
+import { withIdleTimeout } from './idle-timeout.js';
 import type { Context, RequestOptions } from './options.js';
 import { retryDelay, shouldRetry } from './retry.js';
 
@@ -16,8 +18,10 @@ export type Attempt = (init: { signal: AbortSignal; headers: Record<string, stri
 export interface SendMode {
   /** Add the client's headers and the `Authorization` (false for download links on other hosts). */
   auth?: boolean;
-  /** The body is streamed by the caller (else it is read as JSON): the timeout stops at the headers, and the
-   * abort stays wired to the body. */
+  /**
+   * The body is streamed by the caller (else it is read as JSON): the timeout covers the headers, then
+   * becomes an idle timeout of the body (no byte for that long fails it), and the abort stays wired to it.
+   */
   stream?: boolean;
 }
 
@@ -57,6 +61,7 @@ export async function send<T>(
   const maxRetries = options.maxRetries ?? ctx.maxRetries;
   // A copy per call: a fetch wrapper that writes to `init.headers` must not change the next call's.
   const headers = { ...(mode.auth && ctx.authHeaders()), ...options.headers };
+  const timeout = options.timeout ?? ctx.timeout;
   for (let retry = 0; ; retry++) {
     if (signal?.aborted) throw new APIUserAbortError();
     const controller = new AbortController();
@@ -66,15 +71,18 @@ export async function send<T>(
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, options.timeout ?? ctx.timeout);
+    }, timeout);
     let failure: SoraError;
     let wait: Headers | undefined;
     try {
       const response = await attempt({ signal: controller.signal, headers });
       // A streamed body still needs the caller's signal; a read one does not (and a long-lived signal
       // would otherwise collect one listener per poll).
-      if (response.ok && mode.stream) return { data: undefined as T, response };
-      const text = await response.text();
+      if (response.ok && mode.stream) {
+        const watched = withIdleTimeout(response, timeout, (reason) => controller.abort(reason));
+        return { data: undefined as T, response: watched };
+      }
+      const text = await readText(response, ctx.maxResponseBytes);
       signal?.removeEventListener('abort', abort);
       let body: unknown;
       try {
