@@ -1,4 +1,5 @@
 import { createContext, type SoraClientOptions } from './options.js';
+import type { Redactor } from './redact.js';
 import { createVideos, type Videos } from './videos.js';
 
 /** A client of the /v1/videos API. */
@@ -20,11 +21,31 @@ export interface SoraClient {
  */
 export function createSoraClient(options: SoraClientOptions = {}): SoraClient {
   const ctx = createContext(options);
-  // Tells @sora-kit/core/node whether you chose a fetch (e.g. with a proxy agent), which it must then use.
-  return Object.defineProperty({ baseUrl: ctx.baseUrl, videos: createVideos(ctx) }, CUSTOM_FETCH, {
-    value: options.fetch,
+  // What @sora-kit/core/node needs of the client (whether you chose a fetch, e.g. with a proxy agent, which
+  // downloads must then use too), on a symbol: not enumerable, not part of the API.
+  const internals: ClientInternals = { fetch: options.fetch, redact: ctx.redact, timeout: ctx.timeout };
+  return Object.defineProperty({ baseUrl: ctx.baseUrl, videos: createVideos(ctx) }, INTERNALS, {
+    value: internals,
   });
 }
 
-/** @internal Where the client keeps the `fetch` it was given, if any. */
-export const CUSTOM_FETCH = Symbol.for('sora-kit.customFetch');
+/** @internal What `@sora-kit/core/node` reads of a client. */
+export interface ClientInternals {
+  /** The `fetch` the client was given, if any (a proxy agent, which downloads must use too). */
+  fetch: typeof fetch | undefined;
+  /** Removes the key from the download's own errors. */
+  redact: Redactor;
+  /** The client's `timeout`: the idle timeout of a download's body. */
+  timeout: number;
+}
+
+/** @internal Where a client keeps its {@link ClientInternals} (global, so a duplicate install finds them). */
+export const INTERNALS = Symbol.for('sora-kit.clientInternals');
+
+/** @internal The internals of a client, or defaults for an object that only looks like one. */
+export const internalsOf = (client: SoraClient): ClientInternals =>
+  (client as { [INTERNALS]?: ClientInternals })[INTERNALS] ?? {
+    fetch: undefined,
+    redact: (value) => value,
+    timeout: 60_000,
+  };

@@ -1,3 +1,4 @@
+import { readText } from './body.js';
 import { SoraError } from './errors.js';
 import type { VideoContentLink, VideoContentVariant } from './generated/openapi.js';
 import { api } from './operation.js';
@@ -35,7 +36,12 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
     { auth: true, stream: true },
   );
   if (!response.headers.get('content-type')?.includes('json')) return response;
-  const link = (await response.json()) as VideoContentLink;
+  let link: VideoContentLink | undefined;
+  try {
+    link = JSON.parse(await readText(response, ctx.maxResponseBytes));
+  } catch (error) {
+    if (SoraError.isInstance(error)) throw error;
+  }
   if (typeof link?.url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
   const media = await send(
     ctx,

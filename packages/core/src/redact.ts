@@ -2,20 +2,134 @@
 export const REDACTED = '[redacted]';
 
 /**
- * Removes a secret from a string, a JSON-like value (an error body) or a `Headers`, so that no error
- * message, `toString()` or inspected error can carry the API key, even when a server echoes it back
- * (some answer 401 with "Incorrect API key provided: <key>"). Secrets shorter than 8 characters are not
- * real keys (a test's `'k'`) and are left alone, or every `k` of a stack trace would be replaced.
+ * Removes one secret from a value: a string, a `Headers`, a JSON-like value (an error body, a job) or an
+ * error (its message, stack, fields and whole `cause` chain). Values that do not mention the secret come
+ * back as they are (the same object).
+ */
+export type Redactor = <T>(value: T) => T;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `%2F` matches `%2f` too: servers and proxies differ in the case of their escapes. */
+const anyCaseEscapes = (pattern: string) =>
+  pattern.replace(/%([0-9A-F]{2})/g, (_, hex: string) =>
+    [...`%${hex}`].map((c) => (/[A-F]/.test(c) ? `[${c}${c.toLowerCase()}]` : c)).join(''),
+  );
+
+/**
+ * The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),
+ * URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). Secrets
+ * shorter than 8 characters are not real keys (a test's `'k'`): alone they are left be, or every `k` of a
+ * stack trace would go, but their `Bearer <key>` form is unambiguous and still removed.
+ */
+function patternOf(secret: string): RegExp {
+  const forms = new Set([
+    escapeRegExp(secret),
+    escapeRegExp(JSON.stringify(secret).slice(1, -1)),
+    anyCaseEscapes(escapeRegExp(encodeURIComponent(secret))),
+  ]);
+  const any = [...forms].join('|');
+  const bearer = `[Bb]earer\\s+(?:${any})`;
+  return new RegExp(secret.length >= 8 ? `${bearer}|${any}` : bearer, 'g');
+}
+
+/** How deep {@link createRedactor} looks into objects and `cause` chains (a hostile body can nest deeply). */
+const MAX_DEPTH = 16;
+
+/**
+ * Makes the {@link Redactor} of a secret. Every error the client throws passes through one, at the
+ * boundary of the public methods, so no message, field, stack or `cause`, however a server phrased it,
+ * carries the key.
+ */
+export function createRedactor(secret: string | null | undefined): Redactor {
+  if (!secret) return (value) => value;
+  const pattern = patternOf(secret);
+  const found = new RegExp(pattern.source); // not global: `test` keeps no state
+  const clean = (text: string) =>
+    text.replace(pattern, (match) => (/^bearer/i.test(match) ? `Bearer ${REDACTED}` : REDACTED));
+
+  /** Whether the secret appears anywhere in `value`, down to `depth` levels. */
+  const mentions = (value: unknown, depth: number, seen: Set<object>): boolean => {
+    if (typeof value === 'string') return found.test(value);
+    if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || seen.has(value)) return false;
+    seen.add(value);
+    if (value instanceof Headers) {
+      for (const [, v] of value) if (found.test(v)) return true;
+      return false;
+    }
+    for (const name of Object.getOwnPropertyNames(value)) {
+      let v: unknown;
+      try {
+        v = (value as Record<string, unknown>)[name];
+      } catch {
+        continue; // a getter that throws
+      }
+      if (mentions(v, depth + 1, seen)) return true;
+    }
+    return false;
+  };
+
+  const scrub = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return clean(value);
+    if (typeof value !== 'object' || value === null || !mentions(value, depth, new Set())) return value;
+    if (value instanceof Headers) {
+      const headers = new Headers();
+      for (const [name, v] of value) headers.append(name, clean(v));
+      return headers;
+    }
+    if (value instanceof Error) return scrubError(value, depth);
+    if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+    try {
+      // Bodies and jobs came from JSON: a round trip rebuilds them with the secret replaced.
+      return JSON.parse(clean(JSON.stringify(value)));
+    } catch {
+      return undefined; // not JSON after all (cycles, too deep): dropped rather than shown
+    }
+  };
+
+  const scrubError = (error: Error, depth: number): Error => {
+    // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
+    // properties may be read-only) is replaced by a plain copy.
+    const own = isOurs(error);
+    const target: Error = own ? error : new Error(clean(String(error.message)));
+    if (!own) target.name = error.name;
+    for (const name of Object.getOwnPropertyNames(error)) {
+      if (name === 'message' && !own) continue;
+      let v: unknown;
+      try {
+        v = (error as unknown as Record<string, unknown>)[name];
+      } catch {
+        continue;
+      }
+      const cleaned = scrub(v, depth + 1);
+      if (own && cleaned === v) continue;
+      Object.defineProperty(target, name, {
+        value: cleaned,
+        writable: true,
+        configurable: true,
+        enumerable: Object.getOwnPropertyDescriptor(error, name)?.enumerable ?? false,
+      });
+    }
+    return target;
+  };
+
+  return <T>(value: T): T => scrub(value, 0) as T;
+}
+
+// Errors of this package carry a brand (see errors.ts); read without importing it, to keep this file leaf.
+const isOurs = (error: Error) => Symbol.for('sora-kit.error') in error;
+
+let last: { secret: string | null | undefined; redactor: Redactor } | undefined;
+
+/**
+ * Removes `secret`, in every form it takes in text (as it is, JSON-escaped, URL-encoded, after `Bearer `),
+ * from a string, a `Headers`, a JSON-like value or an error and its `cause` chain. For servers and tools
+ * built on this package that must show errors without the key (the client does this to all its errors).
+ *
+ * @example console.error(redact(error, process.env.SORA_API_KEY));
  */
 export function redact<T>(value: T, secret: string | null | undefined): T {
-  if (!secret || secret.length < 8) return value;
-  if (typeof value === 'string') return value.replaceAll(secret, REDACTED) as T;
-  if (value instanceof Headers) {
-    const clean = new Headers();
-    for (const [name, v] of value) clean.append(name, v.replaceAll(secret, REDACTED));
-    return clean as T;
-  }
-  if (typeof value !== 'object' || value === null) return value;
-  // Round-trip through JSON: the body came from JSON, and the secret is replaced in its escaped form.
-  return JSON.parse(JSON.stringify(value).replaceAll(JSON.stringify(secret).slice(1, -1), REDACTED));
+  const cached = last && last.secret === secret ? last : { secret, redactor: createRedactor(secret) };
+  last = cached;
+  return cached.redactor(value);
 }

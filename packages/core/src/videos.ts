@@ -16,6 +16,7 @@ import { api } from './operation.js';
 import type { Context, CreateOptions, RequestOptions } from './options.js';
 import { paginate, type VideoPager } from './pagination.js';
 import { type JobState, type PollOptions, pollJob } from './poll.js';
+import type { Redactor } from './redact.js';
 import { normalizeVideo } from './status.js';
 import { checkId, checkListQuery, checkShape, checkText, validateCreateParams } from './validation.js';
 
@@ -142,20 +143,19 @@ export function createVideos(ctx: Context): Videos {
     if (!isBlob(video)) checkId((video as VideoReference | undefined)?.id, 'video.id');
   };
 
-  return {
+  return guarded(ctx.redact, {
     create: async (params, options) => normalizeVideo((await start(params, options)).video),
     retrieve: async (id, options = {}) => normalizeVideo((await fetchState(id, options)).video),
     list(params = {}, options = {}) {
       checkListQuery(params);
       return paginate(async (after) => {
-        const { data } = await api(
-          ctx,
-          'get',
-          '/v1/videos',
-          { query: { ...params, after }, fresh: true },
-          options,
-        );
-        return { ...data, data: data.data.map(normalizeVideo) };
+        try {
+          const query = { query: { ...params, after }, fresh: true };
+          const { data } = await api(ctx, 'get', '/v1/videos', query, options);
+          return { ...data, data: data.data.map(normalizeVideo) };
+        } catch (error) {
+          throw ctx.redact(error);
+        }
       }, params.after);
     },
     async delete(id, options) {
@@ -197,5 +197,24 @@ export function createVideos(ctx: Context): Videos {
       const first = await start(params, options);
       return pollJob(fetchState, first.video.id, options, first);
     },
+  });
+}
+
+/**
+ * The one place every error of `client.videos` passes through on its way out: the redactor removes the
+ * key from it (message, fields, stack, `cause` chain), whatever the server put there. (`list` scrubs the
+ * errors of each page load the same way.)
+ */
+function guarded(redact: Redactor, videos: Videos): Videos {
+  const fail = (error: unknown): never => {
+    throw redact(error);
   };
+  const methods: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(videos) as [string, (...args: unknown[]) => unknown][]) {
+    methods[name] =
+      name === 'list'
+        ? method
+        : (...args: unknown[]) => (method(...args) as Promise<unknown>).then(undefined, fail);
+  }
+  return methods as unknown as Videos;
 }

@@ -1,9 +1,10 @@
 /// <reference types="node" />
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { NODE_BODY } from '../idle-timeout.js';
 
 /** @internal The `IncomingMessage` behind a response of {@link nodeFetch}, for reading it without web streams. */
-export const NODE_BODY = Symbol('sora-kit.nodeBody');
+export { NODE_BODY };
 
 /**
  * A `fetch` for the GET requests of downloads, on Node's own http(s) client: its bodies stream about twice
