@@ -237,10 +237,7 @@ export function createRecorder(packageDir) {
     save() {
       mkdirSync(RESULTS_DIR, { recursive: true });
       const loadAtEnd = loadavg().map((l) => Math.round(l * 10) / 10);
-      writeFileSync(
-        file,
-        `${JSON.stringify({ package: name, ...started, loadAtEnd, figures }, null, 2)}\n`,
-      );
+      writeFileSync(file, `${JSON.stringify({ package: name, ...started, loadAtEnd, figures }, null, 2)}\n`);
       console.log(`\nrecorded ${figures.length} figures in ${file}`);
     },
   };

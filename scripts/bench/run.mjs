@@ -4,7 +4,15 @@
 //   pnpm bench                 every package with a bench script
 //   pnpm bench core cli        only these (short names); the others keep their last recorded figures
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { machine, RESULTS_DIR, ROOT } from './harness.mjs';
 
@@ -20,7 +28,8 @@ function benchable() {
       const file = join(dir, entry, 'package.json');
       if (!existsSync(file)) continue;
       const pkg = JSON.parse(readFileSync(file, 'utf8'));
-      if (pkg.scripts?.bench) found.push({ name: pkg.name, short: pkg.name.replace(/^@[^/]+\//, ''), dir: join(dir, entry) });
+      if (pkg.scripts?.bench)
+        found.push({ name: pkg.name, short: pkg.name.replace(/^@[^/]+\//, ''), dir: join(dir, entry) });
     }
   }
   return found;
@@ -64,7 +73,13 @@ for (const p of packages) {
   // A bench that records no figures through the harness is still listed, by its output (report.mjs).
   const results = join(RESULTS_DIR, `${p.short}.json`);
   if (code === 0 && !existsSync(results)) {
-    const figures = { package: p.name, date: started, ...machine(), loadAtEnd: machine().loadAverage, figures: [] };
+    const figures = {
+      package: p.name,
+      date: started,
+      ...machine(),
+      loadAtEnd: machine().loadAverage,
+      figures: [],
+    };
     writeFileSync(results, `${JSON.stringify(figures, null, 2)}\n`);
   }
 }

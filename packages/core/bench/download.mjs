@@ -12,7 +12,10 @@ const MIB = 512;
 const SIZE = MIB * 2 ** 20;
 
 export async function measureDownload({ rounds = 5 } = {}) {
-  const server = await startServer(process.execPath, [join(ROOT, 'scripts/bench/file-server.mjs'), String(MIB)]);
+  const server = await startServer(process.execPath, [
+    join(ROOT, 'scripts/bench/file-server.mjs'),
+    String(MIB),
+  ]);
   const url = `${server.url}/v1/videos/video_bench/content`;
   const dir = await mkdtemp(join(tmpdir(), 'sora-kit-bench-'));
   /** Runs one contender, checks its file is whole, and removes it (so the next starts from the same state). */
@@ -29,8 +32,16 @@ export async function measureDownload({ rounds = 5 } = {}) {
     const results = await pairRuns(
       {
         curl: contender('curl', 'curl', (file) => ['-s', '-o', file, url]),
-        downloadToFile: contender('downloadToFile', process.execPath, (file) => [here('download-child.mjs'), server.url, file]),
-        'http.get → createWriteStream': contender('plain', process.execPath, (file) => [here('plain-download.mjs'), url, file]),
+        downloadToFile: contender('downloadToFile', process.execPath, (file) => [
+          here('download-child.mjs'),
+          server.url,
+          file,
+        ]),
+        'http.get → createWriteStream': contender('plain', process.execPath, (file) => [
+          here('plain-download.mjs'),
+          url,
+          file,
+        ]),
       },
       { baseline: 'curl', rounds },
     );
