@@ -1,6 +1,7 @@
 import { readText } from './body.js';
 import { SoraError } from './errors.js';
 import type { VideoContentLink, VideoContentVariant } from './generated/openapi.js';
+import { CHECK_REDIRECT, checkLink } from './link-safety.js';
 import { api } from './operation.js';
 import type { Context, RequestOptions } from './options.js';
 import { send } from './request.js';
@@ -19,7 +20,9 @@ export interface DownloadContentOptions extends RequestOptions {
 /**
  * The media of a completed job as a standard `Response` with an unread body, whichever way the server
  * answers: with the bytes, or (gpt.ge and other gateways) with JSON `{url}` of a temporary link on another
- * host, which is then fetched without the `Authorization` header or the client's headers.
+ * host, which is then fetched without the `Authorization` header or the client's headers, once
+ * `checkLink` allowed it (no loopback, private or link-local address unless the API is on one, or
+ * `allowPrivateLinks` says so).
  */
 export async function downloadContent(ctx: Context, id: string, options: DownloadContentOptions = {}) {
   checkId(id);
@@ -27,11 +30,13 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
   const ranged: Record<string, string> = {};
   if (options.range) ranged.Range = options.range;
   if (options.ifRange) ranged['If-Range'] = options.ifRange;
+  // A redirect of /content or of the link is a link too (checked where the transport lets us: nodeFetch).
+  const checkRedirect = (next: string) => checkLink(next, ctx.baseUrl, ctx.allowPrivateLinks);
   const { response } = await api(
     ctx,
     'get',
     '/v1/videos/{video_id}/content',
-    { path: { video_id: id }, query: { variant: options.variant } },
+    { path: { video_id: id }, query: { variant: options.variant }, checkRedirect },
     { ...options, headers: { ...options.headers, ...ranged } },
     { auth: true, stream: true },
   );
@@ -42,14 +47,17 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
   } catch (error) {
     if (SoraError.isInstance(error)) throw error;
   }
-  if (typeof link?.url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
+  const url = link?.url;
+  if (typeof url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
+  checkLink(url, ctx.baseUrl, ctx.allowPrivateLinks);
   const media = await send(
     ctx,
     { ...options, headers: ranged },
-    (init) => (options.fetch ?? ctx.fetch)(link.url, init),
-    {
-      stream: true,
+    (init) => {
+      const checked = { ...init, [CHECK_REDIRECT]: checkRedirect };
+      return (options.fetch ?? ctx.fetch)(url, checked as RequestInit);
     },
+    { stream: true },
   );
   return media.response;
 }

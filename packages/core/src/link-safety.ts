@@ -115,3 +115,9 @@ export function checkLink(link: string, baseUrl: string, allowPrivate: PrivateLi
       'pass allowPrivateLinks to follow it',
   );
 }
+
+/**
+ * @internal A `RequestInit` field (ignored by every other fetch) through which the client hands
+ * `nodeFetch` the check of each redirect it follows, since a redirect is a link too.
+ */
+export const CHECK_REDIRECT = Symbol.for('sora-kit.checkRedirect');

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_RESPONSE_BYTES } from './body.js';
 import { SoraError } from './errors.js';
+import type { PrivateLinkPolicy } from './link-safety.js';
 import { createRedactor, type Redactor } from './redact.js';
 
 /** Options of {@link createSoraClient}. */
@@ -31,6 +32,15 @@ export interface SoraClientOptions {
   maxResponseBytes?: number | undefined;
   /** Retries after a 408, 409, 429, 5xx or broken connection, with backoff. Default: 2. */
   maxRetries?: number | undefined;
+  /**
+   * Which download links on loopback, private or link-local addresses (`127.0.0.1`, `10.x`, `169.254.x`,
+   * `::1`, …) may be followed while the API itself is on a public host: `true` for all, or a function
+   * deciding per URL. A gateway's JSON link to such an address is otherwise refused with
+   * `UnsafeLinkError` before any request, so a hostile or compromised server cannot point the client at
+   * your internal network or a cloud metadata service. When `baseUrl` is itself on such an address (the
+   * emulator, a gateway in your network) its links are followed. Default: false.
+   */
+  allowPrivateLinks?: PrivateLinkPolicy | undefined;
   /**
    * Headers added to every API request; not sent to a gateway's download link. (A redirect is followed by
    * `fetch` itself, which drops only `Authorization` across origins.)
@@ -69,6 +79,7 @@ export interface Context {
   readonly timeout: number;
   readonly maxRetries: number;
   readonly maxResponseBytes: number;
+  readonly allowPrivateLinks: PrivateLinkPolicy;
   /** The client's headers and the `Authorization`, built at the first call (which throws for a missing key). */
   readonly authHeaders: () => Record<string, string>;
   /** Removes the key from anything, errors first: every error of the public methods passes through it. */
@@ -106,6 +117,7 @@ export function createContext(options: SoraClientOptions): Context {
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    allowPrivateLinks: options.allowPrivateLinks ?? false,
     authHeaders() {
       if (!auth) {
         if (apiKey === undefined || apiKey === '') {

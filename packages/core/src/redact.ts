@@ -126,7 +126,7 @@ let last: { secret: string | null | undefined; redactor: Redactor } | undefined;
  * from a string, a `Headers`, a JSON-like value or an error and its `cause` chain. For servers and tools
  * built on this package that must show errors without the key (the client does this to all its errors).
  *
- * @example console.error(redact(error, process.env.SORA_API_KEY));
+ * @example console.error(redact(error, apiKey));
  */
 export function redact<T>(value: T, secret: string | null | undefined): T {
   const cached = last && last.secret === secret ? last : { secret, redactor: createRedactor(secret) };
