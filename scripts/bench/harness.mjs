@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository's root (where `.bench/`, BENCHMARKS.md and benchmarks.json live). */
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** Where each package's latest results are written (`<name>.json`), read by report.mjs. Not committed. */
-export const RESULTS_DIR = process.env.SORA_BENCH_OUT ?? join(ROOT, '.bench');
+export const RESULTS_DIR = join(ROOT, '.bench');
 
 /** The middle value (the mean of the two middle ones for an even count). */
 export function median(values) {
