@@ -7,43 +7,34 @@ const tooLarge = (response: Response, limit: number) =>
   new APIError(
     response.status,
     undefined,
-    `The answer is larger than ${limit} bytes (maxResponseBytes); it was not read`,
+    `Answer larger than maxResponseBytes (${limit} bytes)`,
     response.headers,
   );
 
 /**
  * Reads an answer's body as text, never holding more than `limit` bytes of it: a declared
- * `Content-Length` past the limit is refused before a byte is read, and a body without one (chunked, or
- * compressed, whose declared length is not what it decodes to) is counted as it arrives and abandoned at
- * the limit. A hostile server could otherwise fill memory with one answer.
+ * `Content-Length` past the limit is refused before a byte is read, and every body (chunked, or compressed,
+ * whose declared length is not what it decodes to) is counted as it arrives and abandoned at the limit. A hostile server could otherwise fill memory with one answer.
  *
  * @throws APIError (with the answer's status) when the body is larger than `limit`.
  */
 export async function readText(response: Response, limit: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  const encoding = response.headers.get('content-encoding');
-  if (declared > limit && (!encoding || encoding === 'identity')) {
+  // (A compressed body declares its compressed length, which its decoded length is not below.)
+  if (Number(response.headers.get('content-length')) > limit) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge(response, limit);
   }
   const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder();
+  let text = '';
   let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+  for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
     size += read.value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      await reader?.cancel().catch(() => {});
       throw tooLarge(response, limit);
     }
-    chunks.push(read.value);
+    text += decoder.decode(read.value, { stream: true });
   }
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  return text + decoder.decode();
 }

@@ -30,14 +30,18 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
   const ranged: Record<string, string> = {};
   if (options.range) ranged.Range = options.range;
   if (options.ifRange) ranged['If-Range'] = options.ifRange;
-  // A redirect of /content or of the link is a link too (checked where the transport lets us: nodeFetch).
-  const checkRedirect = (next: string) => checkLink(next, ctx.baseUrl, ctx.allowPrivateLinks);
+  // Every request of a download carries the link check, which nodeFetch applies to each redirect it
+  // follows: a redirect is a link too. (Other fetches ignore the field and follow redirects themselves.)
+  const checked = (next: string) => checkLink(next, ctx.baseUrl, ctx.allowPrivateLinks);
+  const transport = options.fetch ?? ctx.fetch;
+  const fetchChecked = (url: string | URL | Request, init?: RequestInit) =>
+    transport(url, { ...init, [CHECK_REDIRECT]: checked } as RequestInit);
   const { response } = await api(
     ctx,
     'get',
     '/v1/videos/{video_id}/content',
-    { path: { video_id: id }, query: { variant: options.variant }, checkRedirect },
-    { ...options, headers: { ...options.headers, ...ranged } },
+    { path: { video_id: id }, query: { variant: options.variant } },
+    { ...options, headers: { ...options.headers, ...ranged }, fetch: fetchChecked },
     { auth: true, stream: true },
   );
   if (!response.headers.get('content-type')?.includes('json')) return response;
@@ -49,15 +53,9 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
   }
   const url = link?.url;
   if (typeof url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
-  checkLink(url, ctx.baseUrl, ctx.allowPrivateLinks);
-  const media = await send(
-    ctx,
-    { ...options, headers: ranged },
-    (init) => {
-      const checked = { ...init, [CHECK_REDIRECT]: checkRedirect };
-      return (options.fetch ?? ctx.fetch)(url, checked as RequestInit);
-    },
-    { stream: true },
-  );
+  checked(url);
+  const media = await send(ctx, { ...options, headers: ranged }, (init) => fetchChecked(url, init), {
+    stream: true,
+  });
   return media.response;
 }

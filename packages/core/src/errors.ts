@@ -165,11 +165,8 @@ export class PollTimeoutError extends SoraError {
     timeoutMs: number,
     seen = true,
   ) {
-    super(
-      seen
-        ? `Video ${video.id} still ${video.status} after ${timeoutMs} ms; poll it again to resume`
-        : `Video ${video.id}: no status answer within ${timeoutMs} ms; poll it again to resume`,
-    );
+    const state = seen ? `still ${video.status}` : 'gave no status answer';
+    super(`Video ${video.id} ${state} after ${timeoutMs} ms; poll it again to resume`);
   }
 }
 

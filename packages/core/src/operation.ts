@@ -1,5 +1,4 @@
 import type { paths } from './generated/openapi.js';
-import { CHECK_REDIRECT } from './link-safety.js';
 import { isBlob, toFormData } from './multipart.js';
 import { type Context, type RequestOptions, runtimeFetch } from './options.js';
 import { type SendMode, send } from './request.js';
@@ -30,8 +29,6 @@ export interface Call<P extends keyof paths, M extends Method> {
   body?: object;
   /** Bypass HTTP caches (status reads). */
   fresh?: boolean;
-  /** Checks each redirect the transport follows (see `CHECK_REDIRECT`); throws to refuse it. */
-  checkRedirect?: (url: string) => void;
 }
 
 /**
@@ -94,7 +91,6 @@ export function api<P extends keyof paths, M extends Method>(
     (init) =>
       fetcher(url, {
         ...fresh,
-        ...(call.checkRedirect && { [CHECK_REDIRECT]: call.checkRedirect }),
         ...init,
         method: method.toUpperCase(),
         headers: json ? { 'Content-Type': 'application/json', ...init.headers } : init.headers,

@@ -103,7 +103,7 @@ describe('polling the emulator', () => {
       const elapsed = performance.now() - started;
       expect(error).toBeInstanceOf(PollTimeoutError);
       expect(error.video.id).toBe(created.id);
-      expect(error.message).toMatch(/no status answer within 800 ms; poll it again/);
+      expect(error.message).toMatch(/gave no status answer after 800 ms; poll it again/);
       expect(elapsed).toBeGreaterThanOrEqual(790);
       expect(elapsed).toBeLessThan(800 + 1000);
       // createAndPoll: the job as last seen is the new one, queued.

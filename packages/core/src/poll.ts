@@ -122,4 +122,4 @@ export async function pollJob(
 }
 
 /** All that is known of a job no status answer arrived for: its id. */
-const unseen = (id: string): Video => ({ id, object: 'video', status: 'unknown' }) as unknown as Video;
+const unseen = (id: string): Video => ({ id, status: 'unknown' }) as unknown as Video;

@@ -44,71 +44,51 @@ const MAX_DEPTH = 16;
 export function createRedactor(secret: string | null | undefined): Redactor {
   if (!secret) return (value) => value;
   const pattern = patternOf(secret);
-  const found = new RegExp(pattern.source); // not global: `test` keeps no state
   const clean = (text: string) =>
     text.replace(pattern, (match) => (/^bearer/i.test(match) ? `Bearer ${REDACTED}` : REDACTED));
 
-  /** Whether the secret appears anywhere in `value`, down to `depth` levels. */
-  const mentions = (value: unknown, depth: number, seen: Set<object>): boolean => {
-    if (typeof value === 'string') return found.test(value);
-    if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || seen.has(value)) return false;
-    seen.add(value);
-    if (value instanceof Headers) {
-      for (const [, v] of value) if (found.test(v)) return true;
-      return false;
-    }
-    for (const name of Object.getOwnPropertyNames(value)) {
-      let v: unknown;
-      try {
-        v = (value as Record<string, unknown>)[name];
-      } catch {
-        continue; // a getter that throws
-      }
-      if (mentions(v, depth + 1, seen)) return true;
-    }
-    return false;
-  };
-
+  // Each case answers the value itself when the secret is not in it, so callers can tell by `===`.
   const scrub = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return clean(value);
-    if (typeof value !== 'object' || value === null || !mentions(value, depth, new Set())) return value;
-    if (value instanceof Headers) {
-      const headers = new Headers();
-      for (const [name, v] of value) headers.append(name, clean(v));
-      return headers;
-    }
+    if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
     if (value instanceof Error) return scrubError(value, depth);
-    if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+    if (Array.isArray(value)) {
+      const items = value.map((item) => scrub(item, depth + 1));
+      return items.some((item, i) => item !== value[i]) ? items : value;
+    }
     try {
-      // Bodies and jobs came from JSON: a round trip rebuilds them with the secret replaced.
-      return JSON.parse(clean(JSON.stringify(value)));
+      // Bodies and jobs came from JSON, headers are pairs of strings: a round trip rebuilds them with the
+      // secret replaced.
+      const headers = value instanceof Headers;
+      const text = JSON.stringify(headers ? [...value] : value);
+      const cleaned = clean(text);
+      if (cleaned === text) return value;
+      return headers ? new Headers(JSON.parse(cleaned)) : JSON.parse(cleaned);
     } catch {
       return undefined; // not JSON after all (cycles, too deep): dropped rather than shown
     }
   };
 
   const scrubError = (error: Error, depth: number): Error => {
-    // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
-    // properties may be read-only) is replaced by a plain copy.
-    const own = isOurs(error);
-    const target: Error = own ? error : new Error(clean(String(error.message)));
-    if (!own) target.name = error.name;
+    const fields: [string, unknown, boolean | undefined][] = [];
+    let changed = false;
     for (const name of Object.getOwnPropertyNames(error)) {
-      if (name === 'message' && !own) continue;
       let v: unknown;
       try {
         v = (error as unknown as Record<string, unknown>)[name];
       } catch {
-        continue;
+        continue; // a getter that throws
       }
       const cleaned = scrub(v, depth + 1);
-      if (own && cleaned === v) continue;
-      Object.defineProperty(target, name, {
-        value: cleaned,
-        writable: true,
-        configurable: true,
-        enumerable: Object.getOwnPropertyDescriptor(error, name)?.enumerable ?? false,
-      });
+      changed ||= cleaned !== v;
+      fields.push([name, cleaned, Object.getOwnPropertyDescriptor(error, name)?.enumerable]);
+    }
+    if (!changed) return error;
+    // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
+    // properties may be read-only) is replaced by a plain copy of its own properties, and its name.
+    const target = isOurs(error) ? error : Object.defineProperty(new Error(), 'name', { value: error.name });
+    for (const [name, value, enumerable = false] of fields) {
+      Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable });
     }
     return target;
   };

@@ -16,7 +16,6 @@ import { api } from './operation.js';
 import type { Context, CreateOptions, RequestOptions } from './options.js';
 import { paginate, type VideoPager } from './pagination.js';
 import { type JobState, type PollOptions, pollJob } from './poll.js';
-import type { Redactor } from './redact.js';
 import { normalizeVideo } from './status.js';
 import { checkId, checkListQuery, checkShape, checkText, validateCreateParams } from './validation.js';
 
@@ -142,20 +141,22 @@ export function createVideos(ctx: Context): Videos {
     if (!isBlob(video)) checkId((video as VideoReference | undefined)?.id, 'video.id');
   };
 
-  return guarded(ctx.redact, {
+  const fail = (error: unknown): never => {
+    throw ctx.redact(error);
+  };
+
+  return guarded(fail, {
     create: async (params, options) => normalizeVideo((await start(params, options)).video),
     retrieve: async (id, options = {}) => normalizeVideo((await read(id, options)).data),
     list(params = {}, options = {}) {
       checkListQuery(params);
-      return paginate(async (after) => {
-        try {
-          const query = { query: { ...params, after }, fresh: true };
-          const { data } = await api(ctx, 'get', '/v1/videos', query, options);
-          return { ...data, data: data.data.map(normalizeVideo) };
-        } catch (error) {
-          throw ctx.redact(error);
-        }
-      }, params.after);
+      // Each page load is scrubbed like the methods' errors (the pager is not a method's promise).
+      const page = (after?: string) =>
+        api(ctx, 'get', '/v1/videos', { query: { ...params, after }, fresh: true }, options).then(
+          ({ data }) => ({ ...data, data: data.data.map(normalizeVideo) }),
+          fail,
+        );
+      return paginate(page, params.after);
     },
     async delete(id, options) {
       checkId(id);
@@ -200,14 +201,11 @@ export function createVideos(ctx: Context): Videos {
 }
 
 /**
- * The one place every error of `client.videos` passes through on its way out: the redactor removes the
- * key from it (message, fields, stack, `cause` chain), whatever the server put there. (`list` scrubs the
- * errors of each page load the same way.)
+ * The one place every error of `client.videos` passes through on its way out: `fail` throws it through
+ * the redactor, which removes the key from it (message, fields, stack, `cause` chain), whatever the server
+ * put there. (`list` scrubs the errors of each page load with the same `fail`.)
  */
-function guarded(redact: Redactor, videos: Videos): Videos {
-  const fail = (error: unknown): never => {
-    throw redact(error);
-  };
+function guarded(fail: (error: unknown) => never, videos: Videos): Videos {
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(videos) as [string, (...args: unknown[]) => unknown][]) {
     methods[name] =

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { type ClientInternals, internalsOf, type SoraClient } from '../client.js';
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, SoraError } from '../errors.js';
 import type { VideoContentVariant } from '../generated/openapi.js';
-import { idleWatch } from '../idle-timeout.js';
+import { idleWatch } from './idle-watch.js';
 import { partialPathFor } from './partial-files.js';
 import { NODE_BODY, nodeFetch } from './transport.js';
 
