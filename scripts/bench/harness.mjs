@@ -30,9 +30,10 @@ export const spreadOf = (values) => Math.max(...values) / Math.min(...values) - 
 /** A figure whose blocks (or runs) differ by more than this is reported as varying. */
 export const VARIES = 0.1;
 
-/** Median, range and whether it varies, of per-block ratios. */
-export function summarize(ratios) {
+/** Median, range and whether it varies, of per-block (or per-round: `of`) ratios. */
+export function summarize(ratios, of = 'blocks') {
   return {
+    of,
     ratio: median(ratios),
     min: Math.min(...ratios),
     max: Math.max(...ratios),
@@ -43,8 +44,8 @@ export function summarize(ratios) {
 
 /** `1.043x (blocks 1.01-1.09)`, with `, varies` when the blocks differ by more than 10 %. */
 export function ratioText(summary, digits = 2) {
-  const { ratio, min, max, varies } = summary;
-  return `${ratio.toFixed(digits)}x (blocks ${min.toFixed(digits)}-${max.toFixed(digits)}${varies ? ', varies by more than 10 %' : ''})`;
+  const { ratio, min, max, varies, of = 'blocks' } = summary;
+  return `${ratio.toFixed(digits)}x (${of} ${min.toFixed(digits)}-${max.toFixed(digits)}${varies ? ', varies by more than 10 %' : ''})`;
 }
 
 /**
@@ -104,7 +105,10 @@ export async function pairRuns(contenders, { baseline, rounds = 5 }) {
     names.map((n) => [
       n,
       {
-        ...summarize(runs[n].map((run, i) => run.ms / runs[baseline][i].ms)),
+        ...summarize(
+          runs[n].map((run, i) => run.ms / runs[baseline][i].ms),
+          'rounds',
+        ),
         medianMs: median(runs[n].map((run) => run.ms)),
         maxRssMB: Math.max(...runs[n].map((run) => run.maxRssMB)),
         runs: runs[n],
