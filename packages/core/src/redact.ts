@@ -10,27 +10,19 @@ export type Redactor = <T>(value: T) => T;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** `%2F` matches `%2f` too: servers and proxies differ in the case of their escapes. */
-const anyCaseEscapes = (pattern: string) =>
-  pattern.replace(/%([0-9A-F]{2})/g, (_, hex: string) =>
-    [...`%${hex}`].map((c) => (/[A-F]/.test(c) ? `[${c}${c.toLowerCase()}]` : c)).join(''),
-  );
-
 /**
  * The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),
- * URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). Secrets
- * shorter than 8 characters are not real keys (a test's `'k'`): alone they are left be, or every `k` of a
- * stack trace would go, but their `Bearer <key>` form is unambiguous and still removed.
+ * URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). It ignores
+ * case (`%2F` and `%2f` are the same escape, `bearer` the same scheme; a key that differs only in case
+ * is the key for any reader). Secrets shorter than 8 characters are not real keys (a test's `'k'`): alone
+ * they are left be, or every `k` of a stack trace would go, but their `Bearer <key>` form is unambiguous
+ * and still removed.
  */
 function patternOf(secret: string): RegExp {
-  const forms = new Set([
-    escapeRegExp(secret),
-    escapeRegExp(JSON.stringify(secret).slice(1, -1)),
-    anyCaseEscapes(escapeRegExp(encodeURIComponent(secret))),
-  ]);
-  const any = [...forms].join('|');
-  const bearer = `[Bb]earer\\s+(?:${any})`;
-  return new RegExp(secret.length >= 8 ? `${bearer}|${any}` : bearer, 'g');
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
+  const any = [...forms].map(escapeRegExp).join('|');
+  const bearer = `bearer\\s+(?:${any})`;
+  return new RegExp(secret.length >= 8 ? `${bearer}|${any}` : bearer, 'gi');
 }
 
 /** How deep {@link createRedactor} looks into objects and `cause` chains (a hostile body can nest deeply). */
@@ -50,7 +42,8 @@ export function createRedactor(secret: string | null | undefined): Redactor {
   // Each case answers the value itself when the secret is not in it, so callers can tell by `===`.
   const scrub = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return clean(value);
-    if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
+    if (typeof value !== 'object' || value === null) return value;
+    if (depth > MAX_DEPTH) return undefined; // deeper than any error or body a client makes: dropped
     if (value instanceof Error) return scrubError(value, depth);
     if (Array.isArray(value)) {
       const items = value.map((item) => scrub(item, depth + 1));
