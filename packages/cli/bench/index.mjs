@@ -30,7 +30,7 @@ if (wanted('startup')) {
 if (wanted('download')) {
   const d = await benchDownload();
   const rss = hasGnuTime
-    ? `; peak RSS ${d.cli.maxRssMB.toFixed(0)} MB (curl ${d.curl.maxRssMB.toFixed(0)} MB)`
+    ? `; CPU time ${ratioText(d.cli.cpu)} curl's; peak RSS ${d.cli.maxRssMB.toFixed(0)} MB (curl ${d.curl.maxRssMB.toFixed(0)} MB)`
     : '';
   bench.add({
     id: 'cli.download',
