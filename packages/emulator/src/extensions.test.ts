@@ -22,7 +22,7 @@ async function completed(video: Video): Promise<Video> {
   return waitForStatus(emulator.url, video.id, 'completed');
 }
 
-async function mp4Of(id: string): Promise<Uint8Array> {
+async function mp4Of(id: string): Promise<Uint8Array<ArrayBuffer>> {
   const response = await fetch(`${emulator.url}/v1/videos/${id}/content`, {
     headers: { authorization: `Bearer ${TEST_KEY}` },
   });
