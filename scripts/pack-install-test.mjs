@@ -108,6 +108,7 @@ describe(`packed and installed with npm: ${packages.map((p) => p.name).join(', '
     // Up to date dist/ for what is packed (a cache hit when `pnpm test` has just built it).
     const filters = packages.flatMap((p) => ['--filter', p.name]);
     await runIn(root, 'pnpm', ['exec', 'turbo', 'run', 'build', ...filters, '--output-logs=errors-only']);
+    const started = performance.now();
     await Promise.all(
       packages.map((p) =>
         runIn(join(root, 'packages', p.dir), 'pnpm', ['pack', '--pack-destination', packs]),
@@ -132,6 +133,8 @@ describe(`packed and installed with npm: ${packages.map((p) => p.name).join(', '
       'install',
       ...['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
     ]);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`packed ${packages.length} packages and installed them with npm in ${seconds} s`);
   });
 
   after(async () => {
@@ -261,7 +264,19 @@ describe(`packed and installed with npm: ${packages.map((p) => p.name).join(', '
       const quickStart = /## Quick start[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
       assert.ok(quickStart, 'the core README has no js block under "Quick start"');
       await writeFile(join(project, 'quickstart.mjs'), quickStart);
-      const env = { ...cleanEnv, SORA_BASE_URL: url, SORA_API_KEY: 'sk-local' };
+      // ...run as its offline recipe says: the variables of its `... node quickstart.mjs` line, with
+      // the emulator's real address (it listens on a free port here, 4010 in the recipe).
+      const recipe = /^((?:[A-Z_]+=\S+ )+)node quickstart\.mjs$/m.exec(readme)?.[1];
+      assert.ok(recipe, 'the core README has no "VAR=value node quickstart.mjs" offline recipe');
+      const variables = Object.fromEntries(
+        recipe
+          .trim()
+          .split(' ')
+          .map((pair) => pair.split('=')),
+      );
+      assert.deepEqual(Object.keys(variables).sort(), ['SORA_API_KEY', 'SORA_BASE_URL']);
+      assert.equal(variables.SORA_BASE_URL, 'http://127.0.0.1:4010', 'the recipe names the emulator default');
+      const env = { ...cleanEnv, ...variables, SORA_BASE_URL: url };
       const esm = await runIn(project, process.execPath, ['quickstart.mjs'], { env });
       assert.match(esm.stdout, /^completed 100$/m);
       const saved = /^saved (\d+) bytes to (.+\.mp4)$/m.exec(esm.stdout);
