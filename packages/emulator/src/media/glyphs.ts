@@ -142,8 +142,17 @@ function build(code: number): Uint8Array | null {
   return compose(base, marks, false);
 }
 
+/**
+ * Where a glyph can exist beyond ASCII: Latin-1 and Latin Extended-A/B (U+0080..U+024F), Latin
+ * Extended Additional (U+1E00..U+1EFF, Vietnamese) and the extra symbols. Checking the range first keeps
+ * the cache to those few hundred code points whatever text comes in (a prompt is user input).
+ */
+const mayHaveGlyph = (code: number) =>
+  (code >= 0x80 && code < 0x250) || (code >= 0x1e00 && code < 0x1f00) || EXTRA_GLYPHS.has(code);
+
 function lookup(code: number): Uint8Array | null {
   if (code >= 0x20 && code < 0x7f) return ASCII_GLYPHS[code - 0x20] ?? null;
+  if (!mayHaveGlyph(code)) return null;
   let glyph = composed.get(code);
   if (glyph === undefined) {
     glyph = build(code);

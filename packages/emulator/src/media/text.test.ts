@@ -141,3 +141,15 @@ describe('drawing accented text', () => {
     expect(inkInRows(0, cellPx, 8 + cellPx, 48)).toBe(false); // É has nothing below
   });
 });
+
+describe('glyph cache', () => {
+  it('stays within the Latin ranges whatever text comes in', () => {
+    // Every code point of the Basic Multilingual Plane and a slice of emoji: only Latin letters and the
+    // extra symbols draw, so the cache cannot grow with the variety of a prompt's characters.
+    let drawable = 0;
+    for (let c = 0x80; c < 0x1_0000; c++) if (canDraw(c)) drawable++;
+    for (let c = 0x1f300; c < 0x1f700; c++) expect(canDraw(c)).toBe(false);
+    expect(drawable).toBeGreaterThan(400);
+    expect(drawable).toBeLessThan(1000);
+  });
+});
