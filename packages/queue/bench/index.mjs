@@ -63,9 +63,8 @@ try {
   const callsBefore = await commandCalls(redis.url);
   // Completions are counted from BullMQ's event stream (one blocking read), not by polling the counts,
   // so that the Redis figure is the workers' own.
-  const events = new QueueEvents('bench', {
-    connection: new Redis(redis.url, { maxRetriesPerRequest: null }),
-  });
+  const eventsConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const events = new QueueEvents('bench', { connection: eventsConnection });
   await events.waitUntilReady();
   let done = 0;
   const finished = new Promise((resolve) => events.on('completed', () => ++done === JOBS && resolve()));
@@ -77,7 +76,7 @@ try {
   await events.close();
   eventsConnection.disconnect();
   await queue.close();
-  for (const { child } of workers) child.kill('SIGTERM');
+  for (const { child } of workers) child.kill('SIGKILL');
   await rm(outDir, { recursive: true, force: true });
 
   // The plain call: one process, core alone, 30 at a time.

@@ -179,8 +179,10 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
       maxStalledCount: 10,
     },
   );
-  // Without a listener an 'error' event (Redis gone for a moment) would end the process.
+  // Without a listener an 'error' event (Redis gone for a moment) would end the process; ioredis
+  // reconnects by itself.
   worker.on('error', () => {});
+  queue.on('error', () => {});
 
   return {
     worker,

@@ -22,7 +22,8 @@ const worker = createVideoWorker({
 await worker.worker.waitUntilReady();
 process.stdout.write('ready\n');
 const stop = async () => {
-  await worker.close();
+  // Graceful, but bounded: with Redis gone a close would wait for it forever.
+  await Promise.race([worker.close(), new Promise((resolve) => setTimeout(resolve, 5000))]);
   process.exit(0);
 };
 process.on('SIGTERM', stop);
