@@ -9,11 +9,8 @@ import { setPageVisible } from './visibility.js';
 const f = useEmulator({ jobSeconds: 1.5 });
 afterEach(() => setPageVisible(true));
 
-const seen: Record<string, unknown[]> = {};
 function Watcher({ id, name = 'w' }: { id: string | null | undefined; name?: string }) {
-  const state = useVideo(id);
-  (seen[name] ??= []).push(state);
-  const { status, progress, isDone, isPending, error } = state;
+  const { status, progress, isDone, isPending, error } = useVideo(id);
   return (
     <p data-testid={name}>
       {`${status} ${progress} ${isDone ? 'done' : ''} ${isPending ? 'pending' : ''} ${error?.name ?? ''}`}
