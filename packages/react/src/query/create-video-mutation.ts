@@ -9,19 +9,25 @@ const randomId = () =>
 /** The options `createVideoMutationOptions` returns: `useMutation(createVideoMutationOptions(client))`. */
 export type VideoMutationOptions = UseMutationOptions<Video, Error, VideoCreateParams>;
 
+// The Idempotency-Key of each mutate call, by its variables object, which TanStack passes again to each retry.
+// Module-wide: the options object is rebuilt on every render, and a retry may run under a newer one.
+const keys = new WeakMap<object, string>();
+
 /**
- * Mutation options that start a job. Each `mutate` call gets one `Idempotency-Key`, kept if TanStack retries
- * it (`retry` is off by default: core retries already), so a mutation never starts two paid jobs. With
- * `queryClient`, the new job is put in the cache under `videoQueryOptions(client, id)`'s key.
+ * Mutation options that start a job. Each `mutate` call gets a new `Idempotency-Key` (in `onMutate`), kept
+ * if TanStack retries it (`retry` is off by default: core retries already), so a mutation never starts two
+ * paid jobs. With `queryClient`, the new job is put in the cache under `videoQueryOptions(client, id)`'s key.
+ * (Replacing `onMutate`: call this one's too, or pass a new params object to each `mutate`.)
  */
 export function createVideoMutationOptions(
   client: SoraClient,
   options: { queryClient?: QueryClient | undefined } = {},
 ): VideoMutationOptions {
-  // Keyed by the variables object, which TanStack passes again on its retries of the same mutate call.
-  const keys = new WeakMap<object, string>();
   return {
     mutationKey: ['sora-kit', client.baseUrl, 'create-video'],
+    onMutate: (params) => {
+      keys.set(params, `sora-kit-${randomId()}`);
+    },
     mutationFn: (params) => {
       let idempotencyKey = keys.get(params);
       if (!idempotencyKey) {
