@@ -1,6 +1,6 @@
 // react-dom is CommonJS and loaded by Node itself: its `require('react')` must find the React of this
 // test project (pnpm links react-dom@18 to the workspace's react@19 as its peer).
-import Module from 'node:module';
+import { Module } from 'node:module';
 
 const targets: Record<string, string | undefined> = {
   react: process.env.REACT_DIR,

@@ -3,7 +3,7 @@ import { useSyncExternalStore, version } from 'react';
 import { version as domVersion } from 'react-dom';
 import { expect, test } from 'vitest';
 
-test('the project runs on the React it names, with one copy of it', async () => {
+test('the project runs on the React it names, with one copy of it', () => {
   expect(version.split('.')[0]).toBe(process.env.REACT_MAJOR);
   expect(domVersion).toBe(version);
   function Hello() {
@@ -15,7 +15,4 @@ test('the project runs on the React it names, with one copy of it', async () => 
   }
   render(<Hello />);
   expect(screen.getByText('hooks work')).toBeTruthy();
-  const r = await fetch('data:text/plain,x');
-  expect(await r.text()).toBe('x');
-  console.log('fetch is', fetch.toString().slice(0, 60));
 });
