@@ -6,14 +6,14 @@ const require = createRequire(import.meta.url);
 const dir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
 /**
- * One project per React major. The package has no plain `react` dependency: the devDependency aliases
- * `react-18` / `react-19` (and `react-dom-*`) are swapped in for `react` / `react-dom` here, for the tests'
- * and the sources' imports and for the libraries inlined below (Testing Library, TanStack Query), and
- * test/setup-react.ts does the same for react-dom's own `require('react')`.
+ * One project per React major: `react` / `react-dom` (19) and the devDependency aliases `react-18` /
+ * `react-dom-18`. Each project points `react` and `react-dom` at its own copy, for the tests' and the
+ * sources' imports and for the libraries inlined below (Testing Library, TanStack Query); test/setup-react.ts
+ * does the same for react-dom's own `require('react')` (pnpm links react-dom@18 to react@19 as its peer).
  */
 function reactProject(major: 18 | 19): UserWorkspaceConfig {
-  const react = dir(`react-${major}`);
-  const reactDom = dir(`react-dom-${major}`);
+  const react = dir(major === 18 ? 'react-18' : 'react');
+  const reactDom = dir(major === 18 ? 'react-dom-18' : 'react-dom');
   return {
     extends: true,
     resolve: {

@@ -37,7 +37,7 @@ describe('hydration', () => {
     expect(recoverable).not.toHaveBeenCalled();
     expect(consoleError).not.toHaveBeenCalled();
     await waitFor(() => expect(screen.getByText(/^created: completed/)).toBeTruthy(), { timeout: 10_000 });
-    await waitFor(() => expect(container.querySelector('video')).not.toBeNull());
+    await waitFor(() => expect(container.querySelector('video')).not.toBeNull(), { timeout: 10_000 });
     expect(screen.getByText(/^watched: completed 100%/)).toBeTruthy();
     expect(statusRequests(f.emu, saved.id)).toBeGreaterThan(0); // resumed from the session storage
     expect(requestsTo(f.emu, 'POST', '/v1/videos')).toHaveLength(0);
