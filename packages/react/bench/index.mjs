@@ -12,15 +12,21 @@ if (wanted('bundle')) {
   const sizes = await measureBundles();
   const ours = sizes['@sora-kit/react'];
   const theirs = sizes['@tanstack/react-query'];
-  console.log('\nA page that creates a video, shows its progress and plays it (react external, core included), min+gzip');
+  console.log(
+    '\nA page that creates a video, shows its progress and plays it (react external, core included), min+gzip',
+  );
   console.log(`  @sora-kit/react               ${kb(ours.gzip)}   (minified ${kb(ours.minified)})`);
   console.log(`  @tanstack/react-query + core  ${kb(theirs.gzip)}   (minified ${kb(theirs.minified)})`);
-  console.log(`  ratio ${(ours.gzip / theirs.gzip).toFixed(3)}   target <= 8 KB: ${verdict(ours.gzip <= 8192)}`);
+  console.log(
+    `  ratio ${(ours.gzip / theirs.gzip).toFixed(3)}   target <= 8 KB: ${verdict(ours.gzip <= 8192)}`,
+  );
 }
 
 if (wanted('watchers')) {
   const w = await measureWatchers();
-  console.log(`\nA ${w.jobSeconds} s job watched by 1 and by 50 components (and by 50 hand-rolled 1 s pollers), status requests`);
+  console.log(
+    `\nA ${w.jobSeconds} s job watched by 1 and by 50 components (and by 50 hand-rolled 1 s pollers), status requests`,
+  );
   console.log(`  1 component ${w.one}, 50 components ${w.fifty}, 50 hand-rolled ${w.handRolled}`);
   console.log(
     `  re-renders per status answer of each watcher ${w.rendersPerAnswer.min.toFixed(2)}-${w.rendersPerAnswer.max.toFixed(2)}, of a component not watching ${w.bystanderRerenders}`,

@@ -85,7 +85,9 @@ export async function measureWatchers(jobSeconds = 4) {
     }
     const names = Array.from({ length: 50 }, (_, i) => i);
 
-    const [one, fifty] = await Promise.all(['one', 'fifty'].map((prompt) => client.videos.create({ prompt })));
+    const [one, fifty] = await Promise.all(
+      ['one', 'fifty'].map((prompt) => client.videos.create({ prompt })),
+    );
     let unmount = mount(client, [
       h(Watcher, { key: 'one', id: one.id, name: 'one' }),
       ...names.map((i) => h(Watcher, { key: `w${i}`, id: fifty.id, name: `w${i}` })),
@@ -96,7 +98,10 @@ export async function measureWatchers(jobSeconds = 4) {
 
     finished = 0;
     const handRolled = await client.videos.create({ prompt: 'hand-rolled' });
-    unmount = mount(client, names.map((i) => h(HandRolled, { key: `h${i}`, id: handRolled.id })));
+    unmount = mount(
+      client,
+      names.map((i) => h(HandRolled, { key: `h${i}`, id: handRolled.id })),
+    );
     await untilFinished(50);
     unmount();
 
@@ -107,7 +112,10 @@ export async function measureWatchers(jobSeconds = 4) {
       one: statusRequests(one.id),
       fifty: answers,
       handRolled: statusRequests(handRolled.id),
-      rendersPerAnswer: { min: Math.min(...watcherRenders) / answers, max: Math.max(...watcherRenders) / answers },
+      rendersPerAnswer: {
+        min: Math.min(...watcherRenders) / answers,
+        max: Math.max(...watcherRenders) / answers,
+      },
       bystanderRerenders: renders.get('bystander') - 1,
     };
   });
@@ -118,7 +126,9 @@ export async function measureHidden(hiddenMs = 4_000) {
   installDom();
   setPageVisible(true);
   return withEmulator(30, async ({ client, statusRequests }) => {
-    const [ours, theirs] = await Promise.all(['ours', 'theirs'].map((prompt) => client.videos.create({ prompt })));
+    const [ours, theirs] = await Promise.all(
+      ['ours', 'theirs'].map((prompt) => client.videos.create({ prompt })),
+    );
     function Ours() {
       useVideo(ours.id);
       return null;
@@ -133,10 +143,14 @@ export async function measureHidden(hiddenMs = 4_000) {
     await sleep(200); // a request sent just before hiding may still be answered
     const before = { ours: statusRequests(ours.id), theirs: statusRequests(theirs.id) };
     await sleep(hiddenMs);
-    const hidden = { ours: statusRequests(ours.id) - before.ours, theirs: statusRequests(theirs.id) - before.theirs };
+    const hidden = {
+      ours: statusRequests(ours.id) - before.ours,
+      theirs: statusRequests(theirs.id) - before.theirs,
+    };
     const shownAt = Date.now();
     setPageVisible(true);
-    while (statusRequests(ours.id) === before.ours + hidden.ours && Date.now() - shownAt < 10_000) await sleep(5);
+    while (statusRequests(ours.id) === before.ours + hidden.ours && Date.now() - shownAt < 10_000)
+      await sleep(5);
     const catchUpMs = Date.now() - shownAt;
     unmount();
     return { hiddenMs, hidden, catchUpMs };
