@@ -1,3 +1,4 @@
+// biome-ignore-all lint/correctness/noComponentHookFactories: each run's components close over its jobs and counters
 // Many components watching one job, and a hidden page, with @sora-kit/react and with the loop apps write by
 // hand (each component: useEffect + setInterval(retrieve, 1 s)), on one emulator in the same run.
 import { createSoraClient } from '@sora-kit/core';

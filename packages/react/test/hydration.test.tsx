@@ -5,9 +5,9 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, test, vi } from 'vitest';
 import { SoraProvider } from '../src/index.js';
 import { EveryHook } from './page.js';
-import { requestsTo, statusRequests, useEmulator } from './support.js';
+import { emulatorForFile, requestsTo, statusRequests } from './support.js';
 
-const f = useEmulator({ jobSeconds: 0.5 });
+const f = emulatorForFile({ jobSeconds: 0.5 });
 
 describe('hydration', () => {
   test("the first client render matches the server's, then the page catches up (a saved job included)", async () => {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/correctness/noComponentHookFactories: each test's components close over that test's job and counters
 import type { Video } from '@sora-kit/core';
 import {
   QueryClient,
@@ -15,9 +16,9 @@ import {
   videoQueryOptions,
   videosInfiniteQueryOptions,
 } from '../src/query/index.js';
-import { requestsTo, sleep, statusRequests, useEmulator } from './support.js';
+import { emulatorForFile, requestsTo, sleep, statusRequests } from './support.js';
 
-const f = useEmulator({ jobSeconds: 1.5 });
+const f = emulatorForFile({ jobSeconds: 1.5 });
 
 function renderWithQuery(ui: ReactNode, queryClient = new QueryClient()) {
   render(

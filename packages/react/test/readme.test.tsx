@@ -5,9 +5,9 @@ import { transform } from 'esbuild';
 import { type ComponentType, StrictMode } from 'react';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startKeyProxy } from './key-proxy.js';
-import { KEY, requestsTo, useEmulator } from './support.js';
+import { emulatorForFile, KEY, requestsTo } from './support.js';
 
-const f = useEmulator({ jobSeconds: 1 });
+const f = emulatorForFile({ jobSeconds: 1 });
 let proxy: Awaited<ReturnType<typeof startKeyProxy>>;
 beforeAll(async () => {
   // The page's origin serves /api/sora (the quick start's baseUrl), as @sora-kit/server would.

@@ -15,7 +15,7 @@ export interface Fixture {
 }
 
 /** Starts an emulator (with `KEY` required) for the file's tests. */
-export function useEmulator(options: EmulatorOptions = {}): Fixture {
+export function emulatorForFile(options: EmulatorOptions = {}): Fixture {
   const fixture = {} as Fixture;
   beforeAll(async () => {
     fixture.emu = await startEmulator({ jobSeconds: 2, apiKey: KEY, quiet: true, ...options });

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/correctness/noComponentHookFactories: each test's components close over that test's job and counters
 import {
   APIUserAbortError,
   RateLimitError,
@@ -9,9 +10,9 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { useEffect } from 'react';
 import { afterEach, describe, expect, test } from 'vitest';
 import { type UseCreateVideoOptions, type UseCreateVideoResult, useCreateVideo } from '../src/index.js';
-import { renderStrict, requestsTo, sleep, statusRequests, useEmulator } from './support.js';
+import { emulatorForFile, renderStrict, requestsTo, sleep, statusRequests } from './support.js';
 
-const f = useEmulator({ jobSeconds: 1.5 });
+const f = emulatorForFile({ jobSeconds: 1.5 });
 afterEach(() => {
   sessionStorage.clear();
   localStorage.clear();

@@ -1,11 +1,12 @@
+// biome-ignore-all lint/correctness/noComponentHookFactories: each test's components close over that test's job and counters
 import { resolveObjectURL } from 'node:buffer';
 import { screen, waitFor } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { useVideo, useVideoContent } from '../src/index.js';
 import { startKeyProxy } from './key-proxy.js';
-import { KEY, renderStrict, requestsTo, useEmulator } from './support.js';
+import { emulatorForFile, KEY, renderStrict, requestsTo } from './support.js';
 
-const f = useEmulator({ jobSeconds: 0.5 });
+const f = emulatorForFile({ jobSeconds: 0.5 });
 let proxy: Awaited<ReturnType<typeof startKeyProxy>>;
 beforeAll(async () => {
   proxy = await startKeyProxy(f.emu.url, KEY);

@@ -1,12 +1,13 @@
+// biome-ignore-all lint/correctness/noComponentHookFactories: each test's components close over that test's job and counters
 import { NotFoundError, VideoFailedError } from '@sora-kit/core';
 import { act, screen, waitFor } from '@testing-library/react';
 import { Profiler, Suspense } from 'react';
 import { afterEach, describe, expect, test } from 'vitest';
 import { useVideo } from '../src/index.js';
-import { renderStrict, requestsTo, sleep, statusRequests, useEmulator } from './support.js';
+import { emulatorForFile, renderStrict, requestsTo, sleep, statusRequests } from './support.js';
 import { setPageVisible } from './visibility.js';
 
-const f = useEmulator({ jobSeconds: 1.5 });
+const f = emulatorForFile({ jobSeconds: 1.5 });
 afterEach(() => setPageVisible(true));
 
 function Watcher({ id, name = 'w' }: { id: string | null | undefined; name?: string }) {

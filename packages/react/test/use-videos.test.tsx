@@ -1,9 +1,9 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { type UseVideosResult, useVideos } from '../src/index.js';
-import { renderStrict, requestsTo, useEmulator } from './support.js';
+import { emulatorForFile, renderStrict, requestsTo } from './support.js';
 
-const f = useEmulator({ jobSeconds: 0.2 });
+const f = emulatorForFile({ jobSeconds: 0.2 });
 const prompts = Array.from({ length: 5 }, (_, i) => `listed ${i}`);
 beforeAll(async () => {
   const client = f.client();

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/correctness/noComponentHookFactories: each test's components close over that test's job and counters
 import { render, screen } from '@testing-library/react';
 import { useSyncExternalStore, version } from 'react';
 import { version as domVersion } from 'react-dom';
