@@ -114,6 +114,14 @@ describe('videoQueryOptions.refetchInterval: core schedule', () => {
     expect(interval(query)).toBe(2_250);
   });
 
+  test('options rebuilt by each render keep feeding one schedule per query', () => {
+    const query = at(0, { status: 'queued' });
+    expect(intervalOf()(query)).toBe(1_000);
+    query.state.dataUpdatedAt = 1_000;
+    expect(intervalOf()(query)).toBe(1_500);
+    expect(intervalOf()(at(1_000, { status: 'queued' }))).toBe(1_000); // another query: its own schedule
+  });
+
   test('moving progress: timed for the predicted end; false at a terminal state or after an error', () => {
     const interval = intervalOf();
     const query = at(0, { status: 'in_progress', progress: 0 });

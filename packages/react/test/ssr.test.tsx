@@ -62,9 +62,11 @@ describe('server rendering', () => {
     const { EveryHook } = await import('./page.js');
     const client = createSoraClient({ baseUrl: 'http://127.0.0.1:9', apiKey: null });
     const html = renderToString(
-      <SoraProvider client={client}>
-        <EveryHook id="video_123" suspense />
-      </SoraProvider>,
+      <StrictMode>
+        <SoraProvider client={client}>
+          <EveryHook id="video_123" suspense />
+        </SoraProvider>
+      </StrictMode>,
     );
     expect(html).toContain('suspended');
     expect(html).not.toContain('<p>suspense:');

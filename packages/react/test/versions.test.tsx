@@ -1,6 +1,6 @@
 // biome-ignore-all lint/correctness/noComponentHookFactories: each test's components close over that test's job and counters
 import { render, screen } from '@testing-library/react';
-import { useSyncExternalStore, version } from 'react';
+import { StrictMode, useSyncExternalStore, version } from 'react';
 import { version as domVersion } from 'react-dom';
 import { expect, test } from 'vitest';
 
@@ -14,6 +14,10 @@ test('the project runs on the React it names, with one copy of it', () => {
     );
     return <p>{value}</p>;
   }
-  render(<Hello />);
+  render(
+    <StrictMode>
+      <Hello />
+    </StrictMode>,
+  );
   expect(screen.getByText('hooks work')).toBeTruthy();
 });

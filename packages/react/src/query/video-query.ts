@@ -11,6 +11,10 @@ import { type Query, queryOptions } from '@tanstack/react-query';
 export const videoQueryKey = (client: SoraClient, id: string) =>
   ['sora-kit', client.baseUrl, 'video', id] as const;
 
+// Each query's schedule, by the query (one per cache entry). Module-wide: the options are rebuilt on every
+// render, and TanStack calls the newest options' refetchInterval.
+const timings = new WeakMap<object, Timing>();
+
 interface Timing {
   next: (sample: { at: number; progress?: number | undefined }) => number;
   answeredAt: number;
@@ -24,7 +28,6 @@ interface Timing {
  * core's client already retries (honouring `Retry-After`).
  */
 export function videoQueryOptions(client: SoraClient, id: string, schedule: PollScheduleOptions = {}) {
-  const timings = new WeakMap<object, Timing>();
   return queryOptions({
     queryKey: videoQueryKey(client, id),
     queryFn: ({ signal }): Promise<Video> => client.videos.retrieve(id, { signal }),
