@@ -49,6 +49,12 @@ export type {
   VideoStatus,
   webhooks,
 } from './generated/openapi.js';
+export {
+  checkLink,
+  isPrivateHost,
+  type PrivateLinkPolicy,
+  UnsafeLinkError,
+} from './link-safety.js';
 export type { CreateOptions, RequestOptions, SoraClientOptions } from './options.js';
 export type { VideoPage, VideoPager } from './pagination.js';
 export type { Clock, PollOptions, PollProgress } from './poll.js';
@@ -66,6 +72,15 @@ export type {
   VideoRemixParams,
   Videos,
 } from './videos.js';
+export {
+  createWebhookDeduper,
+  type DeliveryOutcome,
+  type DeliveryState,
+  memoryDedupeStore,
+  type WebhookDeduper,
+  type WebhookDeduperOptions,
+  type WebhookDedupeStore,
+} from './webhook-dedupe.js';
 export {
   type VerifyWebhookOptions,
   type VideoWebhookEvent,
