@@ -60,9 +60,12 @@ function checkSize(width: number, height: number, what: string): void {
   if (width > 8192 || height > 8192) throw new RangeError(`${what} size is limited to 8192x8192`);
 }
 
+/** The longest video, thumbnail or spritesheet source this renderer makes: an hour. */
+export const MAX_RENDER_SECONDS = 3600;
+
 function checkSeconds(seconds: number): void {
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new RangeError(`seconds must be in (0, 3600], got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_RENDER_SECONDS) {
+    throw new RangeError(`seconds must be in (0, ${MAX_RENDER_SECONDS}], got ${seconds}`);
   }
 }
 
