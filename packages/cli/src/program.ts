@@ -276,7 +276,13 @@ ${examples([
       .argument('<prompts.jsonl>', 'the jobs, one JSON object (or JSON string) per line')
       .option('-c, --concurrency <n>', 'jobs in flight at once (1-100)', integer('--concurrency', 1, 100), 4)
       .option('-d, --out-dir <dir>', 'where the videos and manifest.jsonl go', '.')
-      .option('-f, --force', 'overwrite output files that exist but are not in the manifest'),
+      .option('-f, --force', 'overwrite output files that exist but are not in the manifest')
+      .option(
+        '--queue [redis-url]',
+        'add the jobs to a shared queue (@sora-kit/queue) that `sora-kit worker`s run, instead of running them here; the URL defaults to $SORA_QUEUE_URL. `batch status --queue` prints its counts',
+      )
+      .option('--queue-name <name>', 'the queue on that Redis (default: sora-videos)')
+      .option('--no-wait', 'with --queue: add the jobs and exit, without following them'),
   )
     .addHelpText(
       'after',
@@ -292,6 +298,42 @@ ${examples([
 ])}`,
     )
     .action(action(() => import('./commands/batch.js')));
+
+  withApiOptions(
+    program
+      .command('worker')
+      .summary('run jobs from a shared queue (Redis) until Ctrl-C')
+      .description(
+        [
+          'Runs the jobs that `sora-kit batch --queue` (or @sora-kit/queue) adds to a queue on Redis, --concurrency at a time, and downloads each video into --out-dir. Start one on every machine that should render: they share one queue and one rate limit, a 429 pauses all of them, and a job whose worker dies is resumed by another without a second create.',
+          'Ctrl-C hands the running jobs back to the queue at once; each resumes on another worker (or when a worker starts again), polling the video it already has.',
+        ].join('\n\n'),
+      )
+      .option('--queue [redis-url]', 'the Redis of the queue (default: $SORA_QUEUE_URL)')
+      .option('--queue-name <name>', 'the queue on that Redis (default: sora-videos)')
+      .option(
+        '-c, --concurrency <n>',
+        'jobs at once in this worker (1-100)',
+        integer('--concurrency', 1, 100),
+        4,
+      )
+      .option('-d, --out-dir <dir>', 'where the videos go', '.')
+      .option(
+        '--rate-limit <jobs-per-minute>',
+        'jobs started per minute across every worker of the queue',
+        integer('--rate-limit', 1, 100_000),
+      ),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'sora-kit worker --queue redis://127.0.0.1:6379/0 --concurrency 10 --out-dir videos',
+        'SORA_QUEUE_URL=redis://:secret@redis:6379/0 sora-kit worker --rate-limit 20',
+        'sora-kit batch prompts.jsonl --queue redis://127.0.0.1:6379/0   # enqueue and follow',
+        'sora-kit batch status --queue redis://127.0.0.1:6379/0 --json',
+      ]),
+    )
+    .action(action(() => import('./commands/worker.js')));
 
   program
     .command('emulator')

@@ -25,6 +25,11 @@ export async function run(
 ): Promise<number> {
   const opts = options as unknown as BatchOptions;
   const { out, signal } = env;
+  // On a shared queue (@sora-kit/queue): enqueue and follow, or print the counts.
+  if (options.queue !== undefined) {
+    const onQueue = await import('../queue/batch-on-queue.js');
+    return args[0] === 'status' ? onQueue.status(options, env) : onQueue.enqueue(args[0] ?? '', options, env);
+  }
   const jobsFile = resolve(args[0] ?? '');
   const outDir = resolve(opts.outDir);
 
