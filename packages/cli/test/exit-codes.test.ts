@@ -167,6 +167,19 @@ describe('exit 1: the job failed or the API refused', () => {
     expect(result.stderr).toMatch(/still (queued|in_progress)/);
     expect(result.stderr).toMatch(/resume with: sora-kit wait video_\w+/);
   });
+
+  it('wait --timeout is a deadline even when a status request hangs, and keeps the resume hint', async () => {
+    const hung = await testEmulator({ jobSeconds: 30 });
+    const { createSoraClient } = await import('@sora-kit/core');
+    const { id } = await createSoraClient({ apiKey: KEY, baseUrl: hung.url }).videos.create({ prompt: 'a' });
+    hung.faults.add({ kind: 'latency', latencyMs: 60_000, method: 'GET', path: '/v1/videos/*', times: 20 });
+    const started = performance.now();
+    const result = await runCli(['wait', id, '--timeout', '1'], { env: envFor(hung), cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`resume with: sora-kit wait ${id}`);
+    // One second of deadline, plus the CLI's start-up on a loaded machine; not the 60 s of the hung request.
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
 });
 
 describe('exit 130: Ctrl-C', () => {

@@ -1,4 +1,5 @@
 import { createContext, type SoraClientOptions } from './options.js';
+import type { Redactor } from './redact.js';
 import { createVideos, type Videos } from './videos.js';
 
 /** A client of the /v1/videos API. */
@@ -20,19 +21,18 @@ export interface SoraClient {
  */
 export function createSoraClient(options: SoraClientOptions = {}): SoraClient {
   const ctx = createContext(options);
-  // Tells @sora-kit/core/node whether you chose a fetch (e.g. with a proxy agent), which it must then use,
-  // and @sora-kit/react whether a media URL can be handed to the page's <video> as it is.
+  // What @sora-kit/core/node needs of the client (whether you chose a fetch, e.g. with a proxy agent, which
+  // downloads must then use too), on a symbol: not enumerable, not part of the API.
+  const internals: ClientInternals = { fetch: options.fetch, redact: ctx.redact, timeout: ctx.timeout };
   return Object.defineProperties(
     { baseUrl: ctx.baseUrl, videos: createVideos(ctx) },
     {
-      [CUSTOM_FETCH]: { value: options.fetch },
-      [KEYLESS]: { value: ctx.secret() === null && !options.headers && !options.fetch },
+      [INTERNALS]: { value: internals },
+      // Tells @sora-kit/react whether a media URL can be handed to the page's <video> as it is.
+      [KEYLESS]: { value: options.apiKey === null && !options.headers && !options.fetch },
     },
   );
 }
-
-/** @internal Where the client keeps the `fetch` it was given, if any. */
-export const CUSTOM_FETCH = Symbol.for('sora-kit.customFetch');
 
 /**
  * @internal Whether a URL under `baseUrl` loads the same in a plain `<video src>` as through the client: it
@@ -40,3 +40,24 @@ export const CUSTOM_FETCH = Symbol.for('sora-kit.customFetch');
  * server proxy that adds the key. @sora-kit/react then streams media from that URL instead of downloading it.
  */
 export const KEYLESS = Symbol.for('sora-kit.keyless');
+
+/** @internal What `@sora-kit/core/node` reads of a client. */
+export interface ClientInternals {
+  /** The `fetch` the client was given, if any (a proxy agent, which downloads must use too). */
+  fetch: typeof fetch | undefined;
+  /** Removes the key from the download's own errors. */
+  redact: Redactor;
+  /** The client's `timeout`: the idle timeout of a download's body. */
+  timeout: number;
+}
+
+/** @internal Where a client keeps its {@link ClientInternals} (global, so a duplicate install finds them). */
+export const INTERNALS = Symbol.for('sora-kit.clientInternals');
+
+/** @internal The internals of a client, or defaults for an object that only looks like one. */
+export const internalsOf = (client: SoraClient): ClientInternals =>
+  (client as { [INTERNALS]?: ClientInternals })[INTERNALS] ?? {
+    fetch: undefined,
+    redact: (value) => value,
+    timeout: 60_000,
+  };

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createSoraClient, NotFoundError } from './index.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { createSoraClient, NotFoundError, type SoraClientOptions, UnsafeLinkError } from './index.js';
 import { KEY, useEmulator } from './test-support/emulator.js';
 import { type Gateway, startGateway } from './test-support/gateway-server.js';
 
@@ -98,5 +98,130 @@ describe('a /content that redirects to another host', () => {
     same(await bytesOf(await client.videos.downloadContent(job.id)), gw.media);
     expect(gw.filesRequests).toHaveLength(1);
     expect(gw.filesRequests[0]?.headers.authorization).toBeUndefined();
+  });
+});
+
+describe('download links to internal addresses (SSRF)', () => {
+  let gw: Gateway;
+  const PUBLIC = 'https://api.example.com';
+  let seen: string[];
+  beforeAll(async () => {
+    gw = await startGateway({ apiKey: KEY, jobMs: 0 });
+  });
+  afterAll(() => gw.close());
+  beforeEach(() => {
+    seen = [];
+    gw.filesRequests.length = 0;
+  });
+  /**
+   * A client whose API is on a public name (reached here, by its fetch, on the loopback gateway). Its fetch
+   * goes nowhere else but the gateway's download host: a link that slipped through fails the test instead
+   * of leaving the machine.
+   */
+  const publicClient = (options: SoraClientOptions = {}) =>
+    createSoraClient({
+      apiKey: KEY,
+      baseUrl: PUBLIC,
+      fetch: (input, init) => {
+        const url = String(input);
+        seen.push(url);
+        if (url.startsWith(PUBLIC)) return fetch(url.replace(PUBLIC, gw.url), init);
+        if (url.startsWith(gw.filesUrl)) return fetch(url, init);
+        return Promise.reject(new TypeError(`this test stays on loopback: ${url}`));
+      },
+      ...options,
+    });
+
+  test('a public API whose JSON link points at a loopback address: refused before any request to it', async () => {
+    const client = publicClient();
+    const { id } = await client.videos.create({ prompt: 'a' });
+    const error = await client.videos.downloadContent(id).catch((e) => e);
+    expect(error).toBeInstanceOf(UnsafeLinkError);
+    expect(error.message).toMatch(/127\.0\.0\.1.*allowPrivateLinks/);
+    expect(gw.filesRequests).toHaveLength(0);
+    expect(seen.every((url) => url.startsWith(PUBLIC))).toBe(true);
+  });
+
+  test.each([
+    'http://169.254.169.254/latest/meta-data/iam/',
+    'http://10.0.0.5/admin',
+    'http://[::ffff:127.0.0.1]:9/',
+    'file:///etc/passwd',
+    'http://user:pass@files.example.com/v.mp4',
+  ])('the link %s is refused, and never fetched', async (url) => {
+    gw.canned.push({ status: 200, path: /\/content$/, body: { id: 'video_1', url, status: 'ready' } });
+    const error = await publicClient()
+      .videos.downloadContent('video_1')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(UnsafeLinkError);
+    expect(error.url).toBe(url);
+    expect(seen).toEqual([`${PUBLIC}/v1/videos/video_1/content`]);
+  });
+
+  test('allowPrivateLinks: true, or a function that says yes, follows it', async () => {
+    const open = publicClient({ allowPrivateLinks: true });
+    const { id } = await open.videos.create({ prompt: 'a' });
+    same(await bytesOf(await open.videos.downloadContent(id)), gw.media);
+    const asked: string[] = [];
+    const picky = publicClient({
+      allowPrivateLinks: (url) => {
+        asked.push(url.host);
+        return url.port === new URL(gw.filesUrl).port;
+      },
+    });
+    same(await bytesOf(await picky.videos.downloadContent(id)), gw.media);
+    expect(asked).toEqual([new URL(gw.filesUrl).host]);
+    expect(gw.filesRequests).toHaveLength(2);
+  });
+
+  test('downloadToFile refuses it too, and leaves no file', async () => {
+    const { downloadToFile } = await import('./node/index.js');
+    const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'sora-kit-link-'));
+    try {
+      const client = publicClient();
+      const { id } = await client.videos.create({ prompt: 'a' });
+      const error = await downloadToFile(client, id, join(dir, 'v.mp4')).catch((e) => e);
+      expect(error).toBeInstanceOf(UnsafeLinkError);
+      expect(await readdir(dir)).toEqual([]);
+      expect(gw.filesRequests).toHaveLength(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a redirect of /content to an internal address (nodeFetch checks every hop)', () => {
+  let gw: Gateway;
+  const PUBLIC = 'https://api.example.com';
+  beforeAll(async () => {
+    gw = await startGateway({ apiKey: KEY, jobMs: 0, redirectContent: true });
+  });
+  afterAll(() => gw.close());
+
+  test('from a public API to a loopback host: refused, unless allowPrivateLinks', async () => {
+    const { nodeFetch } = await import('./node/index.js');
+    const client = (options: SoraClientOptions = {}) =>
+      createSoraClient({
+        apiKey: KEY,
+        baseUrl: PUBLIC,
+        // The API's public name is this gateway; the redirect's host is left as sent.
+        fetch: (input, init) => {
+          const url = String(input).replace(PUBLIC, gw.url);
+          return init?.method === 'POST' ? fetch(url, init) : nodeFetch(url, init);
+        },
+        ...options,
+      });
+    const { id } = await client().videos.create({ prompt: 'a' });
+    const error = await client()
+      .videos.downloadContent(id)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(UnsafeLinkError);
+    expect(gw.filesRequests).toHaveLength(0);
+    const allowed = await client({ allowPrivateLinks: true }).videos.downloadContent(id);
+    same(await bytesOf(allowed), gw.media);
+    expect(gw.filesRequests).toHaveLength(1);
   });
 });

@@ -1,5 +1,7 @@
+import { readText } from './body.js';
 import { SoraError } from './errors.js';
 import type { VideoContentLink, VideoContentVariant } from './generated/openapi.js';
+import { CHECK_REDIRECT, checkLink } from './link-safety.js';
 import { api } from './operation.js';
 import type { Context, RequestOptions } from './options.js';
 import { send } from './request.js';
@@ -18,7 +20,9 @@ export interface DownloadContentOptions extends RequestOptions {
 /**
  * The media of a completed job as a standard `Response` with an unread body, whichever way the server
  * answers: with the bytes, or (gpt.ge and other gateways) with JSON `{url}` of a temporary link on another
- * host, which is then fetched without the `Authorization` header or the client's headers.
+ * host, which is then fetched without the `Authorization` header or the client's headers, once
+ * `checkLink` allowed it (no loopback, private or link-local address unless the API is on one, or
+ * `allowPrivateLinks` says so).
  */
 export async function downloadContent(ctx: Context, id: string, options: DownloadContentOptions = {}) {
   checkId(id);
@@ -26,24 +30,32 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
   const ranged: Record<string, string> = {};
   if (options.range) ranged.Range = options.range;
   if (options.ifRange) ranged['If-Range'] = options.ifRange;
+  // Every request of a download carries the link check, which nodeFetch applies to each redirect it
+  // follows: a redirect is a link too. (Other fetches ignore the field and follow redirects themselves.)
+  const checked = (next: string) => checkLink(next, ctx.baseUrl, ctx.allowPrivateLinks);
+  const transport = options.fetch ?? ctx.fetch;
+  const fetchChecked = (url: string | URL | Request, init?: RequestInit) =>
+    transport(url, { ...init, [CHECK_REDIRECT]: checked } as RequestInit);
   const { response } = await api(
     ctx,
     'get',
     '/v1/videos/{video_id}/content',
     { path: { video_id: id }, query: { variant: options.variant } },
-    { ...options, headers: { ...options.headers, ...ranged } },
+    { ...options, headers: { ...options.headers, ...ranged }, fetch: fetchChecked },
     { auth: true, stream: true },
   );
   if (!response.headers.get('content-type')?.includes('json')) return response;
-  const link = (await response.json()) as VideoContentLink;
-  if (typeof link?.url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
-  const media = await send(
-    ctx,
-    { ...options, headers: ranged },
-    (init) => (options.fetch ?? ctx.fetch)(link.url, init),
-    {
-      stream: true,
-    },
-  );
+  let link: VideoContentLink | undefined;
+  try {
+    link = JSON.parse(await readText(response, ctx.maxResponseBytes));
+  } catch (error) {
+    if (SoraError.isInstance(error)) throw error;
+  }
+  const url = link?.url;
+  if (typeof url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
+  checked(url);
+  const media = await send(ctx, { ...options, headers: ranged }, (init) => fetchChecked(url, init), {
+    stream: true,
+  });
   return media.response;
 }

@@ -151,14 +151,22 @@ export class VideoFailedError extends SoraError {
   }
 }
 
-/** `poll` gave up after its overall `timeout`; the job may still finish: poll it again by `video.id`. */
+/**
+ * `poll` gave up at its overall `timeout` (a deadline: a status request in flight then is aborted); the job
+ * may still finish: poll it again by `video.id`.
+ */
 export class PollTimeoutError extends SoraError {
   constructor(
-    /** The job as last seen. */
+    /**
+     * The job as last seen. When no status answer arrived before the deadline, only `id` is known (and
+     * `status` is `'unknown'`).
+     */
     readonly video: Video,
     timeoutMs: number,
+    seen = true,
   ) {
-    super(`Video ${video.id} still ${video.status} after ${timeoutMs} ms; poll it again to resume`);
+    const state = seen ? `still ${video.status}` : 'gave no status answer';
+    super(`Video ${video.id} ${state} after ${timeoutMs} ms; poll it again to resume`);
   }
 }
 

@@ -66,7 +66,7 @@ describe('README examples', () => {
     }
   });
 
-  test('webhook.mjs accepts a signed delivery and refuses a forged one', async () => {
+  test('webhook.mjs accepts a signed delivery once, drops its replay, and refuses a forged one', async () => {
     const secret = `whsec_${Buffer.from('a webhook secret of 32 bytes....').toString('base64')}`;
     process.env.SORA_WEBHOOK_SECRET = secret;
     const webhookModule: string = join(examples, 'webhook.mjs'); // a path, so tsc does not look for its types
@@ -80,7 +80,7 @@ describe('README examples', () => {
         body: Buffer.concat(chunks),
       });
       const response = await handler.fetch(request);
-      res.writeHead(response.status).end();
+      res.writeHead(response.status).end(await response.text());
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
@@ -88,8 +88,24 @@ describe('README examples', () => {
     try {
       await createSoraClient({ apiKey: 'k', baseUrl: emu.url }).videos.createAndPoll({ prompt: 'a' });
       await expect.poll(() => emu.webhookDeliveries().length, { timeout: 5000 }).toBe(1);
-      await expect.poll(() => JSON.stringify(emu.webhookDeliveries()), { timeout: 5000 }).toMatch(/204/);
+      await expect.poll(() => JSON.stringify(emu.webhookDeliveries()), { timeout: 5000 }).toMatch(/200/);
       const body = '{"type":"video.completed","data":{"id":"video_x"}}';
+      // A captured delivery sent again inside the signature's window: verified, but handled only once.
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+      const signature = `v1,${createHmac('sha256', key).update(`msg_replayed.${timestamp}.${body}`).digest('base64')}`;
+      const deliver = () =>
+        fetch(url, {
+          method: 'POST',
+          headers: {
+            'webhook-id': 'msg_replayed',
+            'webhook-timestamp': timestamp,
+            'webhook-signature': signature,
+          },
+          body,
+        }).then(async (r) => [r.status, await r.text()]);
+      expect(await deliver()).toEqual([200, 'handled']);
+      expect(await deliver()).toEqual([200, 'duplicate']);
       const forged = `v1,${createHmac('sha256', 'wrong').update(`m.1.${body}`).digest('base64')}`;
       const answer = await fetch(url, {
         method: 'POST',

@@ -20,53 +20,20 @@ UnsafeLinkError.prototype.name = 'UnsafeLinkError';
 /** Which download links a client may follow besides public ones; see {@link checkLink}. */
 export type PrivateLinkPolicy = boolean | ((url: URL) => boolean);
 
-const ipv4 = (host: string): number[] | undefined => {
-  const parts = host.split('.');
-  if (parts.length !== 4) return undefined;
-  const bytes = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : Number.NaN));
-  return bytes.every((b) => b >= 0 && b <= 255) ? bytes : undefined;
-};
+// The URL parser writes every IP host canonically (dotted decimal; compressed lower-case IPv6, IPv4 inside
+// as hex), so a few patterns over its output cover every spelling (`0x7f.1`, `2130706433`, `[::ffff:127.0.0.1]`).
 
-const privateIpv4 = ([a = 0, b = 0]: number[]): boolean =>
-  a === 0 || // "this network", 0.0.0.0 reaches loopback on Linux
-  a === 10 ||
-  a === 127 ||
-  (a === 100 && b >= 64 && b <= 127) || // carrier-grade NAT
-  (a === 169 && b === 254) || // link-local, cloud metadata services
-  (a === 172 && b >= 16 && b <= 31) ||
-  (a === 192 && b === 168) ||
-  (a === 198 && (b === 18 || b === 19)) || // benchmarking networks
-  a >= 224; // multicast and reserved
+/** Loopback, "this network" (0.0.0.0 reaches loopback on Linux), private, link-local (cloud metadata
+ * services), carrier-grade NAT, benchmarking, multicast and reserved IPv4 blocks. */
+const PRIVATE_V4 =
+  /^(0|10|127|169\.254|172\.(1[6-9]|2\d|3[01])|192\.168|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])|198\.1[89]|22[4-9]|2[3-5]\d)\./;
+/** IPv4-mapped (`::ffff:a.b.c.d`) and IPv4-translated (`64:ff9b::a.b.c.d`) IPv6: the IPv4 inside decides. */
+const EMBEDDED_V4 = /^(?:::ffff|64:ff9b:):(?:([\da-f]{1,4}):)?([\da-f]{1,4})$/;
+/** `::/16` (`::`, `::1`, IPv4-compatible, all reserved), and fc00::/7 unique local, fe80::/10 link-local,
+ * fec0::/10 site-local and ff00::/8 multicast (with the reserved fe00::/9 between them). */
+const PRIVATE_V6 = /^(::|f[c-f][\da-f]{2}:)/;
 
-/** The 16-bit groups of an IPv6 address as the URL parser writes it (compressed, lower case). */
-const ipv6Groups = (host: string): number[] | undefined => {
-  const halves = host.split('::');
-  if (halves.length > 2) return undefined;
-  const parse = (half: string | undefined) =>
-    half ? half.split(':').map((g) => Number.parseInt(g, 16)) : [];
-  const head = parse(halves[0]);
-  const tail = parse(halves[1]);
-  if ([...head, ...tail].some((g) => !(g >= 0 && g <= 0xffff))) return undefined;
-  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
-  const groups = [...head, ...new Array<number>(Math.max(0, fill)).fill(0), ...tail];
-  return groups.length === 8 ? groups : undefined;
-};
-
-const privateIpv6 = (g: number[]): boolean => {
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
-  const zeroPrefix = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  if (zeroPrefix && g5 === 0 && g6 === 0 && g7 <= 1) return true; // :: and ::1
-  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-translated (64:ff9b::a.b.c.d): judge the IPv4 inside.
-  if ((zeroPrefix && g5 === 0xffff) || (g0 === 0x64 && g1 === 0xff9b)) {
-    return privateIpv4([g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff]);
-  }
-  return (
-    (g0 & 0xfe00) === 0xfc00 || // unique local fc00::/7
-    (g0 & 0xffc0) === 0xfe80 || // link-local fe80::/10
-    (g0 & 0xffc0) === 0xfec0 || // site-local (deprecated) fec0::/10
-    (g0 & 0xff00) === 0xff00 // multicast
-  );
-};
+const privateV4 = (host: string) => /^\d+\.\d+\.\d+\.\d+$/.test(host) && PRIVATE_V4.test(host);
 
 /**
  * Whether a URL's hostname is loopback, private, link-local or otherwise not a public internet address:
@@ -79,12 +46,13 @@ const privateIpv6 = (g: number[]): boolean => {
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host.startsWith('[') && host.endsWith(']')) {
-    const groups = ipv6Groups(host.slice(1, -1));
-    return groups ? privateIpv6(groups) : true; // unparsable: not public
-  }
-  const v4 = ipv4(host);
-  return v4 ? privateIpv4(v4) : false;
+  if (!host.startsWith('[')) return privateV4(host);
+  const v6 = host.slice(1, -1);
+  const inside = EMBEDDED_V4.exec(v6);
+  if (!inside) return PRIVATE_V6.test(v6);
+  const high = Number.parseInt(inside[1] ?? '0', 16);
+  const low = Number.parseInt(inside[2]!, 16);
+  return privateV4(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
 }
 
 /**
@@ -111,7 +79,12 @@ export function checkLink(link: string, baseUrl: string, allowPrivate: PrivateLi
   if (allowPrivate === true || (typeof allowPrivate === 'function' && allowPrivate(url))) return url;
   throw new UnsafeLinkError(
     link,
-    `${url.hostname} is a loopback, private or link-local address and the API (${new URL(baseUrl).host}) is not; ` +
-      'pass allowPrivateLinks to follow it',
+    `${url.hostname} is an internal address and the API is not (allowPrivateLinks allows it)`,
   );
 }
+
+/**
+ * @internal A `RequestInit` field (ignored by every other fetch) through which the client hands
+ * `nodeFetch` the check of each redirect it follows, since a redirect is a link too.
+ */
+export const CHECK_REDIRECT = Symbol.for('sora-kit.checkRedirect');

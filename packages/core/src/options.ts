@@ -1,4 +1,7 @@
+import { DEFAULT_MAX_RESPONSE_BYTES } from './body.js';
 import { SoraError } from './errors.js';
+import type { PrivateLinkPolicy } from './link-safety.js';
+import { createRedactor, type Redactor } from './redact.js';
 
 /** Options of {@link createSoraClient}. */
 export interface SoraClientOptions {
@@ -17,12 +20,27 @@ export interface SoraClientOptions {
   /** The `fetch` to use (a proxy agent, a test server, a runtime's own). Default: the global `fetch`. */
   fetch?: typeof fetch | undefined;
   /**
-   * Milliseconds each attempt may take to get its answer (headers, and the body for JSON answers; a
-   * streamed download is not cut once its headers arrived). Default: 60 000.
+   * Milliseconds each attempt may take to get its answer (headers, and the body for JSON answers). For a
+   * streamed download it covers the headers, then is the idle timeout of the body: no byte for that long
+   * fails the read with `APIConnectionTimeoutError` (however long the whole transfer takes). Default: 60 000.
    */
   timeout?: number | undefined;
+  /**
+   * The largest JSON answer (or error answer) read, in bytes. A larger one is an `APIError` at once, is not
+   * retried, and is not read past the limit. Media bodies are streamed and not limited. Default: 16 MiB.
+   */
+  maxResponseBytes?: number | undefined;
   /** Retries after a 408, 409, 429, 5xx or broken connection, with backoff. Default: 2. */
   maxRetries?: number | undefined;
+  /**
+   * Which download links on loopback, private or link-local addresses (`127.0.0.1`, `10.x`, `169.254.x`,
+   * `::1`, …) may be followed while the API itself is on a public host: `true` for all, or a function
+   * deciding per URL. A gateway's JSON link to such an address is otherwise refused with
+   * `UnsafeLinkError` before any request, so a hostile or compromised server cannot point the client at
+   * your internal network or a cloud metadata service. When `baseUrl` is itself on such an address (the
+   * emulator, a gateway in your network) its links are followed. Default: false.
+   */
+  allowPrivateLinks?: PrivateLinkPolicy | undefined;
   /**
    * Headers added to every API request; not sent to a gateway's download link. (A redirect is followed by
    * `fetch` itself, which drops only `Authorization` across origins.)
@@ -60,10 +78,12 @@ export interface Context {
   readonly fetch: typeof fetch;
   readonly timeout: number;
   readonly maxRetries: number;
+  readonly maxResponseBytes: number;
+  readonly allowPrivateLinks: PrivateLinkPolicy;
   /** The client's headers and the `Authorization`, built at the first call (which throws for a missing key). */
   readonly authHeaders: () => Record<string, string>;
-  /** The key for redaction only (never throws). */
-  readonly secret: () => string | null | undefined;
+  /** Removes the key from anything, errors first: every error of the public methods passes through it. */
+  readonly redact: Redactor;
 }
 
 /** Reads an environment variable where the runtime has an environment (Node, Bun, Deno); else undefined. */
@@ -96,6 +116,8 @@ export function createContext(options: SoraClientOptions): Context {
     fetch: f,
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    allowPrivateLinks: options.allowPrivateLinks ?? false,
     authHeaders() {
       if (!auth) {
         if (apiKey === undefined || apiKey === '') {
@@ -112,6 +134,6 @@ export function createContext(options: SoraClientOptions): Context {
       }
       return auth;
     },
-    secret: () => apiKey,
+    redact: createRedactor(apiKey),
   };
 }

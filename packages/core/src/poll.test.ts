@@ -94,6 +94,30 @@ describe('polling the emulator', () => {
     expect((await t.client.videos.poll(error.video.id)).status).toBe('completed');
   });
 
+  test('timeout is a deadline: a status request hanging past it is aborted, PollTimeoutError within 1 s', async () => {
+    const created = await t.client.videos.create({ prompt: 'a' });
+    t.emu.faults.add({ kind: 'latency', latencyMs: 20_000, method: 'GET', path: '/v1/videos/*', times: 5 });
+    try {
+      const started = performance.now();
+      const error = await t.client.videos.poll(created.id, { timeout: 800 }).catch((e) => e);
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(PollTimeoutError);
+      expect(error.video.id).toBe(created.id);
+      expect(error.message).toMatch(/gave no status answer after 800 ms; poll it again/);
+      expect(elapsed).toBeGreaterThanOrEqual(790);
+      expect(elapsed).toBeLessThan(800 + 1000);
+      // createAndPoll: the job as last seen is the new one, queued.
+      const again = performance.now();
+      const late = await t.client.videos.createAndPoll({ prompt: 'b' }, { timeout: 800 }).catch((e) => e);
+      expect(late).toBeInstanceOf(PollTimeoutError);
+      expect(late.video).toMatchObject({ status: 'queued', prompt: 'b' });
+      expect(late.message).toMatch(/still queued/);
+      expect(performance.now() - again).toBeLessThan(800 + 1000);
+    } finally {
+      t.emu.faults.clear();
+    }
+  });
+
   test('an abort stops polling at once', async () => {
     const created = await t.client.videos.create({ prompt: 'a' });
     const controller = new AbortController();

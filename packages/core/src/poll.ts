@@ -32,8 +32,10 @@ export interface PollOptions extends PollScheduleOptions, Omit<RequestOptions, '
   /** Called with every status answer (and, in `createAndPoll`, first with the new job, so you have its id). */
   onProgress?: ((event: PollProgress) => void) | undefined;
   /**
-   * The most milliseconds to wait for the job, checked between status requests; then `PollTimeoutError`
-   * (the job may still finish: poll it again by id). Default: 1 800 000 (30 minutes).
+   * The most milliseconds to wait for the job: a deadline, which also aborts a status request still in
+   * flight when it passes. Then `PollTimeoutError` with the job as last seen (it may still finish: poll it
+   * again by id). The deadline of a request in flight runs on the real clock, even with a `clock` given.
+   * Default: 1 800 000 (30 minutes).
    */
   timeout?: number | undefined;
   /** The per-request timeout of each status request. Default: the client's `timeout`. */
@@ -66,22 +68,58 @@ export async function pollJob(
   const limit = options.timeout ?? 1_800_000;
   const deadline = clock.now() + limit;
   const next = createPollSchedule(options);
-  const request: RequestOptions = { ...options, timeout: options.requestTimeout };
+  const { signal } = options;
+  // The deadline cuts the status request in flight too (a hung one would otherwise overrun it by its own
+  // timeout and retries): every request of this poll listens to one controller, which the caller's signal
+  // and the deadline both abort.
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  if (signal?.aborted) abort();
+  signal?.addEventListener('abort', abort);
+  const request: RequestOptions = { ...options, timeout: options.requestTimeout, signal: stop.signal };
   let state = first;
-  for (;;) {
-    state ??= await fetchState(id, request);
-    const status = normalizeStatus(state.video.status);
-    const video = normalizeVideo(state.video);
-    const progress = Number.isFinite(video.progress) ? video.progress : undefined;
-    options.onProgress?.({ id, status, rawStatus: String(state.video.status), progress, video });
-    if (status === 'completed') return video;
-    if (status === 'failed' || status === 'expired') throw new VideoFailedError(video);
-    const now = clock.now();
-    if (now >= deadline) throw new PollTimeoutError(video, limit);
-    await clock.sleep(
-      Math.min(next({ at: now, progress, pollAfterMs: state.pollAfterMs }), deadline - now),
-      options.signal,
-    );
-    state = undefined;
+  let last: Video | undefined;
+  try {
+    for (;;) {
+      if (!state) {
+        let late = false;
+        const remaining = deadline - clock.now();
+        // setTimeout fires at once for more than 2^31-1 ms: a deadline that far away needs no timer.
+        const timer =
+          remaining < 2 ** 31
+            ? setTimeout(() => {
+                late = true;
+                stop.abort();
+              }, remaining)
+            : undefined;
+        try {
+          state = await fetchState(id, request);
+        } catch (error) {
+          if (late && !signal?.aborted) throw new PollTimeoutError(last ?? unseen(id), limit, !!last);
+          throw error;
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+      const status = normalizeStatus(state.video.status);
+      const video = normalizeVideo(state.video);
+      last = video;
+      const progress = Number.isFinite(video.progress) ? video.progress : undefined;
+      options.onProgress?.({ id, status, rawStatus: String(state.video.status), progress, video });
+      if (status === 'completed') return video;
+      if (status === 'failed' || status === 'expired') throw new VideoFailedError(video);
+      const now = clock.now();
+      if (now >= deadline) throw new PollTimeoutError(video, limit);
+      await clock.sleep(
+        Math.min(next({ at: now, progress, pollAfterMs: state.pollAfterMs }), deadline - now),
+        signal,
+      );
+      state = undefined;
+    }
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
 }
+
+/** All that is known of a job no status answer arrived for: its id. */
+const unseen = (id: string): Video => ({ id, status: 'unknown' }) as unknown as Video;

@@ -2,20 +2,107 @@
 export const REDACTED = '[redacted]';
 
 /**
- * Removes a secret from a string, a JSON-like value (an error body) or a `Headers`, so that no error
- * message, `toString()` or inspected error can carry the API key, even when a server echoes it back
- * (some answer 401 with "Incorrect API key provided: <key>"). Secrets shorter than 8 characters are not
- * real keys (a test's `'k'`) and are left alone, or every `k` of a stack trace would be replaced.
+ * Removes one secret from a value: a string, a `Headers`, a JSON-like value (an error body, a job) or an
+ * error (its message, stack, fields and whole `cause` chain). Values that do not mention the secret come
+ * back as they are (the same object).
+ */
+export type Redactor = <T>(value: T) => T;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),
+ * URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). It ignores
+ * case (`%2F` and `%2f` are the same escape, `bearer` the same scheme; a key that differs only in case
+ * is the key for any reader). Secrets shorter than 8 characters are not real keys (a test's `'k'`): alone
+ * they are left be, or every `k` of a stack trace would go, but their `Bearer <key>` form is unambiguous
+ * and still removed.
+ */
+function patternOf(secret: string): RegExp {
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
+  const any = [...forms].map(escapeRegExp).join('|');
+  const bearer = `bearer\\s+(?:${any})`;
+  return new RegExp(secret.length >= 8 ? `${bearer}|${any}` : bearer, 'gi');
+}
+
+/** How deep {@link createRedactor} looks into objects and `cause` chains (a hostile body can nest deeply). */
+const MAX_DEPTH = 16;
+
+/**
+ * Makes the {@link Redactor} of a secret. Every error the client throws passes through one, at the
+ * boundary of the public methods, so no message, field, stack or `cause`, however a server phrased it,
+ * carries the key.
+ */
+export function createRedactor(secret: string | null | undefined): Redactor {
+  if (!secret) return (value) => value;
+  const pattern = patternOf(secret);
+  const clean = (text: string) =>
+    text.replace(pattern, (match) => (/^bearer/i.test(match) ? `Bearer ${REDACTED}` : REDACTED));
+
+  // Each case answers the value itself when the secret is not in it, so callers can tell by `===`.
+  const scrub = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return clean(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (depth > MAX_DEPTH) return undefined; // deeper than any error or body a client makes: dropped
+    if (value instanceof Error) return scrubError(value, depth);
+    if (Array.isArray(value)) {
+      const items = value.map((item) => scrub(item, depth + 1));
+      return items.some((item, i) => item !== value[i]) ? items : value;
+    }
+    try {
+      // Bodies and jobs came from JSON, headers are pairs of strings: a round trip rebuilds them with the
+      // secret replaced.
+      const headers = value instanceof Headers;
+      const text = JSON.stringify(headers ? [...value] : value);
+      const cleaned = clean(text);
+      if (cleaned === text) return value;
+      return headers ? new Headers(JSON.parse(cleaned)) : JSON.parse(cleaned);
+    } catch {
+      return undefined; // not JSON after all (cycles, too deep): dropped rather than shown
+    }
+  };
+
+  const scrubError = (error: Error, depth: number): Error => {
+    const fields: [string, unknown, boolean | undefined][] = [];
+    let changed = false;
+    for (const name of Object.getOwnPropertyNames(error)) {
+      let v: unknown;
+      try {
+        v = (error as unknown as Record<string, unknown>)[name];
+      } catch {
+        continue; // a getter that throws
+      }
+      const cleaned = scrub(v, depth + 1);
+      changed ||= cleaned !== v;
+      fields.push([name, cleaned, Object.getOwnPropertyDescriptor(error, name)?.enumerable]);
+    }
+    if (!changed) return error;
+    // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
+    // properties may be read-only) is replaced by a plain copy of its own properties, and its name.
+    const target = isOurs(error) ? error : Object.defineProperty(new Error(), 'name', { value: error.name });
+    for (const [name, value, enumerable = false] of fields) {
+      Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable });
+    }
+    return target;
+  };
+
+  return <T>(value: T): T => scrub(value, 0) as T;
+}
+
+// Errors of this package carry a brand (see errors.ts); read without importing it, to keep this file leaf.
+const isOurs = (error: Error) => Symbol.for('sora-kit.error') in error;
+
+let last: { secret: string | null | undefined; redactor: Redactor } | undefined;
+
+/**
+ * Removes `secret`, in every form it takes in text (as it is, JSON-escaped, URL-encoded, after `Bearer `),
+ * from a string, a `Headers`, a JSON-like value or an error and its `cause` chain. For servers and tools
+ * built on this package that must show errors without the key (the client does this to all its errors).
+ *
+ * @example console.error(redact(error, apiKey));
  */
 export function redact<T>(value: T, secret: string | null | undefined): T {
-  if (!secret || secret.length < 8) return value;
-  if (typeof value === 'string') return value.replaceAll(secret, REDACTED) as T;
-  if (value instanceof Headers) {
-    const clean = new Headers();
-    for (const [name, v] of value) clean.append(name, v.replaceAll(secret, REDACTED));
-    return clean as T;
-  }
-  if (typeof value !== 'object' || value === null) return value;
-  // Round-trip through JSON: the body came from JSON, and the secret is replaced in its escaped form.
-  return JSON.parse(JSON.stringify(value).replaceAll(JSON.stringify(secret).slice(1, -1), REDACTED));
+  const cached = last && last.secret === secret ? last : { secret, redactor: createRedactor(secret) };
+  last = cached;
+  return cached.redactor(value);
 }

@@ -1,8 +1,9 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createSoraClient } from './index.js';
+import { createSoraClient, PollTimeoutError, redact, VideoFailedError } from './index.js';
 import { KEY, useEmulator } from './test-support/emulator.js';
 import { type Gateway, startGateway } from './test-support/gateway-server.js';
+import { type RawServer, startRawServer } from './test-support/raw-server.js';
 
 const t = useEmulator();
 let gw: Gateway;
@@ -65,5 +66,144 @@ describe('the API key never shows', () => {
   test('not sent to the emulator log or anywhere but the Authorization header', async () => {
     await t.client.videos.create({ prompt: 'a tiger' });
     expect(JSON.stringify(t.emu.requests())).not.toContain(KEY);
+  });
+});
+
+describe('the API key never shows, whatever the server sends', () => {
+  let raw: RawServer;
+  let answer: (res: import('node:http').ServerResponse) => void;
+  beforeAll(async () => {
+    raw = await startRawServer((_req, res) => answer(res));
+  });
+  afterAll(() => raw.close());
+  const client = (apiKey = KEY) => createSoraClient({ apiKey, baseUrl: raw.url, maxRetries: 0 });
+  const job = (fields: object) => ({
+    id: 'video_1',
+    object: 'video',
+    created_at: 1,
+    status: 'queued',
+    progress: 0,
+    model: 'sora-2',
+    seconds: '4',
+    size: '720x1280',
+    ...fields,
+  });
+  const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => {
+    answer = (res) =>
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  };
+
+  test('a 200 that is not JSON and quotes the key (also where a cut-short excerpt would split it)', async () => {
+    for (const at of [0, 70, 75, 200]) {
+      answer = (res) =>
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`${'x'.repeat(at)}${KEY}</html>`);
+      const error = await client()
+        .videos.retrieve('video_1')
+        .catch((e) => e);
+      expect(error.status).toBe(200);
+      for (const view of views(error)) {
+        expect(view).not.toContain(KEY);
+        expect(view).not.toContain(KEY.slice(0, 10)); // not even the start of it
+      }
+    }
+  });
+
+  test('a failed job whose error.message quotes the key: VideoFailedError, its message and its video', async () => {
+    json(job({ status: 'failed', error: { code: 'bad', message: `Key ${KEY} is banned` } }));
+    const error = await client()
+      .videos.poll('video_1')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(VideoFailedError);
+    expect(error.message).toContain('[redacted]');
+    expect(error.video.error.message).toBe('Key [redacted] is banned');
+    for (const view of views(error)) expect(view).not.toContain(KEY);
+  });
+
+  test('a PollTimeoutError whose job quotes the key', async () => {
+    json(job({ prompt: `echo ${KEY}`, status: `queued-${KEY}` }));
+    const error = await client()
+      .videos.poll('video_1', { timeout: 1 })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(PollTimeoutError);
+    for (const view of views(error)) expect(view).not.toContain(KEY);
+  });
+
+  test('a cause chain quoting the key (a redirect to an invalid URL made of it)', async () => {
+    answer = (res) => res.writeHead(302, { location: `http://[${KEY}]/x` }).end();
+    const error = await client()
+      .videos.retrieve('video_1')
+      .catch((e) => e);
+    expect(error.name).toBe('APIConnectionError');
+    expect(error.cause).toBeDefined();
+    for (const view of views(error)) expect(view).not.toContain(KEY);
+  });
+
+  test('the Bearer form (even of a key too short to scrub alone) and the URL-encoded key', async () => {
+    const short = 'k-12ab';
+    json({ error: { message: `Bad header Authorization: Bearer ${short}` } }, 401, {
+      'x-seen': `Bearer ${short}`,
+    });
+    const error = await client(short)
+      .videos.retrieve('video_1')
+      .catch((e) => e);
+    expect(error.status).toBe(401);
+    expect(error.message).toContain('Bearer [redacted]');
+    for (const view of views(error)) expect(view).not.toContain(`Bearer ${short}`);
+
+    const special = 'sk-test+Zq8/vN3=kLp0&Wx7';
+    for (const echoed of [
+      encodeURIComponent(special),
+      encodeURIComponent(special).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
+    ]) {
+      json({ error: { message: `No such key: ${echoed}` } }, 401, { 'x-echo': echoed });
+      const encoded = await client(special)
+        .videos.retrieve('video_1')
+        .catch((e) => e);
+      expect(encoded.message).toContain('[redacted]');
+      for (const view of views(encoded)) {
+        expect(view).not.toContain(echoed);
+        expect(view).not.toContain(special);
+      }
+    }
+  });
+
+  test('errors of list pages and downloads pass through the same scrubbing', async () => {
+    answer = (res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`nope ${KEY}`);
+    const page = await Promise.resolve(client().videos.list()).catch((e) => e);
+    const iterated = await (async () => {
+      for await (const _ of client().videos.list()) break;
+    })().catch((e) => e);
+    json({ url: `https://files.example/${KEY}`, status: 'ready' }, 200);
+    const download = await createSoraClient({
+      apiKey: KEY,
+      baseUrl: raw.url,
+      maxRetries: 0,
+      fetch: (input, init) =>
+        String(input).startsWith(raw.url)
+          ? fetch(input, init)
+          : Promise.reject(new TypeError(`cannot reach ${String(input)}`)),
+    })
+      .videos.downloadContent('video_1')
+      .catch((e) => e);
+    for (const error of [page, iterated, download]) {
+      expect(error).toBeInstanceOf(Error);
+      for (const view of views(error)) expect(view).not.toContain(KEY);
+    }
+  });
+});
+
+describe('redact (exported, for servers and tools built on the client)', () => {
+  test('scrubs a runtime error chain by copy, and leaves what does not mention the key alone', () => {
+    const inner = Object.assign(new TypeError(`bad ${KEY}`), {
+      input: `http://x/?k=${encodeURIComponent(KEY)}`,
+    });
+    const outer = new Error('fetch failed', { cause: inner });
+    const clean = redact(outer, KEY);
+    for (const view of views(clean)) expect(view).not.toContain(KEY);
+    expect((clean.cause as Error).name).toBe('TypeError');
+    expect((clean.cause as { input: string }).input).toBe('http://x/?k=[redacted]');
+    const untouched = new Error('nothing secret');
+    expect(redact(untouched, KEY)).toBe(untouched);
+    expect(redact({ a: [`Bearer ${KEY}`] }, KEY)).toEqual({ a: ['Bearer [redacted]'] });
   });
 });

@@ -1,3 +1,4 @@
+import { readText } from './body.js';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -6,8 +7,8 @@ import {
   errorFromResponse,
   SoraError,
 } from './errors.js';
+import { withIdleTimeout } from './idle-timeout.js';
 import type { Context, RequestOptions } from './options.js';
-import { redact } from './redact.js';
 import { retryDelay, shouldRetry } from './retry.js';
 
 /** One attempt: sends the request with these `signal` and `headers`. */
@@ -17,8 +18,10 @@ export type Attempt = (init: { signal: AbortSignal; headers: Record<string, stri
 export interface SendMode {
   /** Add the client's headers and the `Authorization` (false for download links on other hosts). */
   auth?: boolean;
-  /** The body is streamed by the caller (else it is read as JSON): the timeout stops at the headers, and the
-   * abort stays wired to the body. */
+  /**
+   * The body is streamed by the caller (else it is read as JSON): the timeout covers the headers, then
+   * becomes an idle timeout of the body (no byte for that long fails it), and the abort stays wired to it.
+   */
   stream?: boolean;
 }
 
@@ -58,6 +61,7 @@ export async function send<T>(
   const maxRetries = options.maxRetries ?? ctx.maxRetries;
   // A copy per call: a fetch wrapper that writes to `init.headers` must not change the next call's.
   const headers = { ...(mode.auth && ctx.authHeaders()), ...options.headers };
+  const timeout = options.timeout ?? ctx.timeout;
   for (let retry = 0; ; retry++) {
     if (signal?.aborted) throw new APIUserAbortError();
     const controller = new AbortController();
@@ -67,26 +71,32 @@ export async function send<T>(
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, options.timeout ?? ctx.timeout);
+    }, timeout);
     let failure: SoraError;
     let wait: Headers | undefined;
     try {
       const response = await attempt({ signal: controller.signal, headers });
       // A streamed body still needs the caller's signal; a read one does not (and a long-lived signal
       // would otherwise collect one listener per poll).
-      if (response.ok && mode.stream) return { data: undefined as T, response };
-      const text = await response.text();
+      if (response.ok && mode.stream) {
+        const watched = withIdleTimeout(response, timeout, (reason) => controller.abort(reason));
+        return { data: undefined as T, response: watched };
+      }
+      const text = await readText(response, ctx.maxResponseBytes);
       signal?.removeEventListener('abort', abort);
-      let body: unknown = text;
+      let body: unknown;
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
+        // Not JSON (a proxy's HTML page): an excerpt, scrubbed before it is cut, since a key straddling
+        // the cut would otherwise leave its first half.
+        const excerpt = ctx.redact(text.slice(0, 4096)).slice(0, response.ok ? 80 : 1000);
         if (response.ok)
-          throw new APIError(response.status, undefined, `Not JSON: ${text.slice(0, 80)}`, undefined);
+          throw new APIError(response.status, undefined, `Not JSON: ${excerpt}`, response.headers);
+        body = excerpt;
       }
       if (response.ok) return { data: body as T, response };
-      const secret = ctx.secret();
-      failure = errorFromResponse(response.status, redact(body, secret), redact(response.headers, secret));
+      failure = errorFromResponse(response.status, body, response.headers);
       if (!shouldRetry(response)) retry = maxRetries;
       wait = response.headers;
     } catch (error) {
@@ -94,13 +104,8 @@ export async function send<T>(
       if (signal?.aborted) throw new APIUserAbortError();
       if (timedOut) failure = new APIConnectionTimeoutError();
       else if (SoraError.isInstance(error)) throw error;
-      else {
-        // The runtime's error: keep it as `cause`, unless it quotes the key (a malformed header value).
-        const secret = ctx.secret();
-        const text = String((error as Error)?.stack ?? error);
-        const cause = redact(text, secret) === text ? error : new Error(redact(text, secret));
-        failure = new APIConnectionError(undefined, { cause });
-      }
+      // The runtime's error, kept as `cause` (the key is scrubbed from it at the client's boundary).
+      else failure = new APIConnectionError(undefined, { cause: error });
     } finally {
       clearTimeout(timer);
     }

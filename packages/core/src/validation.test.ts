@@ -45,6 +45,38 @@ describe('validation before any request', () => {
     expect(long.message.length).toBeLessThan(200); // the prompt itself is not echoed
   });
 
+  test('a prompt of whitespace only is refused like an empty one, by every call and validatePrompt', async () => {
+    const v = t.client.videos;
+    for (const prompt of [' ', '   \n\t ', '\u00a0\u3000']) {
+      await rejects(() => v.create({ prompt }), 'prompt', /\d whitespace characters/, /not only whitespace/);
+      await rejects(
+        () => v.remix('video_1', { prompt }),
+        'prompt',
+        /\d whitespace characters/,
+        /not only whitespace/,
+      );
+      await rejects(
+        () => v.edit({ prompt, video: { id: 'video_1' } }),
+        'prompt',
+        /\d whitespace characters/,
+        /not only whitespace/,
+      );
+      await rejects(
+        () => validatePrompt(prompt),
+        'prompt',
+        /\d whitespace characters/,
+        /not only whitespace/,
+      );
+      await rejects(
+        () => validateCreateParams({ prompt }),
+        'prompt',
+        /\d whitespace characters/,
+        /not only whitespace/,
+      );
+    }
+    validatePrompt(' a tiger ');
+  });
+
   test('prompt length counts code points, as the server does', async () => {
     // 32 000 emoji are 64 000 UTF-16 units but 32 000 characters: allowed (this one is sent).
     t.emu.faults.add({ kind: 'server-error', status: 503, shouldRetry: false, times: 1 });

@@ -34,12 +34,16 @@ function oneOf(field: string, value: unknown, allowed: readonly string[]): void 
   }
 }
 
-/** A prompt (or name): a string of 1 to `max` characters, counted in code points as the server does. */
+/**
+ * A prompt (or name): a string of 1 to `max` characters, counted in code points as the server does, with
+ * at least one that is not whitespace (a prompt of spaces would start a paid job that renders nothing asked).
+ */
 export function checkText(field: string, value: unknown, max = 32_000): void {
   const length = typeof value === 'string' ? (value.length > max ? [...value].length : value.length) : -1;
-  if (length < 1 || length > max) {
-    const given = length < 0 ? value : `${length} characters`;
-    throw new ValidationError(field, given, `a string of 1 to ${max} characters`);
+  const blank = length > 0 && !/\S/.test(value as string);
+  if (length < 1 || length > max || blank) {
+    const given = length < 0 ? value : `${length}${blank ? ' whitespace' : ''} characters`;
+    throw new ValidationError(field, given, `a string of 1 to ${max} characters, not only whitespace`);
   }
 }
 
@@ -143,7 +147,7 @@ export function validateCreateParams(params: {
   checkInputReference(params?.input_reference);
 }
 
-/** Checks a prompt: a string of 1 to 32,000 characters. */
+/** Checks a prompt: a string of 1 to 32,000 characters, not only whitespace. */
 export function validatePrompt(prompt: unknown): void {
   checkText('prompt', prompt);
 }

@@ -152,21 +152,22 @@ export function createVideos(ctx: Context): Videos {
     if (!isBlob(video)) checkId((video as VideoReference | undefined)?.id, 'video.id');
   };
 
-  return {
+  const fail = (error: unknown): never => {
+    throw ctx.redact(error);
+  };
+
+  return guarded(fail, {
     create: async (params, options) => normalizeVideo((await start(params, options)).video),
     retrieve: async (id, options = {}) => normalizeVideo((await fetchState(id, options)).video),
     list(params = {}, options = {}) {
       checkListQuery(params);
-      return paginate(async (after) => {
-        const { data } = await api(
-          ctx,
-          'get',
-          '/v1/videos',
-          { query: { ...params, after }, fresh: true },
-          options,
+      // Each page load is scrubbed like the methods' errors (the pager is not a method's promise).
+      const page = (after?: string) =>
+        api(ctx, 'get', '/v1/videos', { query: { ...params, after }, fresh: true }, options).then(
+          ({ data }) => ({ ...data, data: data.data.map(normalizeVideo) }),
+          fail,
         );
-        return { ...data, data: data.data.map(normalizeVideo) };
-      }, params.after);
+      return paginate(page, params.after);
     },
     async delete(id, options) {
       checkId(id);
@@ -207,5 +208,21 @@ export function createVideos(ctx: Context): Videos {
       const first = await start(params, options);
       return pollJob(fetchState, first.video.id, options, first);
     },
-  };
+  });
+}
+
+/**
+ * The one place every error of `client.videos` passes through on its way out: `fail` throws it through
+ * the redactor, which removes the key from it (message, fields, stack, `cause` chain), whatever the server
+ * put there. (`list` scrubs the errors of each page load with the same `fail`.)
+ */
+function guarded(fail: (error: unknown) => never, videos: Videos): Videos {
+  const methods: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(videos) as [string, (...args: unknown[]) => unknown][]) {
+    methods[name] =
+      name === 'list'
+        ? method
+        : (...args: unknown[]) => (method(...args) as Promise<unknown>).then(undefined, fail);
+  }
+  return methods as unknown as Videos;
 }

@@ -2,8 +2,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator } from '@sora-kit/emulator';
-import { describe, expect, test } from 'vitest';
-import { createSoraClient, SoraError, verifyWebhook, WebhookVerificationError } from './index.js';
+import { describe, expect, test, vi } from 'vitest';
+import {
+  createSoraClient,
+  SoraError,
+  ValidationError,
+  verifyWebhook,
+  WebhookVerificationError,
+} from './index.js';
 
 const secretBytes = randomBytes(24);
 const secret = `whsec_${secretBytes.toString('base64')}`;
@@ -111,5 +117,100 @@ describe('verifyWebhook', () => {
       await emu.close();
       receiver.close();
     }
+  });
+});
+
+describe('verifyWebhook hardening', () => {
+  test('a toleranceSeconds that is not a finite number >= 0 throws at once, naming it', async () => {
+    for (const toleranceSeconds of [Number.NaN, -1, Number.POSITIVE_INFINITY, '300' as never]) {
+      // An old delivery that a switched-off replay window would let through.
+      const old = now - 100_000;
+      const headers = headersFor(sign(body, 'msg_1', old), old);
+      const error = await verifyWebhook({ payload: body, headers, secret, now, toleranceSeconds }).catch(
+        (e) => e,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.field).toBe('toleranceSeconds');
+    }
+  });
+
+  test('the HMAC is computed once per delivery, whatever the number of candidate signatures', async () => {
+    const subtle = globalThis.crypto.subtle;
+    const sign_ = vi.spyOn(subtle, 'sign');
+    const verify = vi.spyOn(subtle, 'verify');
+    try {
+      const bogus = Array.from({ length: 9 }, () => `v1,${randomBytes(32).toString('base64')}`);
+      const headers = headersFor([...bogus, sign(body)].join(' '));
+      await expect(verifyWebhook({ payload: body, headers, secret, now })).resolves.toMatchObject({
+        id: 'evt_1',
+      });
+      expect(sign_.mock.calls.length + verify.mock.calls.length).toBe(1);
+    } finally {
+      sign_.mockRestore();
+      verify.mockRestore();
+    }
+  });
+
+  test('too many candidate signatures are refused before any HMAC', async () => {
+    const subtle = globalThis.crypto.subtle;
+    const sign_ = vi.spyOn(subtle, 'sign');
+    const verify = vi.spyOn(subtle, 'verify');
+    try {
+      const bogus = Array.from({ length: 330 }, () => `v1,${randomBytes(32).toString('base64')}`);
+      const headers = headersFor([...bogus, sign(body)].join(' '));
+      const error = await verifyWebhook({ payload: body, headers, secret, now }).catch((e) => e);
+      expect(error).toBeInstanceOf(WebhookVerificationError);
+      expect(error.message).toMatch(/signatures/);
+      expect(sign_.mock.calls.length + verify.mock.calls.length).toBe(0);
+    } finally {
+      sign_.mockRestore();
+      verify.mockRestore();
+    }
+  });
+
+  test('a body that is not valid UTF-8 is verified over its bytes', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"id":"evt_1","x":"'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from('"}'),
+    ]);
+    const signature = `v1,${createHmac('sha256', secretBytes)
+      .update(Buffer.concat([Buffer.from(`msg_1.${now}.`), bytes]))
+      .digest('base64')}`;
+    const event = await verifyWebhook({
+      payload: new Uint8Array(bytes),
+      headers: headersFor(signature),
+      secret,
+      now,
+    });
+    expect(event.id).toBe('evt_1');
+    // The same bytes as an ArrayBuffer; and one byte changed fails.
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+    await expect(
+      verifyWebhook({ payload: buffer, headers: headersFor(signature), secret, now }),
+    ).resolves.toBeDefined();
+    const tampered = Buffer.from(bytes);
+    tampered[bytes.length - 4] = 0xfd;
+    await expect(
+      verifyWebhook({ payload: new Uint8Array(tampered), headers: headersFor(signature), secret, now }),
+    ).rejects.toBeInstanceOf(WebhookVerificationError);
+  });
+
+  test('a secret without the whsec_ prefix is its raw UTF-8 bytes (as openai-node)', async () => {
+    for (const plain of ['a plain secret, not base64!', 'abcd1234']) {
+      const headers = headersFor(sign(body, 'msg_1', now, Buffer.from(plain, 'utf8')));
+      await expect(verifyWebhook({ payload: body, headers, secret: plain, now })).resolves.toMatchObject({
+        id: 'evt_1',
+      });
+    }
+  });
+
+  test('a signed body that is not JSON is a WebhookVerificationError, not a SyntaxError', async () => {
+    const text = 'not json {';
+    const error = await verifyWebhook({ payload: text, headers: headersFor(sign(text)), secret, now }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(WebhookVerificationError);
+    expect(error.message).toMatch(/JSON/);
   });
 });

@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { APIConnectionError, APIUserAbortError, createSoraClient, type SoraClient } from '../index.js';
 import { KEY, useEmulator } from '../test-support/emulator.js';
 import { type Gateway, startGateway } from '../test-support/gateway-server.js';
+import { type RawServer, startRawServer } from '../test-support/raw-server.js';
 import { DownloadError, type DownloadProgress, downloadToFile, findPartialDownloads } from './index.js';
 
 let dir: string;
@@ -257,5 +259,119 @@ describe('findPartialDownloads', () => {
     for (const name of names) await writeFile(join(dir, name), '');
     expect(await findPartialDownloads(join(dir, 'a.mp4'))).toEqual([join(dir, '.a.mp4.0123abcd.part')]);
     expect(await findPartialDownloads(join(dir, 'missing-dir', 'a.mp4'))).toEqual([]);
+  });
+});
+
+describe.each(transports)('downloads that cannot be right, and bodies that stop (%s)', (_, transport) => {
+  let gw: Gateway;
+  let server: RawServer;
+  let handle: (req: IncomingMessage, res: ServerResponse) => void;
+  beforeAll(async () => {
+    gw = await startGateway({ apiKey: KEY, jobMs: 0 });
+    server = await startRawServer((req, res) => handle(req, res));
+  });
+  afterAll(async () => {
+    await gw.close();
+    await server.close();
+  });
+  beforeEach(() => {
+    gw.filesRequests.length = 0;
+    gw.fileFaults.length = 0;
+    server.requests.length = 0;
+  });
+  const rawClient = () => createSoraClient({ apiKey: KEY, baseUrl: server.url, maxRetries: 0 });
+  const media = Buffer.alloc(3 << 20, 0x61);
+
+  test('a body that stops sending is resumed with Range after `timeout` ms without a byte', {
+    timeout: 15_000,
+  }, async () => {
+    const client = createSoraClient({ apiKey: KEY, baseUrl: gw.url });
+    const { id } = await client.videos.create({ prompt: 'a' });
+    gw.fileFaults.push({ stallAfter: 1 << 20 });
+    const path = join(dir, 'v.mp4');
+    await downloadToFile(client, id, path, { fetch: transport, timeout: 500 });
+    same(await readFile(path), gw.media);
+    expect(gw.filesRequests).toHaveLength(2);
+    expect(Number(/bytes=(\d+)-/.exec(gw.filesRequests[1]!.headers.range ?? '')?.[1])).toBeGreaterThan(0);
+  });
+
+  test('a 0-byte video is an error, not a saved file', async () => {
+    handle = (_req, res) => res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': '0' }).end();
+    const path = join(dir, 'v.mp4');
+    const error = await downloadToFile(rawClient(), 'video_1', path, { fetch: transport }).catch((e) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(error.code).toBe('empty');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('a body shorter than its Content-Length, every time, is never saved', async () => {
+    handle = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(media.length) });
+      res.write(media.subarray(0, media.length - 1000), () => res.socket?.end());
+    };
+    const path = join(dir, 'v.mp4');
+    const error = await downloadToFile(rawClient(), 'video_1', path, {
+      fetch: transport,
+      maxResumes: 1,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('a Range answer shorter than the size it promised is a length_mismatch', async () => {
+    // First a whole answer of unknown length (chunked) cut after 1 MiB; then a 206 that declares the rest
+    // (Content-Range .../total) but ends cleanly 1000 bytes short.
+    handle = (req, res) => {
+      const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      if (!start) {
+        res.writeHead(200, { 'content-type': 'video/mp4', etag: '"v1"' });
+        res.write(media.subarray(0, 1 << 20), () => res.destroy());
+        return;
+      }
+      res.writeHead(206, {
+        'content-type': 'video/mp4',
+        etag: '"v1"',
+        'content-range': `bytes ${start}-${media.length - 1}/${media.length}`,
+      });
+      res.end(media.subarray(start, media.length - 1000));
+    };
+    const path = join(dir, 'v.mp4');
+    const error = await downloadToFile(rawClient(), 'video_1', path, { fetch: transport }).catch((e) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(error.code).toBe('length_mismatch');
+    expect(server.requests).toHaveLength(2);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('missing parent folders are created', async () => {
+    handle = (_req, res) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(media);
+    const path = join(dir, 'a', 'b', 'v.mp4');
+    const result = await downloadToFile(rawClient(), 'video_1', path, { fetch: transport });
+    expect(result.bytes).toBe(media.length);
+    same(await readFile(path), media);
+    expect(await readdir(join(dir, 'a', 'b'))).toEqual(['v.mp4']);
+  });
+
+  test('a file-system error is a DownloadError naming the target, not the hidden partial file', async () => {
+    handle = (_req, res) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(media);
+    await writeFile(join(dir, 'file'), 'not a folder');
+    const path = join(dir, 'file', 'v.mp4');
+    const error = await downloadToFile(rawClient(), 'video_1', path, { fetch: transport }).catch((e) => e);
+    expect(error).toBeInstanceOf(DownloadError);
+    expect(error.code).toBe('file_system');
+    expect(error.path).toBe(path);
+    expect(error.message).toContain(path);
+    expect(error.message).not.toMatch(/\.part/);
+    expect(error.cause?.code).toMatch(/^E/);
+    // A target that is a folder (with overwrite): the same.
+    await mkdir(join(dir, 'folder.mp4'));
+    const folder = await downloadToFile(rawClient(), 'video_1', join(dir, 'folder.mp4'), {
+      fetch: transport,
+      overwrite: true,
+    }).catch((e) => e);
+    expect(folder).toBeInstanceOf(DownloadError);
+    expect(folder.code).toBe('file_system');
+    expect(folder.message).toContain(join(dir, 'folder.mp4'));
+    expect((await readdir(dir)).sort()).toEqual(['file', 'folder.mp4']);
   });
 });

@@ -2,6 +2,7 @@
 // @sora-kit/core/node: what needs Node's file system. The main entry stays web-standard.
 export {
   DownloadError,
+  type DownloadErrorCode,
   type DownloadProgress,
   type DownloadResult,
   type DownloadToFileOptions,

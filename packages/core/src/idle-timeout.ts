@@ -1,0 +1,49 @@
+import { APIConnectionTimeoutError } from './errors.js';
+
+/** @internal The raw Node stream behind a response of `nodeFetch`, which `downloadToFile` reads directly. */
+export const NODE_BODY = Symbol.for('sora-kit.nodeBody');
+
+/**
+ * The response with a body that fails with `APIConnectionTimeoutError` when no byte arrives for `ms`
+ * (after the headers, a server can otherwise hold a download open forever), calling `abort` to drop the
+ * connection. Only the waits count: a slow reader is not cut. Status, headers, `url` and the raw Node
+ * stream of `nodeFetch` (which `downloadToFile` reads and watches itself) are kept.
+ */
+export function withIdleTimeout(response: Response, ms: number, abort: (reason: Error) => void): Response {
+  const source = response.body;
+  if (!source) return response;
+  const reader = source.getReader();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const timer = setTimeout(() => {
+          const error = new APIConnectionTimeoutError();
+          controller.error(error);
+          abort(error);
+          reader.cancel(error).catch(() => {});
+        }, ms);
+        try {
+          const read = await reader.read();
+          if (read.done) controller.close();
+          else controller.enqueue(read.value);
+        } catch (error) {
+          controller.error(error); // no-op when the timer errored the stream first
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+  const watched = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  Object.defineProperties(watched, {
+    url: { value: response.url },
+    [NODE_BODY]: { value: (response as { [NODE_BODY]?: unknown })[NODE_BODY] },
+  });
+  return watched;
+}
