@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SoraClient } from '@sora-kit/core';
 import { UsageError } from './cli-error.js';
 import type { Output } from './output.js';
+import { LINE_BREAK } from './terminal-text.js';
 
 /** The options of `withApiOptions` in `program.ts`. */
 export interface ApiOptions {
@@ -82,7 +83,7 @@ export async function openContext(
           '  $env:SORA_API_KEY = "sk-..."        # PowerShell',
           'Or try it offline, on the embedded emulator:',
           '  sora-kit generate --emulator "a tiger in a farmyard"',
-        ].join('\n'),
+        ].join(LINE_BREAK),
         'missing_api_key',
       );
     }

@@ -14,6 +14,7 @@ import { validateCreateParams } from '@sora-kit/core';
 import { CliError, UsageError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkInputReference } from '../input-image.js';
+import { LINE_BREAK } from '../terminal-text.js';
 
 export interface BatchJob {
   /** 1-based line number in the jobs file. */
@@ -64,7 +65,7 @@ export async function readJobsFile(path: string): Promise<BatchJob[]> {
     const shown = problems.slice(0, MAX_REPORTED);
     const more = problems.length - shown.length;
     throw new UsageError(
-      `${path}: ${problems.length} invalid line${problems.length === 1 ? '' : 's'}; nothing was sent.\n${shown.map((p) => `  ${p}`).join('\n')}${more ? `\n  … and ${more} more` : ''}`,
+      `${path}: ${problems.length} invalid line${problems.length === 1 ? '' : 's'}; nothing was sent.${shown.map((p) => `${LINE_BREAK}  ${p}`).join('')}${more ? `${LINE_BREAK}  … and ${more} more` : ''}`,
       'Each line is a JSON string (the prompt) or an object: {"prompt": "...", "model": "sora-2", "seconds": "8", "size": "1280x720", "input_reference": "frame.png", "output": "name.mp4"}.',
       'invalid_jobs_file',
     );
