@@ -35,6 +35,10 @@ export interface RunOptions {
   input?: string;
   /** Kill after this long (ms). Default 60 s. */
   timeoutMs?: number;
+  /** A command that runs node for us, e.g. `['setpriv', '--reuid=65534', …, '--']` to run as another user. */
+  prefix?: string[];
+  /** Options for node itself, before the CLI (e.g. `--import` of a probe). */
+  nodeOptions?: string[];
 }
 
 /** Every output of every run, checked again for the key when the file's tests end. */
@@ -64,7 +68,8 @@ export interface CliProcess {
 }
 
 export function spawnCli(args: string[], options: RunOptions = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
+  const child = spawn(command!, [...prefixArgs, ...(options.nodeOptions ?? []), CLI, ...args], {
     cwd: options.cwd,
     env: cleanEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@
  * status line redrawn below them (a bar of the lines done, how many run, failures, elapsed, time left).
  * Not on a terminal: the event lines only. With `--json`: one JSON line per event on stdout.
  */
-import { displayPath } from '../follow-job.js';
+import { displayPath } from '../display-path.js';
 import type { Output } from '../output.js';
 import { formatBytes, formatDuration, renderBar, visibleLength } from '../progress/format.js';
 import { LINE_BREAK, neutralise, own } from '../terminal-text.js';

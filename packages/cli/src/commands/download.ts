@@ -4,9 +4,9 @@ import { DownloadError } from '@sora-kit/core/node';
 import { InterruptedError, UsageError } from '../cli-error.js';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
+import { displayPath } from '../display-path.js';
 import { downloadFile } from '../download-file.js';
 import { ExitCode } from '../exit-codes.js';
-import { displayPath } from '../follow-job.js';
 import { prepareOutput, resolveOutput, type Variant } from '../output-file.js';
 import { createProgress } from '../progress/create-progress.js';
 import { formatBytes, formatDuration } from '../progress/format.js';
@@ -27,9 +27,10 @@ export async function run(
   const id = args[0] ?? '';
   validateVideoId(id);
   validateVariant(opts.variant);
-  const path = (await resolveOutput(opts.output, id, opts.variant))!;
+  const target = await resolveOutput(opts.output, id, opts.variant);
+  const path = target.path!;
   const shown = displayPath(path);
-  await prepareOutput(path, opts.force, shown);
+  await prepareOutput(target, { force: opts.force, shown });
 
   const ctx = await openContext(opts, out);
   const progress = createProgress(out, () => id);
