@@ -87,10 +87,10 @@ export async function prepareOutput(target: OutputTarget, options: PrepareOption
   }
   const file = await fileInPath(target.folder);
   if (file) throw notWritable(`'${displayPath(file)}' is a file, not a folder`);
-  await mkdir(target.folder, { recursive: true }).catch((error: unknown) => {
+  await makeFolder(target.folder).catch((error: unknown) => {
     if (!isFsError(error)) throw error;
     throw notWritable(
-      `the folder '${displayPath(target.folder)}' cannot be created (${explainWriteError(error, target.folder)})`,
+      `the folder '${displayPath(target.folder)}' cannot be created (${explainWriteError(error, error.path ?? target.folder)})`,
     );
   });
   await probeWrite(join(target.folder, basename(target.path ?? PLACEHOLDER_NAME))).catch((error: unknown) => {
@@ -108,7 +108,35 @@ export async function probeWrite(path: string): Promise<void> {
   const probe = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.part`);
   const handle = await open(probe, 'wx');
   await handle.close();
-  await unlink(probe);
+  // A download of the same output that starts meanwhile may have removed it as a stale partial file.
+  await unlink(probe).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+}
+
+/**
+ * `mkdir -p`, one folder at a time: Node's `recursive: true` never returns for a path in a folder that
+ * answers "no such file" to any new entry although it exists (`/proc`), so each missing folder is made
+ * on its own and such a folder fails at once.
+ */
+async function makeFolder(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = folder; ; at = dirname(at)) {
+    if (
+      await stat(at).then(
+        (stats) => stats.isDirectory(),
+        () => false,
+      )
+    )
+      break;
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const each of missing) {
+    await mkdir(each).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
 }
 
 /** The deepest existing part of `folder` when it is not a folder (a file in the way), else undefined. */

@@ -276,7 +276,17 @@ ${examples([
       .argument('<prompts.jsonl>', 'the jobs, one JSON object (or JSON string) per line')
       .option('-c, --concurrency <n>', 'jobs in flight at once (1-100)', integer('--concurrency', 1, 100), 4)
       .option('-d, --out-dir <dir>', 'where the videos and manifest.jsonl go', '.')
-      .option('-f, --force', 'overwrite output files that exist but are not in the manifest'),
+      .option('-f, --force', 'overwrite output files that exist but are not in the manifest')
+      .option(
+        '--max-line-bytes <n>',
+        'refuse a jobs file with a line longer than this (default 1048576: 1 MiB)',
+        integer('--max-line-bytes', 1024, 64 << 20),
+      )
+      .option(
+        '--max-jobs <n>',
+        'refuse a jobs file with more jobs than this (default 100000)',
+        integer('--max-jobs', 1, 10_000_000),
+      ),
   )
     .addHelpText(
       'after',

@@ -14,6 +14,7 @@ import {
   envFor,
   jsonLines,
   runCli,
+  spawnCli,
   tempDir,
   testEmulator,
 } from './support.js';
@@ -204,10 +205,10 @@ describe('a failure after the create names the job and the command that finishes
 
   it('an output that appeared while the job ran: the id, and the job is not lost', async () => {
     const slow = await testEmulator({ jobSeconds: 2 });
-    const running = runCli(['generate', 'a tiger', '-o', 'appeared.mp4'], { env: envFor(slow), cwd: dir });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    const running = spawnCli(['generate', 'a tiger', '-o', 'appeared.mp4'], { env: envFor(slow), cwd: dir });
+    await running.waitFor(/Created video_\w+/);
     await writeFile(join(dir, 'appeared.mp4'), 'someone else');
-    const result = await running;
+    const result = await running.done;
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/The output file 'appeared\.mp4' exists; pass --force to overwrite it/);
     expect(result.stderr).toMatch(/Finish it with: sora-kit wait video_\w+ --output appeared\.mp4/);

@@ -92,7 +92,7 @@ export class BatchDisplay {
           id,
           error: { code: event.code, message: event.message },
         });
-        this.#log(
+        this.#logProblem(
           `${tag}  ${out.style.red('✗')} ${event.earlier ? 'failed in an earlier run' : 'failed'}: ${event.code}: ${event.message}`,
         );
         return;
@@ -106,7 +106,7 @@ export class BatchDisplay {
           id: event.id ?? null,
           error: { message: event.message },
         });
-        this.#log(
+        this.#logProblem(
           `${tag}  ${out.style.red('✗')} error: ${event.message} (running the batch again retries it)`,
         );
         return;
@@ -150,6 +150,15 @@ export class BatchDisplay {
     out.info(
       `Batch: ${parts.join(', ')} in ${formatDuration(performance.now() - this.#started)}. Manifest: ${displayPath(manifestPath)}`,
     );
+  }
+
+  /**
+   * A job that failed or hit an error: shown like any event, and with `--quiet` too (on stderr, as errors
+   * are), so that its id is never lost; `--json` has it in its `job` line.
+   */
+  #logProblem(line: string): void {
+    if (this.#out.chatty) this.#log(line);
+    else if (!this.#out.json) this.#out.error(line);
   }
 
   #log(line: string): void {

@@ -1,10 +1,10 @@
 /** `sora-kit batch <prompts.jsonl>`: many jobs, at most --concurrency at a time, resumable by rerunning. */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { findPartialDownloads } from '@sora-kit/core/node';
 import { BatchDisplay } from '../batch/batch-display.js';
 import { readJobsFile } from '../batch/jobs-file.js';
 import { MANIFEST_FILE, Manifest, readManifestState } from '../batch/manifest.js';
+import { prepareOutDir } from '../batch/out-dir.js';
 import { RateGate } from '../batch/rate-gate.js';
 import { FatalBatchError, runBatch } from '../batch/run-batch.js';
 import { InterruptedError, UsageError } from '../cli-error.js';
@@ -14,6 +14,8 @@ import { ExitCode } from '../exit-codes.js';
 
 interface BatchOptions extends ApiOptions {
   concurrency: number;
+  maxLineBytes?: number;
+  maxJobs?: number;
   outDir: string;
   force?: boolean;
 }
@@ -29,7 +31,7 @@ export async function run(
   const outDir = resolve(opts.outDir);
 
   // 1. Every check before the first request: the jobs file, the manifest against it, existing files.
-  const jobs = await readJobsFile(args[0] ?? '');
+  const jobs = await readJobsFile(args[0] ?? '', { maxLineBytes: opts.maxLineBytes, maxJobs: opts.maxJobs });
   const known = await readManifestState(outDir);
   const changed = jobs.filter((job) => known.has(job.line) && known.get(job.line)!.hash !== job.hash);
   if (changed.length > 0) {
@@ -54,14 +56,12 @@ export async function run(
       );
     }
   }
-  await mkdir(outDir, { recursive: true });
+  // Every folder the batch writes, proved writable (and inside --out-dir) on the disk.
+  await prepareOutDir(outDir, opts.outDir, jobs);
 
   // 2. The manifest (locked against a second run in the same folder) and a client behind the shared gate.
+  // Partial files left by a killed run are removed by each download (see download-file.ts).
   const manifest = await Manifest.open(outDir, jobsFile);
-  await removeStaleParts(
-    outDir,
-    jobs.map((job) => job.output),
-  );
   const display = new BatchDisplay(out, jobs.length);
   const gate = new RateGate({ onPause: (_until, delay) => display.rateLimited(delay) });
   let ctx: Awaited<ReturnType<typeof openContext>> | undefined;
@@ -74,6 +74,7 @@ export async function run(
       );
     const summary = await runBatch(ctx, jobs, manifest, gate, {
       concurrency: opts.concurrency,
+      jobsFile,
       out,
       outDir,
       signal,
@@ -93,16 +94,5 @@ export async function run(
   } finally {
     await manifest.close();
     await ctx?.close();
-  }
-}
-
-/**
- * A run killed with SIGKILL (or a power cut) cannot remove its partial downloads. With the manifest's lock
- * held no other run is writing here, so those of this batch's own outputs are stale, and removed before the
- * rerun downloads again.
- */
-async function removeStaleParts(outDir: string, outputs: string[]): Promise<void> {
-  for (const output of outputs) {
-    for (const stale of await findPartialDownloads(join(outDir, output))) await rm(stale, { force: true });
   }
 }
