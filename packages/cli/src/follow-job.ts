@@ -15,6 +15,7 @@ import { ExitCode } from './exit-codes.js';
 import { prepareOutput, resolveOutput } from './output-file.js';
 import { createProgress } from './progress/create-progress.js';
 import { formatBytes, formatDuration } from './progress/format.js';
+import { shellQuote } from './shell-quote.js';
 import { LINE_BREAK } from './terminal-text.js';
 
 export interface FollowOptions {
@@ -28,14 +29,10 @@ export interface FollowOptions {
 }
 
 /** The command that resumes watching `id` and saves it (what Ctrl-C and any failure after a create print). */
-export function resumeCommand(id: string, options: FollowOptions): string {
-  const output = options.output === undefined ? '' : ` --output ${quote(options.output)}`;
+export function resumeCommand(id: string, options: FollowOptions, reachArgs = ''): string {
+  const output = options.output === undefined ? '' : ` --output ${shellQuote(options.output)}`;
   const force = options.force && options.download ? ' --force' : '';
-  return `sora-kit wait ${id}${output}${force}${options.download ? '' : ' --no-download'}`;
-}
-
-function quote(text: string): string {
-  return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return `sora-kit wait ${id}${reachArgs}${output}${force}${options.download ? '' : ' --no-download'}`;
 }
 
 /**
@@ -60,7 +57,7 @@ export async function followJob(
       : '';
     const finish = ctx.embedded
       ? undefined
-      : `The job ${id} exists on the server (a real API bills it): nothing is lost. Finish it with: ${resumeCommand(id, options)}`;
+      : `The job ${id} exists on the server (a real API bills it): nothing is lost. Finish it with: ${resumeCommand(id, options, ctx.reachArgs)}`;
     // Nothing sent is no longer true: an error found now is a failure (1), not bad usage (2).
     const failed = new CliError(
       `${cli.message}${where}`,
@@ -84,7 +81,9 @@ async function watchAndSave(
     const lost = ctx.embedded
       ? ' (the embedded emulator stopped with this command, and its jobs with it)'
       : '';
-    return new InterruptedError(`Interrupted. Resume with: ${resumeCommand(id, options)}${lost}`);
+    return new InterruptedError(
+      `Interrupted. Resume with: ${resumeCommand(id, options, ctx.reachArgs)}${lost}`,
+    );
   };
   const started = performance.now();
 

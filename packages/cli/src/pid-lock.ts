@@ -38,7 +38,8 @@ export async function releasePidLock(lockPath: string): Promise<void> {
   await rm(lockPath, { force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs (one of another user's counts too). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -21,12 +21,16 @@ beforeAll(async () => {
 });
 afterAll(checkAllOutputsForKey);
 
-/** Waits until the folder holds the temporary file of a download to `name`. */
+/**
+ * Waits until the folder holds the temporary file of a download to `name`. The download's lock comes
+ * first: before it, a file of that shape may be the output check's probe, which is removed at once.
+ */
 async function partialOf(name: string): Promise<string> {
   const pattern = new RegExp(`^\\.${name.replace('.', '\\.')}\\.[0-9a-f]{8}\\.part$`);
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const found = (await readdir(dir)).find((entry) => pattern.test(entry));
+    const entries = await readdir(dir);
+    const found = entries.includes(`.${name}.lock`) && entries.find((entry) => pattern.test(entry));
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -11,6 +11,7 @@ import { InterruptedError, UsageError } from '../cli-error.js';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { shellQuote } from '../shell-quote.js';
 
 interface BatchOptions extends ApiOptions {
   concurrency: number;
@@ -66,7 +67,7 @@ export async function run(
   const gate = new RateGate({ onPause: (_until, delay) => display.rateLimited(delay) });
   let ctx: Awaited<ReturnType<typeof openContext>> | undefined;
   try {
-    ctx = await openContext(opts, out, { wrapFetch: (f) => gate.wrap(f) });
+    ctx = await openContext(opts, out, { wrapFetch: (f) => gate.wrap(f), embeddedEmulator: true });
     const resumed = jobs.filter((job) => known.has(job.line)).length;
     if (resumed > 0)
       display.note(
@@ -82,7 +83,7 @@ export async function run(
     });
     display.summary(summary, manifest.path);
     if (signal.aborted) {
-      const again = `sora-kit batch ${args[0]} --out-dir ${opts.outDir} --concurrency ${opts.concurrency}`;
+      const again = `sora-kit batch ${shellQuote(args[0] ?? '')}${ctx.reachArgs} --out-dir ${shellQuote(opts.outDir)} --concurrency ${opts.concurrency}`;
       throw new InterruptedError(
         `Interrupted. ${summary.pending} job${summary.pending === 1 ? '' : 's'} not finished (those created keep rendering on the server). Resume with: ${again}`,
       );

@@ -10,6 +10,7 @@ import { ExitCode } from '../exit-codes.js';
 import { prepareOutput, resolveOutput, type Variant } from '../output-file.js';
 import { createProgress } from '../progress/create-progress.js';
 import { formatBytes, formatDuration } from '../progress/format.js';
+import { shellQuote } from '../shell-quote.js';
 
 interface DownloadOptions extends ApiOptions {
   variant: Variant;
@@ -53,7 +54,7 @@ export async function run(
     progress.stop();
     if (signal.aborted || APIUserAbortError.isInstance(error)) {
       throw new InterruptedError(
-        `Interrupted; nothing was saved. Resume with: sora-kit download ${id}${opts.variant === 'video' ? '' : ` --variant ${opts.variant}`}${opts.output ? ` --output ${opts.output}` : ''}`,
+        `Interrupted; nothing was saved. Resume with: sora-kit download ${id}${ctx.reachArgs}${opts.variant === 'video' ? '' : ` --variant ${opts.variant}`}${opts.output ? ` --output ${shellQuote(opts.output)}` : ''}`,
       );
     }
     if (DownloadError.isInstance(error) && error.code === 'file_exists') {

@@ -46,7 +46,7 @@ export async function run(
       shown: opts.output,
     });
 
-  const ctx = await openContext(opts, env.out);
+  const ctx = await openContext(opts, env.out, { embeddedEmulator: true });
   try {
     if (opts.inputReference !== undefined)
       params.input_reference = await loadInputReference(opts.inputReference, opts.size);
