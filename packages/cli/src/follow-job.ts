@@ -50,8 +50,18 @@ export async function followJob(
     return await watchAndSave(ctx, id, options, env);
   } catch (error) {
     const cli = toCliError(error, env.signal);
-    // Ctrl-C and --timeout say how to resume already; a failed job has nothing left to finish.
-    if (cli.exitCode === ExitCode.Interrupted || cli.reported || cli.code === 'timeout') throw cli;
+    // Ctrl-C says how to resume already; a failed job has nothing left to finish.
+    if (cli.exitCode === ExitCode.Interrupted || cli.reported) throw cli;
+    if (cli.code === 'timeout') {
+      const timedOut = new CliError(
+        cli.message,
+        cli.exitCode,
+        `It is still running; resume with: ${resumeCommand(id, options, ctx.reachArgs)}`,
+        cli.code,
+      );
+      timedOut.videoId = id;
+      throw timedOut;
+    }
     const where = ctx.embedded
       ? ' It was made on the embedded emulator, which stopped with this command: run it again.'
       : '';

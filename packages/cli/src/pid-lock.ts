@@ -11,12 +11,16 @@ export interface LockRefusal {
   code: string;
 }
 
-/** Creates `lockPath` with our pid; refuses (exit 2) while another live process holds it. */
-export async function takePidLock(lockPath: string, refusal: LockRefusal): Promise<void> {
+/**
+ * Creates `lockPath` with our pid; refuses (exit 2) while another live process holds it. Answers whether
+ * it took the lock over from a process that is gone (which may have left work half done).
+ */
+export async function takePidLock(lockPath: string, refusal: LockRefusal): Promise<{ tookOver: boolean }> {
+  let tookOver = false;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       await writeFile(lockPath, `${process.pid}\n`, { flag: 'wx' });
-      return;
+      return { tookOver };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
@@ -28,6 +32,7 @@ export async function takePidLock(lockPath: string, refusal: LockRefusal): Promi
         );
       }
       await rm(lockPath, { force: true });
+      tookOver = true;
     }
   }
   throw new UsageError(`Could not take the lock ${lockPath}.`);
