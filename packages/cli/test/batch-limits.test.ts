@@ -8,7 +8,7 @@ import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkAllOutputsForKey, envFor, runCli, tempDir, testEmulator } from './support.js';
+import { checkAllOutputsForKey, creates, envFor, runCli, tempDir, testEmulator } from './support.js';
 
 let emulator: Awaited<ReturnType<typeof testEmulator>>;
 let env: Record<string, string>;
@@ -176,6 +176,30 @@ describe('jobs files are streamed', () => {
     });
     expect(tight.code, tight.stderr).toBe(0);
   }, 180_000);
+});
+
+describe('a line that hits an error after its create', () => {
+  it('is named with its id, and the command that retries it is printed, also with --quiet', async () => {
+    const out = join(dir, 'retry-out');
+    const file = await jobsFile('retry.jsonl', ['a fox']);
+    // Every poll fails (after core's retries): the job exists, the batch cannot follow it.
+    emulator.faults.add({
+      kind: 'server-error',
+      method: 'GET',
+      path: '/v1/videos/*',
+      status: 503,
+      times: 50,
+    });
+    const result = await runCli(['batch', file, '--out-dir', out, '-q'], { env, cwd: dir });
+    emulator.faults.clear();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/line 1 +video_\w+ +✗ error: /);
+    const retry = /Retry it with: (sora-kit batch .*)$/m.exec(result.stderr);
+    expect(retry, result.stderr).not.toBeNull();
+    const again = await runCli(retry![1]!.split(' ').slice(1), { env, cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(creates(emulator)).toHaveLength(1); // finished, not created again
+  });
 });
 
 describe('--quiet still shows a failed line with its id', () => {

@@ -82,8 +82,13 @@ export async function run(
       onEvent: (event) => display.event(event),
     });
     display.summary(summary, manifest.path);
+    const again = `sora-kit batch ${shellQuote(args[0] ?? '')}${ctx.reachArgs} --out-dir ${shellQuote(opts.outDir)} --concurrency ${opts.concurrency}`;
+    // Lines that hit an error have their job (if any) in the manifest: say how to finish them, even with -q.
+    if (!signal.aborted && summary.errors > 0 && !ctx.embedded)
+      out.error(
+        `${summary.errors} line${summary.errors === 1 ? '' : 's'} hit an error; nothing is lost. Retry ${summary.errors === 1 ? 'it' : 'them'} with: ${again}`,
+      );
     if (signal.aborted) {
-      const again = `sora-kit batch ${shellQuote(args[0] ?? '')}${ctx.reachArgs} --out-dir ${shellQuote(opts.outDir)} --concurrency ${opts.concurrency}`;
       throw new InterruptedError(
         `Interrupted. ${summary.pending} job${summary.pending === 1 ? '' : 's'} not finished (those created keep rendering on the server). Resume with: ${again}`,
       );
