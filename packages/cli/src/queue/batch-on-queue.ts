@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { VideoJobLine } from '@sora-kit/queue';
-import { readJobsFile } from '../batch/jobs-file.js';
+import { type BatchJob, readJobParams, readJobsFile } from '../batch/jobs-file.js';
 import type { CommandEnv } from '../command-env.js';
 import { ExitCode } from '../exit-codes.js';
 import { type QueueOptions, queueUrl } from './queue-url.js';
@@ -23,8 +23,8 @@ const IMAGE_TYPES: Record<string, string> = {
 };
 
 /** A line's first-frame image travels through Redis as a `data:` URL that every worker can read. */
-async function toQueueLine(job: Awaited<ReturnType<typeof readJobsFile>>[number]): Promise<VideoJobLine> {
-  const params: VideoJobLine['params'] = { ...job.params };
+async function toQueueLine(file: string, job: BatchJob): Promise<VideoJobLine> {
+  const params: VideoJobLine['params'] = { ...(await readJobParams(file, job)) };
   if (job.inputReference) {
     const type = IMAGE_TYPES[extname(job.inputReference).toLowerCase()] ?? 'application/octet-stream';
     const bytes = await readFile(job.inputReference);
@@ -41,8 +41,12 @@ export async function enqueue(
   const opts = options as unknown as BatchQueueOptions;
   const { out, signal } = env;
   const url = queueUrl(opts);
-  const jobs = await readJobsFile(file);
-  const lines = await Promise.all(jobs.map(toQueueLine));
+  const jobs = await readJobsFile(file, {
+    ...(typeof options.maxLineBytes === 'number' && { maxLineBytes: options.maxLineBytes }),
+    ...(typeof options.maxJobs === 'number' && { maxJobs: options.maxJobs }),
+  });
+  const lines: VideoJobLine[] = [];
+  for (const job of jobs) lines.push(await toQueueLine(file, job));
   const { createVideoQueue, redactRedisUrl } = await import('@sora-kit/queue');
   const videos = createVideoQueue({ connection: url, ...(opts.queueName && { name: opts.queueName }) });
   try {
