@@ -16,6 +16,30 @@ const badRequest = () =>
   );
 
 /**
+ * A body that, when its source fails mid-way (the API cut the download, the browser went away), closes
+ * the connection at once, so the client sees a cut and not a clean end, without the adapter logging the
+ * error as a crash for every aborted video.
+ */
+function quiet(response: Response, outgoing: { destroy(): void }): Response {
+  const source = response.body;
+  if (!source) return response;
+  const reader = source.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch {
+        outgoing.destroy();
+      }
+    },
+    cancel: (reason) => reader.cancel(reason).catch(() => {}),
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
  * Serves a web-standard handler on Node's `http` (or Express), through `@hono/node-server`'s request
  * listener: streamed bodies both ways with backpressure, the request's `signal` aborted when the client
  * goes away (so the upstream download stops), and no global objects replaced.
@@ -28,10 +52,13 @@ const badRequest = () =>
  * // Express (before any body parser): app.all('/api/sora/{*path}', toNodeListener(handler));
  */
 export function toNodeListener(handler: (request: Request) => Promise<Response>): NodeListener {
-  const listener = getRequestListener(handler, {
+  const listener = getRequestListener(
+    async (request, env: { outgoing: { destroy(): void } }) => quiet(await handler(request), env.outgoing),
+    {
     overrideGlobalObjects: false,
     errorHandler: async () => badRequest(),
-  });
+    },
+  );
   return (req, res) => {
     // Express rewrites req.url under a mount path; the original is the one the handler routes on.
     const target = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
