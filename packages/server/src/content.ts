@@ -1,7 +1,7 @@
 import { checkLink, type PrivateLinkPolicy } from '@sora-kit/core';
 import { readCapped } from './body.js';
 import { passHeaders, REDACTED, redactText } from './redact.js';
-import { badGateway, callUpstream, readUpstream, relay, type Upstream } from './upstream.js';
+import { badGateway, callUpstream, logFailure, readUpstream, relay, type Upstream } from './upstream.js';
 
 /** How the content route treats download links. */
 export interface ContentOptions {
@@ -79,9 +79,9 @@ async function followLink(
         headers,
         redirect: 'manual',
         signal,
-        cache: 'no-store',
       });
-    } catch {
+    } catch (error) {
+      if (!signal.aborted) logFailure(upstream, 'the download host could not be reached', error);
       throw badGateway('The download host could not be reached.', 'download_unavailable');
     }
     const location = response.headers.get('location');

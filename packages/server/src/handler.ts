@@ -170,6 +170,7 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
       apiKey,
       fetch: options.fetch ?? ((i, init) => fetch(i, init)),
       timeoutMs,
+      logger,
     };
     const operation = new Operation(request, url, match, user.userId, upstream, cors);
     return operation.run();

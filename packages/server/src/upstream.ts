@@ -8,6 +8,7 @@ export interface Upstream {
   apiKey: string;
   fetch: typeof fetch;
   timeoutMs: number;
+  logger: Pick<Console, 'warn' | 'error'>;
 }
 
 /** Largest JSON answer the handler reads from the API (a list of 100 jobs is a few dozen KB). */
@@ -24,6 +25,12 @@ export function deadline(client: AbortSignal, ms: number): { signal: AbortSignal
     signal: controller.signal,
     done: () => clearTimeout(timer),
   };
+}
+
+/** Logs why an upstream call failed (the operator needs it; the browser gets only the envelope). */
+export function logFailure(upstream: Upstream, what: string, error: unknown): void {
+  const cause = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
+  upstream.logger.warn(`@sora-kit/server: ${what}: ${redactText(cause, upstream.apiKey)}`);
 }
 
 /** 502: the API could not be reached or answered nonsense. Never carries the cause's text. */
@@ -51,12 +58,13 @@ export async function callUpstream(
       body: init.body ?? null,
       redirect: 'manual',
       signal: init.signal,
-      cache: 'no-store',
+      // No `cache` option: Workers' fetch rejects it, and the API answers job reads with no-store anyway.
       // @ts-expect-error Node's fetch needs `duplex` for a streamed body; other runtimes ignore it.
       duplex: 'half',
     });
   } catch (error) {
     if (error instanceof HandlerRefusal) throw error;
+    if (!init.signal.aborted) logFailure(upstream, 'the video API could not be reached', error);
     throw badGateway();
   }
 }
