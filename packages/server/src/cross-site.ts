@@ -11,15 +11,41 @@ export interface CorsOptions {
 const DEFAULT_ALLOWED_HEADERS = ['content-type', 'idempotency-key', 'range', 'if-range', 'authorization'];
 
 /**
- * Whether a request comes from a page this app trusts: its `Origin` is the handler's own origin (or one
- * of `trusted`), or, with no `Origin`, `Sec-Fetch-Site: same-origin`. Browsers send `Origin` on every
+ * The hosts this request was addressed to: the URL's, `Host` and `X-Forwarded-Host` (frameworks rebuild
+ * `request.url` from their own config, and proxies rewrite `Host`). A page cannot forge these: `Host` is a
+ * forbidden header for scripts, and any other custom header makes a cross-origin request need a
+ * preflight, which the handler does not grant.
+ */
+function ownHosts(request: Request, url: URL): string[] {
+  const hosts = [url.host];
+  const host = request.headers.get('host');
+  if (host) hosts.push(host.toLowerCase());
+  const forwarded = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
+  if (forwarded) hosts.push(forwarded.toLowerCase());
+  return hosts;
+}
+
+function isOwnOrigin(origin: string, request: Request, url: URL, trusted: readonly string[]): boolean {
+  if (trusted.includes(origin)) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false; // `null` and other opaque origins
+  }
+  return /^https?:$/.test(parsed.protocol) && ownHosts(request, url).includes(parsed.host);
+}
+
+/**
+ * Whether a request comes from a page this app trusts: its `Origin` is the handler's own (same host as
+ * the request was addressed to), or one of `trusted`, or, with no `Origin`, `Sec-Fetch-Site: same-origin`. Browsers send `Origin` on every
  * POST and DELETE (and `Sec-Fetch-Site` everywhere), so a state-changing request with neither did not
  * come from a browser page of this app and is refused too: forms, `<img>`, `fetch` in `no-cors` mode and
  * multipart POSTs (which need no preflight) from other sites all end here.
  */
-export function fromTrustedPage(request: Request, ownOrigin: string, trusted: readonly string[]): boolean {
+export function fromTrustedPage(request: Request, url: URL, trusted: readonly string[]): boolean {
   const origin = request.headers.get('origin');
-  if (origin !== null) return origin === ownOrigin || trusted.includes(origin);
+  if (origin !== null) return isOwnOrigin(origin, request, url, trusted);
   return request.headers.get('sec-fetch-site') === 'same-origin';
 }
 
@@ -28,11 +54,11 @@ export function fromTrustedPage(request: Request, ownOrigin: string, trusted: re
  * and its `Origin` is not trusted. Reads without `Sec-Fetch-Site` (servers, curl, old browsers) pass: the
  * absence of CORS headers already keeps their answers from other origins' scripts.
  */
-export function crossSiteRead(request: Request, ownOrigin: string, trusted: readonly string[]): boolean {
+export function crossSiteRead(request: Request, url: URL, trusted: readonly string[]): boolean {
   const site = request.headers.get('sec-fetch-site');
   if (site === null || site === 'same-origin' || site === 'none') return false;
   const origin = request.headers.get('origin');
-  return !(origin !== null && (origin === ownOrigin || trusted.includes(origin)));
+  return !(origin !== null && isOwnOrigin(origin, request, url, trusted));
 }
 
 /** The CORS headers of an answer to an allowed origin (none for others). */

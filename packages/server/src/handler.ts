@@ -131,8 +131,8 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
     }
     const stateChanging = request.method !== 'GET';
     const sameSite = stateChanging
-      ? fromTrustedPage(request, url.origin, trusted)
-      : !crossSiteRead(request, url.origin, trusted);
+      ? fromTrustedPage(request, url, trusted)
+      : !crossSiteRead(request, url, trusted);
     if (!sameSite) {
       return errorResponse(
         403,

@@ -29,7 +29,10 @@ export function deadline(client: AbortSignal, ms: number): { signal: AbortSignal
 
 /** Logs why an upstream call failed (the operator needs it; the browser gets only the envelope). */
 export function logFailure(upstream: Upstream, what: string, error: unknown): void {
-  const cause = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
+  const cause =
+    error instanceof Error
+      ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
+      : String(error);
   upstream.logger.warn(`@sora-kit/server: ${what}: ${redactText(cause, upstream.apiKey)}`);
 }
 

@@ -7,8 +7,8 @@ import type { RunningEmulator } from '@sora-kit/emulator';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { closeServer, emulator, KEY, listen } from './support.js';
 import { AUTH_MODULE, exercise, scratch, snippet } from './snippets.js';
+import { closeServer, emulator, KEY, listen } from './support.js';
 
 let emu: RunningEmulator;
 beforeAll(async () => {

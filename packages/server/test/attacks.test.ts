@@ -69,7 +69,9 @@ afterAll(async () => {
 
 async function stillServes() {
   expect(exited, stderr).toBeNull();
-  const answer = await raw(`GET /api/sora/v1/videos HTTP/1.1\r\nHost: 127.0.0.1\r\n${session}Connection: close\r\n\r\n`);
+  const answer = await raw(
+    `GET /api/sora/v1/videos HTTP/1.1\r\nHost: 127.0.0.1\r\n${session}Connection: close\r\n\r\n`,
+  );
   expect(statusOf(answer)).toBe(200);
 }
 
@@ -79,7 +81,11 @@ describe('no single request ends the process', () => {
     ['CONNECT', 'CONNECT 127.0.0.1:80 HTTP/1.1\r\nHost: 127.0.0.1:80\r\n\r\n', 0],
     ['a malformed Host', `GET /api/sora/v1/videos HTTP/1.1\r\nHost: a b/%%\r\n${session}\r\n`, 400],
     ['no Host', `GET /api/sora/v1/videos HTTP/1.0\r\n${session}\r\n`, 400],
-    ['huge headers', `GET /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`, 431],
+    [
+      'huge headers',
+      `GET /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`,
+      431,
+    ],
     ['garbage', 'NOT HTTP AT ALL\r\n\r\n', 400],
   ])('%s', async (_name, request, status) => {
     const answer = await raw(request);
@@ -92,13 +98,24 @@ describe('no single request ends the process', () => {
     const head = (type: string) =>
       `POST /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n${session}Content-Type: ${type}\r\nContent-Length: 100000\r\n\r\n`;
     await raw([Buffer.from(`${head('application/json')}{"prompt":"cut`)], 300);
-    await raw([Buffer.from(`${head('multipart/form-data; boundary=b')}--b\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhal`)], 300);
+    await raw(
+      [
+        Buffer.from(
+          `${head('multipart/form-data; boundary=b')}--b\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhal`,
+        ),
+      ],
+      300,
+    );
     await stillServes();
   });
 
   test('a slow body (one byte at a time) is served or timed out, not fatal', async () => {
     const body = '{"prompt":"slow"}';
-    const parts = [Buffer.from(`POST /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n${session}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`)];
+    const parts = [
+      Buffer.from(
+        `POST /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n${session}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      ),
+    ];
     for (const c of body) parts.push(Buffer.from(c));
     const answer = await raw(parts, 5000, 50);
     expect(statusOf(answer)).toBe(200);
@@ -106,14 +123,23 @@ describe('no single request ends the process', () => {
   });
 
   test('an upstream download cut mid-body', async () => {
-    const create = await raw(`POST /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n${session}Content-Type: application/json\r\nContent-Length: 14\r\nConnection: close\r\n\r\n{"prompt":"c"}`);
+    const create = await raw(
+      `POST /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n${session}Content-Type: application/json\r\nContent-Length: 14\r\nConnection: close\r\n\r\n{"prompt":"c"}`,
+    );
     const id = /"id":"(video_[0-9a-f]+)"/.exec(create)![1]!;
-    await expect.poll(() => emu.videos().find((v) => v.id === id)?.status, { timeout: 5000 }).toBe('completed');
+    await expect
+      .poll(() => emu.videos().find((v) => v.id === id)?.status, { timeout: 5000 })
+      .toBe('completed');
     emu.faults.add({ kind: 'cut', path: `/v1/videos/${id}/content`, method: 'GET' });
-    const answer = await raw(`GET /api/sora/v1/videos/${id}/content HTTP/1.1\r\nHost: x\r\n${session}Connection: close\r\n\r\n`, 3000);
+    const answer = await raw(
+      `GET /api/sora/v1/videos/${id}/content HTTP/1.1\r\nHost: x\r\n${session}Connection: close\r\n\r\n`,
+      3000,
+    );
     expect(statusOf(answer)).toBe(200);
     const length = Number(/content-length: (\d+)/i.exec(answer)?.[1]);
-    expect(Buffer.byteLength(answer.split('\r\n\r\n').slice(1).join('\r\n\r\n'), 'latin1')).toBeLessThan(length);
+    expect(Buffer.byteLength(answer.split('\r\n\r\n').slice(1).join('\r\n\r\n'), 'latin1')).toBeLessThan(
+      length,
+    );
     await stillServes();
   });
 
@@ -128,7 +154,11 @@ describe('no single request ends the process', () => {
       );
       const response = await fetch(`http://127.0.0.1:${otherPort}/api/sora/v1/videos`, {
         method: 'POST',
-        headers: { cookie: 'session=alice', origin: `http://127.0.0.1:${otherPort}`, 'content-type': 'application/json' },
+        headers: {
+          cookie: 'session=alice',
+          origin: `http://127.0.0.1:${otherPort}`,
+          'content-type': 'application/json',
+        },
         body: '{"prompt":"p"}',
       });
       expect(response.status).toBe(502);
@@ -153,7 +183,9 @@ describe('path tricks reach nothing but the routes', () => {
     '//evil.example/api/sora/v1/videos',
   ])('%s', async (target) => {
     emu.clearRequests();
-    const answer = await raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${session}Connection: close\r\n\r\n`);
+    const answer = await raw(
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${session}Connection: close\r\n\r\n`,
+    );
     expect([400, 404]).toContain(statusOf(answer));
     expect(emu.requests().filter((r) => !r.path.startsWith('/v1/videos')).length).toBe(0);
     expect(emu.requests().length).toBe(0);

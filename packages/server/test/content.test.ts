@@ -57,7 +57,9 @@ describe("a gateway's JSON link on a second origin", () => {
     const whole = await gwApp.as('alice', `/api/sora/v1/videos/${id}/content`);
     expect(whole.status).toBe(200);
     expect(Buffer.from(await whole.arrayBuffer()).equals(gateway.media)).toBe(true); // (toEqual on 3 MiB is slow)
-    const part = await gwApp.as('alice', `/api/sora/v1/videos/${id}/content`, { headers: { range: 'bytes=1000-' } });
+    const part = await gwApp.as('alice', `/api/sora/v1/videos/${id}/content`, {
+      headers: { range: 'bytes=1000-' },
+    });
     expect(part.status).toBe(206);
     expect((await part.arrayBuffer()).byteLength).toBe(gateway.media.length - 1000);
     expect(gateway.filesRequests.length).toBe(2);
@@ -71,7 +73,9 @@ describe("a gateway's JSON link on a second origin", () => {
     const redirecting = await startApp({ baseUrl: gateway.url, contentLinks: 'redirect' });
     try {
       const { id } = await redirecting.client('alice').videos.create({ prompt: 'x' });
-      const answer = await redirecting.as('alice', `/api/sora/v1/videos/${id}/content`, { redirect: 'manual' });
+      const answer = await redirecting.as('alice', `/api/sora/v1/videos/${id}/content`, {
+        redirect: 'manual',
+      });
       expect(answer.status).toBe(302);
       expect(answer.headers.get('location')).toMatch(new RegExp(`^${gateway.filesUrl}/f/${id}`));
     } finally {
@@ -119,7 +123,9 @@ describe('a browser that goes away', () => {
     const slowApp = await startApp({ baseUrl: apiUrl, store });
     try {
       const controller = new AbortController();
-      const response = await slowApp.as('alice', '/api/sora/v1/videos/video_slow/content', { signal: controller.signal });
+      const response = await slowApp.as('alice', '/api/sora/v1/videos/video_slow/content', {
+        signal: controller.signal,
+      });
       const reader = response.body!.getReader();
       await reader.read();
       expect(opened).toBeDefined();
@@ -163,7 +169,11 @@ describe('multipart uploads', () => {
       const chunks = new ReadableStream({
         start(controller) {
           const boundary = '----x';
-          controller.enqueue(new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="input_reference"; filename="a.png"\r\n\r\n`));
+          controller.enqueue(
+            new TextEncoder().encode(
+              `--${boundary}\r\nContent-Disposition: form-data; name="input_reference"; filename="a.png"\r\n\r\n`,
+            ),
+          );
           for (let i = 0; i < 10; i++) controller.enqueue(new Uint8Array(50_000));
           controller.close();
         },
@@ -177,7 +187,10 @@ describe('multipart uploads', () => {
       });
       expect(streamed.status).toBe(413);
       expect(emu.requests().filter((r) => r.method === 'POST').length).toBe(
-        emu.requests().slice(0, before).filter((r) => r.method === 'POST').length,
+        emu
+          .requests()
+          .slice(0, before)
+          .filter((r) => r.method === 'POST').length,
       );
     } finally {
       await capped.close();

@@ -22,7 +22,11 @@ afterAll(async () => {
 
 const creates = () => emu.requests().filter((r) => r.method === 'POST').length;
 const post = (headers: Record<string, string>) =>
-  fetch(`${app.url}/api/sora/v1/videos`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"prompt":"p"}' });
+  fetch(`${app.url}/api/sora/v1/videos`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: '{"prompt":"p"}',
+  });
 
 describe('the rules, header by header', () => {
   test('a state-changing request needs a same-origin Origin or Sec-Fetch-Site', async () => {
@@ -45,9 +49,13 @@ describe('the rules, header by header', () => {
   });
 
   test('cross-site reads are refused; server-side reads (no Sec-Fetch-Site) pass without CORS headers', async () => {
-    const refused = await fetch(`${app.url}/api/sora/v1/videos`, { headers: { 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' } });
+    const refused = await fetch(`${app.url}/api/sora/v1/videos`, {
+      headers: { 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' },
+    });
     expect(refused.status).toBe(403);
-    const plain = await fetch(`${app.url}/api/sora/v1/videos`, { headers: { origin: 'http://evil.example' } });
+    const plain = await fetch(`${app.url}/api/sora/v1/videos`, {
+      headers: { origin: 'http://evil.example' },
+    });
     expect(plain.status).toBe(200);
     expect(plain.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -56,12 +64,20 @@ describe('the rules, header by header', () => {
     const preflight = (url: string, origin: string) =>
       fetch(`${url}/api/sora/v1/videos`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       });
     const none = await preflight(app.url, 'http://evil.example');
     expect(none.status).toBe(405);
     expect(none.headers.get('access-control-allow-origin')).toBeNull();
-    const withCors = await startApp({ baseUrl: emu.url, authorize: () => ({ userId: 'anonymous' }), cors: { origins: ['http://friend.example'] } });
+    const withCors = await startApp({
+      baseUrl: emu.url,
+      authorize: () => ({ userId: 'anonymous' }),
+      cors: { origins: ['http://friend.example'] },
+    });
     try {
       const friend = await preflight(withCors.url, 'http://friend.example');
       expect(friend.status).toBe(204);
@@ -92,18 +108,32 @@ describe('in Chromium: a page on another origin', () => {
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     // The app: its page and the handler on one origin (127.0.0.1).
-    const handler = createSoraHandler({ apiKey: KEY, baseUrl: emu.url, authorize: () => ({ userId: 'anonymous' }) });
+    const handler = createSoraHandler({
+      apiKey: KEY,
+      baseUrl: emu.url,
+      authorize: () => ({ userId: 'anonymous' }),
+    });
     const listener = toNodeListener(handler);
     site = createServer((req, res) => {
-      if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title>');
+      if (req.url === '/')
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>app</title>');
       else listener(req, res);
     });
     siteUrl = await listen(site);
     // The attacker: any page on a second origin (localhost, another port).
-    attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>'));
+    attacker = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>'),
+    );
     attackerUrl = (await listen(attacker)).replace('127.0.0.1', 'localhost');
     const made = await fetch(`${siteUrl}/api/sora/v1/videos`, {
       method: 'POST',
@@ -133,13 +163,24 @@ describe('in Chromium: a page on another origin', () => {
               out[name] = `blocked: ${(error as Error).name}`;
             }
           };
-          await attempt('read list', async () => (await fetch(`${api}/v1/videos`, { credentials: 'include' })).text());
+          await attempt('read list', async () =>
+            (await fetch(`${api}/v1/videos`, { credentials: 'include' })).text(),
+          );
           await attempt('json create', async () => {
-            const r = await fetch(`${api}/v1/videos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"pay for me"}' });
+            const r = await fetch(`${api}/v1/videos`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: '{"prompt":"pay for me"}',
+            });
             return `status ${r.status}`;
           });
           await attempt('simple create (text/plain, no preflight)', async () => {
-            const r = await fetch(`${api}/v1/videos`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{"prompt":"pay for me"}' });
+            const r = await fetch(`${api}/v1/videos`, {
+              method: 'POST',
+              mode: 'no-cors',
+              headers: { 'content-type': 'text/plain' },
+              body: '{"prompt":"pay for me"}',
+            });
             return `type ${r.type}`;
           });
           await attempt('multipart create (no preflight)', async () => {
@@ -148,7 +189,10 @@ describe('in Chromium: a page on another origin', () => {
             const r = await fetch(`${api}/v1/videos`, { method: 'POST', mode: 'no-cors', body: form });
             return `type ${r.type}`;
           });
-          await attempt('delete', async () => `status ${(await fetch(`${api}/v1/videos/${id}`, { method: 'DELETE' })).status}`);
+          await attempt(
+            'delete',
+            async () => `status ${(await fetch(`${api}/v1/videos/${id}`, { method: 'DELETE' })).status}`,
+          );
           return out;
         },
         { api: `${siteUrl}/api/sora`, id: videoId },
@@ -180,7 +224,7 @@ describe('in Chromium: a page on another origin', () => {
     expect(JSON.stringify(seen)).not.toContain("victim's secret");
   });
 
-  test('the same attempts from the app\'s own page all work (so the test can tell)', async () => {
+  test("the same attempts from the app's own page all work (so the test can tell)", async () => {
     const before = creates();
     const seen = await attempts(siteUrl);
     expect(seen['read list']).toContain("victim's secret prompt");

@@ -62,7 +62,11 @@ describe('ownership: user B never reaches user A', () => {
     id = (await alice.videos.createAndPoll({ prompt: 'alice only' })).id;
     const form = new FormData();
     form.set('name', 'Whiskers');
-    form.set('video', new Blob([await (await alice.videos.downloadContent(id)).arrayBuffer()], { type: 'video/mp4' }), 'cat.mp4');
+    form.set(
+      'video',
+      new Blob([await (await alice.videos.downloadContent(id)).arrayBuffer()], { type: 'video/mp4' }),
+      'cat.mp4',
+    );
     const made = await app.as('alice', '/api/sora/v1/videos/characters', { method: 'POST', body: form });
     expect(made.status).toBe(200);
     characterId = (await made.json()).id;
@@ -71,7 +75,11 @@ describe('ownership: user B never reaches user A', () => {
   test('404 on every operation, word for word the answer for a missing id', async () => {
     const missing = 'video_0000000000000000000000000000000000000000000000ff';
     const answers = async (target: string) => {
-      const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      const json = (body: unknown) => ({
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
       const calls: [string, RequestInit][] = [
         [`/api/sora/v1/videos/${target}`, {}],
         [`/api/sora/v1/videos/${target}/content`, {}],
@@ -110,7 +118,7 @@ describe('ownership: user B never reaches user A', () => {
     expect((await cursor.json()).error.param).toBe('after');
   });
 
-  test('a multipart edit naming A\'s video is refused before the upload reaches the API', async () => {
+  test("a multipart edit naming A's video is refused before the upload reaches the API", async () => {
     const form = new FormData();
     form.set('prompt', 'mine now');
     form.set('video[id]', id);
@@ -124,7 +132,9 @@ describe('ownership: user B never reaches user A', () => {
     const headers = { 'content-type': 'application/json', 'idempotency-key': 'shared-key-1' };
     const body = JSON.stringify({ prompt: 'same body' });
     const a = await (await app.as('alice', '/api/sora/v1/videos', { method: 'POST', headers, body })).json();
-    const aAgain = await (await app.as('alice', '/api/sora/v1/videos', { method: 'POST', headers, body })).json();
+    const aAgain = await (
+      await app.as('alice', '/api/sora/v1/videos', { method: 'POST', headers, body })
+    ).json();
     const b = await (await app.as('bob', '/api/sora/v1/videos', { method: 'POST', headers, body })).json();
     expect(aAgain.id).toBe(a.id); // retries of one user still dedupe
     expect(b.id).not.toBe(a.id);
@@ -134,7 +144,11 @@ describe('ownership: user B never reaches user A', () => {
 
 describe('policy: checked before the paid call', () => {
   const post = (user: string, body: unknown) =>
-    app.as(user, '/api/sora/v1/videos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    app.as(user, '/api/sora/v1/videos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   test.each([
     [{ prompt: 'p', model: 'sora-2-pro' }, 'model'],
@@ -177,7 +191,11 @@ describe('policy: checked before the paid call', () => {
     const strict = await startApp({ baseUrl: slow.url, policy: { maxInFlight: 2, maxJobsPerWindow: 3 } });
     try {
       const send = (user: string) =>
-        strict.as(user, '/api/sora/v1/videos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"p"}' });
+        strict.as(user, '/api/sora/v1/videos', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"prompt":"p"}',
+        });
       const results = await Promise.all([send('erin'), send('erin'), send('erin')]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 200, 403]);
       const refused = await results.find((r) => r.status === 403)!.json();
@@ -199,7 +217,13 @@ describe('policy: checked before the paid call', () => {
 
 describe('deny by default', () => {
   test('only the spec routes, each with its methods', async () => {
-    for (const path of ['/api/sora/v1/files', '/api/sora/_emulator/faults', '/api/sora/v1/videos/a/b/c', '/api/other', '/v1/videos']) {
+    for (const path of [
+      '/api/sora/v1/files',
+      '/api/sora/_emulator/faults',
+      '/api/sora/v1/videos/a/b/c',
+      '/api/other',
+      '/v1/videos',
+    ]) {
       expect((await app.as('alice', path)).status, path).toBe(404);
     }
     for (const [template, methods] of Object.entries(ROUTES)) {
@@ -208,7 +232,11 @@ describe('deny by default', () => {
         if (method.toLowerCase() in methods) continue;
         const response = await app.as('alice', path, { method });
         expect(response.status, `${method} ${path}`).toBe(405);
-        expect(response.headers.get('allow')).toBe(Object.keys(methods).map((m) => m.toUpperCase()).join(', '));
+        expect(response.headers.get('allow')).toBe(
+          Object.keys(methods)
+            .map((m) => m.toUpperCase())
+            .join(', '),
+        );
         expect(response.headers.get('access-control-allow-origin')).toBeNull();
       }
     }
@@ -218,7 +246,13 @@ describe('deny by default', () => {
     const alice = app.client('alice');
     const { id } = await alice.videos.create({ prompt: 'q' });
     emu.clearRequests();
-    await app.as('alice', `/api/sora/v1/videos/${id}?debug=1&api_key=x`, { headers: { 'x-forwarded-for': '1.2.3.4', 'x-emulator-fault': 'server-error', cookie: 'session=alice; other=1' } });
+    await app.as('alice', `/api/sora/v1/videos/${id}?debug=1&api_key=x`, {
+      headers: {
+        'x-forwarded-for': '1.2.3.4',
+        'x-emulator-fault': 'server-error',
+        cookie: 'session=alice; other=1',
+      },
+    });
     const [seen] = emu.requests();
     expect(seen!.path).toBe(`/v1/videos/${id}`);
     expect(seen!.status).toBe(200); // the fault header did not pass
@@ -241,8 +275,14 @@ describe('never leaks, never dies', () => {
       const id = (await leaky.client('alice').videos.create({ prompt: 'x' })).id;
       gateway.canned.push({
         status: 400,
-        body: { error: { message: `Bad key ${KEY} (${encodeURIComponent(KEY)})`, type: 'invalid_request_error' } },
-        headers: { 'x-request-id': `req ${KEY}`, 'set-cookie': `k=${KEY}`, 'access-control-allow-origin': '*' },
+        body: {
+          error: { message: `Bad key ${KEY} (${encodeURIComponent(KEY)})`, type: 'invalid_request_error' },
+        },
+        headers: {
+          'x-request-id': `req ${KEY}`,
+          'set-cookie': `k=${KEY}`,
+          'access-control-allow-origin': '*',
+        },
       });
       const response = await leaky.as('alice', `/api/sora/v1/videos/${id}`);
       const text = await response.text();
@@ -252,7 +292,10 @@ describe('never leaks, never dies', () => {
       expect(response.headers.get('set-cookie')).toBeNull();
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
       // A 401 from the API is the server's key failing, not the user: a 502 that says nothing of the key.
-      gateway.canned.push({ status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}` } } });
+      gateway.canned.push({
+        status: 401,
+        body: { error: { message: `Incorrect API key provided: ${KEY}` } },
+      });
       const refused = await leaky.as('alice', `/api/sora/v1/videos/${id}`);
       expect(refused.status).toBe(502);
       expect(await refused.text()).not.toContain(KEY);
@@ -285,7 +328,10 @@ describe('never leaks, never dies', () => {
       },
     });
     try {
-      for (const [target, path] of [[broken, '/api/sora/v1/videos'], [brokenStore, '/api/sora/v1/videos/video_1']] as const) {
+      for (const [target, path] of [
+        [broken, '/api/sora/v1/videos'],
+        [brokenStore, '/api/sora/v1/videos/video_1'],
+      ] as const) {
         const response = await target.as('alice', path);
         expect(response.status).toBe(500);
         const text = await response.text();
@@ -302,7 +348,11 @@ describe('never leaks, never dies', () => {
   test('an unreachable API is a 502 envelope', async () => {
     const down = await startApp({ baseUrl: 'http://127.0.0.1:9' });
     try {
-      const response = await down.as('alice', '/api/sora/v1/videos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prompt":"p"}' });
+      const response = await down.as('alice', '/api/sora/v1/videos', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"prompt":"p"}',
+      });
       expect(response.status).toBe(502);
       expect((await response.json()).error.code).toBe('upstream_unavailable');
     } finally {

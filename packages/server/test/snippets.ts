@@ -24,7 +24,9 @@ export const AUTH_MODULE = `export async function currentUserId(request: Request
  * A scratch project inside this package (so its node_modules resolve `hono`, `express`, `next`…) where
  * `@sora-kit/server` is the built package itself, as an app that installed it would import it.
  */
-export async function scratch(files: Record<string, string>): Promise<{ dir: string; remove(): Promise<void> }> {
+export async function scratch(
+  files: Record<string, string>,
+): Promise<{ dir: string; remove(): Promise<void> }> {
   await mkdir(join(packageDir, '.tmp'), { recursive: true });
   const dir = await mkdtemp(join(packageDir, '.tmp', 'app-'));
   await mkdir(join(dir, 'node_modules', '@sora-kit'), { recursive: true });
@@ -39,7 +41,12 @@ export async function scratch(files: Record<string, string>): Promise<{ dir: str
 /** The same checks for every adapter: the browser-mode client works, users are apart, cross-site and odd methods are refused. */
 export async function exercise(origin: string, options: { putStatus?: number } = {}): Promise<void> {
   const headers = (user: string) => ({ cookie: `session=${user}`, origin });
-  const alice = createSoraClient({ apiKey: null, baseUrl: `${origin}/api/sora`, headers: headers('alice'), maxRetries: 0 });
+  const alice = createSoraClient({
+    apiKey: null,
+    baseUrl: `${origin}/api/sora`,
+    headers: headers('alice'),
+    maxRetries: 0,
+  });
   const video = await alice.videos.createAndPoll({ prompt: 'through the adapter' });
   expect(video.status).toBe('completed');
   const content = `${origin}/api/sora/v1/videos/${video.id}/content`;
@@ -52,7 +59,9 @@ export async function exercise(origin: string, options: { putStatus?: number } =
   expect((await part.arrayBuffer()).byteLength).toBe(10);
   expect((await alice.videos.list()).data.map((v) => v.id)).toContain(video.id);
   expect((await fetch(content, { headers: headers('bob') })).status).toBe(404);
-  expect((await fetch(`${origin}/api/sora/v1/videos`, { headers: headers('bob') }).then((r) => r.json())).data).toEqual([]);
+  expect(
+    (await fetch(`${origin}/api/sora/v1/videos`, { headers: headers('bob') }).then((r) => r.json())).data,
+  ).toEqual([]);
   const crossSite = await fetch(`${origin}/api/sora/v1/videos`, {
     method: 'POST',
     headers: { cookie: 'session=alice', origin: 'http://evil.example', 'content-type': 'application/json' },
@@ -60,6 +69,8 @@ export async function exercise(origin: string, options: { putStatus?: number } =
   });
   expect(crossSite.status).toBe(403);
   expect((await fetch(`${origin}/api/sora/v1/videos`)).status).toBe(401);
-  expect((await fetch(`${origin}/api/sora/v1/videos`, { method: 'PUT', headers: headers('alice') })).status).toBe(options.putStatus ?? 405);
+  expect(
+    (await fetch(`${origin}/api/sora/v1/videos`, { method: 'PUT', headers: headers('alice') })).status,
+  ).toBe(options.putStatus ?? 405);
   expect((await fetch(`${origin}/api/sora/v1/files`, { headers: headers('alice') })).status).toBe(404);
 }

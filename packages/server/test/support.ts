@@ -45,9 +45,13 @@ export async function startApp(options: Partial<SoraHandlerOptions> & { baseUrl:
     url,
     handler,
     server,
-    client: (user) => createSoraClient({ apiKey: null, baseUrl: `${url}/api/sora`, headers: headers(user), maxRetries: 0 }),
+    client: (user) =>
+      createSoraClient({ apiKey: null, baseUrl: `${url}/api/sora`, headers: headers(user), maxRetries: 0 }),
     as: (user, path, init = {}) =>
-      fetch(`${url}${path}`, { ...init, headers: { ...headers(user), ...(init.headers as Record<string, string>) } }),
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { ...headers(user), ...(init.headers as Record<string, string>) },
+      }),
     close: () => closeServer(server),
   };
 }

@@ -35,10 +35,20 @@ beforeAll(async () => {
 });
 afterAll(() => closeServer(server));
 
-const deliver = (id: string, body: string, timestamp = Math.floor(Date.now() / 1000), signature = sign(id, timestamp, body)) =>
+const deliver = (
+  id: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+  signature = sign(id, timestamp, body),
+) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature, 'content-type': 'application/json' },
+    headers: {
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signature,
+      'content-type': 'application/json',
+    },
     body,
   });
 
@@ -49,9 +59,15 @@ describe('createWebhookHandler', () => {
       const client = createSoraClient({ apiKey: 'sk-test-Zq8vN3kLp0Wx7Rt2-server', baseUrl: emu.url });
       const done = await client.videos.createAndPoll({ prompt: 'hooked' });
       await client.videos.create({ prompt: 'a [moderation-block] one' });
-      await expect.poll(() => handled.map((e) => e.type).sort(), { timeout: 10_000 }).toEqual(['video.completed', 'video.failed']);
+      await expect
+        .poll(() => handled.map((e) => e.type).sort(), { timeout: 10_000 })
+        .toEqual(['video.completed', 'video.failed']);
       expect(handled.find((e) => e.type === 'video.completed')!.data.id).toBe(done.id);
-      await expect.poll(() => emu.webhookDeliveries().every((d) => JSON.stringify(d).includes('204')), { timeout: 5000 }).toBe(true);
+      await expect
+        .poll(() => emu.webhookDeliveries().every((d) => JSON.stringify(d).includes('204')), {
+          timeout: 5000,
+        })
+        .toBe(true);
     } finally {
       await emu.close();
     }
@@ -59,21 +75,25 @@ describe('createWebhookHandler', () => {
 
   test('forged, stale and unsigned deliveries are 400s and never run onEvent', async () => {
     const before = handled.length;
-    const body = '{"id":"evt_1","object":"event","created_at":1,"type":"video.completed","data":{"id":"video_x"}}';
+    const body =
+      '{"id":"evt_1","object":"event","created_at":1,"type":"video.completed","data":{"id":"video_x"}}';
     expect((await deliver('msg_f', body, undefined, 'v1,AAAA')).status).toBe(400);
     const old = Math.floor(Date.now() / 1000) - 3600;
     expect((await deliver('msg_old', body, old)).status).toBe(400);
     expect((await fetch(url, { method: 'POST', body })).status).toBe(400);
     // Signed over other bytes (re-serialised JSON): refused.
     const signed = sign('msg_b', Math.floor(Date.now() / 1000), body);
-    expect((await deliver('msg_b', JSON.stringify(JSON.parse(body), null, 1), undefined, signed)).status).toBe(400);
+    expect(
+      (await deliver('msg_b', JSON.stringify(JSON.parse(body), null, 1), undefined, signed)).status,
+    ).toBe(400);
     expect((await fetch(url)).status).toBe(405);
     expect(handled.length).toBe(before);
   });
 
   test('a throwing onEvent is a 500; the retry runs it again; a replay after success does not', async () => {
     const before = handled.length;
-    const body = '{"id":"evt_2","object":"event","created_at":1,"type":"video.failed","data":{"id":"video_y"}}';
+    const body =
+      '{"id":"evt_2","object":"event","created_at":1,"type":"video.failed","data":{"id":"video_y"}}';
     failNext = 1;
     const first = await deliver('msg_retry', body);
     expect(first.status).toBe(500);

@@ -36,7 +36,11 @@ function quiet(response: Response, outgoing: { destroy(): void }): Response {
     },
     cancel: (reason) => reader.cancel(reason).catch(() => {}),
   });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 /**
@@ -55,8 +59,8 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>)
   const listener = getRequestListener(
     async (request, env: { outgoing: { destroy(): void } }) => quiet(await handler(request), env.outgoing),
     {
-    overrideGlobalObjects: false,
-    errorHandler: async () => badRequest(),
+      overrideGlobalObjects: false,
+      errorHandler: async () => badRequest(),
     },
   );
   return (req, res) => {
