@@ -31,14 +31,15 @@ const post = (headers: Record<string, string>) =>
 describe('the rules, header by header', () => {
   test('a state-changing request needs a same-origin Origin or Sec-Fetch-Site', async () => {
     const before = creates();
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { origin: 'http://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
       { origin: 'http://evil.example', 'sec-fetch-site': 'same-origin' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const response = await post(headers);
       expect(response.status, JSON.stringify(headers)).toBe(403);
       expect((await response.json()).error.code).toBe('cross_site_request');
