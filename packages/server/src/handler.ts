@@ -413,7 +413,10 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
       const boundary = boundaryOf(type);
       if (/^application\/json\s*(;|$)/i.test(type) && kind !== 'character') {
         if (declaredTooLarge(this.request, policy.maxJsonBytes)) throw tooLarge(policy.maxJsonBytes);
-        const bytes = await readCapped(this.request.body, policy.maxJsonBytes);
+        const bytes = await readCapped(this.request.body, policy.maxJsonBytes).catch((error) => {
+          if (error instanceof HandlerRefusal) throw error;
+          throw invalidField('body', 'The request body could not be read to its end.');
+        });
         let body: unknown;
         try {
           body = JSON.parse(new TextDecoder().decode(bytes));
@@ -483,16 +486,12 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
       });
       sent.catch(() => {});
       const first = await Promise.race([
-        upload.fields.then((f) => ({ fields: f })),
-        sent.then((r) => ({ early: r })),
-      ]).catch(async (error) => {
+        upload.fields.then((fields) => ({ fields })),
+        sent.then((early) => ({ early })),
+      ]).catch((error) => {
         abort.abort();
-        // A refusal of the body (413, malformed) explains the failure better than the aborted upstream call.
-        const reason = await upload.fields.then(
-          () => error,
-          (fieldsError) => fieldsError,
-        );
-        throw reason instanceof HandlerRefusal ? reason : error;
+        // A refusal of the body (413, malformed, cut) explains the failure better than the aborted call.
+        throw upload.failure() ?? error;
       });
       if ('early' in first) return readUpstream(this.upstream, first.early); // refused before reading it all
       try {

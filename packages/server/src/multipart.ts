@@ -173,9 +173,20 @@ export interface InspectedUpload {
   stream: ReadableStream<Uint8Array>;
   /** The fields, once the whole body went through; rejects with a 400 or 413 envelope. */
   fields: Promise<MultipartFields>;
+  /** Why the body failed (413, malformed, cut by the client), as soon as it did; else undefined. */
+  failure(): HandlerRefusal | undefined;
   /** Lets the last chunk go (true), or fails the upstream body so no job is made (false). */
   release(ok: boolean): void;
 }
+
+/** The client's upload broke off (a closed tab, a dropped connection). */
+const unreadable = () =>
+  new HandlerRefusal(400, {
+    message: 'The request body could not be read to its end.',
+    type: 'invalid_request_error',
+    param: null,
+    code: 'incomplete_body',
+  });
 
 /**
  * Streams a multipart upload through while reading its fields, with a size cap (413 as soon as it is
@@ -189,42 +200,65 @@ export function inspectUpload(
   limit: number,
 ): InspectedUpload {
   const scanner = new MultipartScanner(boundary);
-  let settleFields!: { resolve(fields: MultipartFields): void; reject(error: unknown): void };
+  const reader = body.getReader();
+  let settle!: { resolve(fields: MultipartFields): void; reject(error: unknown): void };
   const fields = new Promise<MultipartFields>((resolve, reject) => {
-    settleFields = { resolve, reject };
+    settle = { resolve, reject };
   });
   fields.catch(() => {}); // observed by the handler; never an unhandled rejection
   let release!: (ok: boolean) => void;
   const verdict = new Promise<boolean>((resolve) => {
     release = resolve;
   });
+  let failure: HandlerRefusal | undefined;
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: HandlerRefusal) => {
+    failure ??= error;
+    settle.reject(failure);
+    controller.error(failure);
+    reader.cancel(failure).catch(() => {});
+  };
   let held: Uint8Array | undefined;
   let size = 0;
-  const fail = (error: unknown): never => {
-    settleFields.reject(error);
-    throw error;
-  };
-  const transform = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      size += chunk.byteLength;
-      if (size > limit) fail(tooLarge(limit));
-      try {
-        scanner.feed(chunk);
-      } catch (error) {
-        fail(error);
-      }
-      if (held) controller.enqueue(held);
-      held = chunk;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch {
+            return fail(controller, unreadable());
+          }
+          if (chunk.done) {
+            try {
+              settle.resolve(scanner.end());
+            } catch (error) {
+              return fail(controller, error as HandlerRefusal);
+            }
+            if (!(await verdict)) return controller.error(new Error('The upload was refused'));
+            if (held) controller.enqueue(held);
+            return controller.close();
+          }
+          size += chunk.value.byteLength;
+          if (size > limit) return fail(controller, tooLarge(limit));
+          try {
+            scanner.feed(chunk.value);
+          } catch (error) {
+            return fail(controller, error as HandlerRefusal);
+          }
+          const previous = held;
+          held = chunk.value;
+          if (previous) return controller.enqueue(previous);
+        }
+      },
+      cancel(reason) {
+        // The upstream call ended (it answered early, or failed): stop reading the client. Not the body's
+        // fault, so `failure` stays unset and the handler reports the upstream's outcome.
+        settle.reject(new Error('The upstream call ended before the body'));
+        return reader.cancel(reason).catch(() => {});
+      },
     },
-    async flush(controller) {
-      try {
-        settleFields.resolve(scanner.end());
-      } catch (error) {
-        fail(error);
-      }
-      if (!(await verdict)) throw new Error('The upload was refused');
-      if (held) controller.enqueue(held);
-    },
-  });
-  return { stream: body.pipeThrough(transform), fields, release };
+    { highWaterMark: 0 },
+  );
+  return { stream, fields, failure: () => failure, release };
 }

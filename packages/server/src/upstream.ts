@@ -67,6 +67,9 @@ export async function callUpstream(
     });
   } catch (error) {
     if (error instanceof HandlerRefusal) throw error;
+    // A refused or broken request body (413, malformed, cut by the client) is not the API's failure.
+    if ((error as { cause?: unknown } | null)?.cause instanceof HandlerRefusal)
+      throw (error as { cause: unknown }).cause;
     if (!init.signal.aborted) logFailure(upstream, 'the video API could not be reached', error);
     throw badGateway();
   }

@@ -360,6 +360,73 @@ describe('never leaks, never dies', () => {
     }
   });
 
+  test('an upload cut by the client, or sent to an unreachable API, ends its request (no hang)', async () => {
+    const { createSoraHandler } = await import('../src/index.js');
+    const cutBody = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(
+            new TextEncoder().encode('--b\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhal'),
+          );
+          setTimeout(() => controller.error(new Error('connection reset')), 50);
+        },
+      });
+    const upload = (body: ReadableStream<Uint8Array>) =>
+      new Request('http://app.test/api/sora/v1/videos', {
+        method: 'POST',
+        headers: { origin: 'http://app.test', 'content-type': 'multipart/form-data; boundary=b' },
+        body,
+        // @ts-expect-error Node's Request needs duplex for a stream body
+        duplex: 'half',
+      });
+    const quiet = { warn() {}, error() {} };
+    const live = createSoraHandler({
+      apiKey: KEY,
+      baseUrl: emu.url,
+      authorize: () => ({ userId: 'gina' }),
+      logger: quiet,
+    });
+    const cut = await live(upload(cutBody()));
+    expect(cut.status).toBe(400);
+    expect((await cut.json()).error.code).toBe('incomplete_body');
+    const down = createSoraHandler({
+      apiKey: KEY,
+      baseUrl: 'http://127.0.0.1:9',
+      authorize: () => ({ userId: 'gina' }),
+      logger: quiet,
+    });
+    const body = new Blob([
+      '--b\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhello\r\n--b--\r\n',
+    ]).stream();
+    const unreachable = await down(upload(body));
+    expect(unreachable.status).toBe(502);
+  });
+
+  test('the memory store warns once at start-up in production', async () => {
+    const { createSoraHandler } = await import('../src/index.js');
+    const warnings: string[] = [];
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      createSoraHandler({
+        apiKey: KEY,
+        authorize: () => null,
+        logger: { warn: (m) => warnings.push(m), error() {} },
+      });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/memoryStore/);
+      process.env.NODE_ENV = 'development';
+      createSoraHandler({
+        apiKey: KEY,
+        authorize: () => null,
+        logger: { warn: (m) => warnings.push(m), error() {} },
+      });
+      expect(warnings).toHaveLength(1);
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+  });
+
   test('no authorize is a startup error, not an open door', async () => {
     const { createSoraHandler } = await import('../src/index.js');
     // @ts-expect-error authorize is required
