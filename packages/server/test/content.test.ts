@@ -69,6 +69,28 @@ describe("a gateway's JSON link on a second origin", () => {
     }
   });
 
+  test("jobs, lists and the in-flight limit work with the gateway's status names", async () => {
+    const strict = await startApp({ baseUrl: gateway.url, policy: { maxInFlight: 1 } });
+    try {
+      const send = () =>
+        strict.as('hana', '/api/sora/v1/videos', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"prompt":"p"}',
+        });
+      const first = await (await send()).json();
+      expect(first.status).toBe('NOT_START');
+      // The job ends (gateway name `completed`) without anyone polling: the handler asks before refusing.
+      await new Promise((r) => setTimeout(r, 50));
+      const second = await send();
+      expect(second.status).toBe(200);
+      const list = await (await strict.as('hana', '/api/sora/v1/videos')).json();
+      expect(list.data.map((v: { id: string }) => v.id)).toEqual([(await second.json()).id, first.id]);
+    } finally {
+      await strict.close();
+    }
+  });
+
   test("contentLinks: 'redirect' answers 302 to the link", async () => {
     const redirecting = await startApp({ baseUrl: gateway.url, contentLinks: 'redirect' });
     try {
