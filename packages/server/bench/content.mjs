@@ -18,11 +18,13 @@ export async function measureContent({ mebibytes = Number(process.env.BENCH_MIB 
   const size = mebibytes * 1024 * 1024;
   const media = await startChild(process.execPath, [children, 'media'], { SIZE: String(size) });
   const proxy = await startChild(process.execPath, [children, 'handler', media.url], {}, true);
-  const rssNow = () =>
+  const pipe = await startChild(process.execPath, [children, 'pipe', media.url], {}, true);
+  const rssOf = (server) =>
     new Promise((resolve) => {
-      proxy.child.once('message', (m) => resolve(m.maxRssMB));
-      proxy.child.send('rss');
+      server.child.once('message', (m) => resolve(m.maxRssMB));
+      server.child.send('rss');
     });
+  const rssNow = () => rssOf(proxy);
   try {
     const idleRssMB = await rssNow();
     const direct = [];
@@ -36,7 +38,11 @@ export async function measureContent({ mebibytes = Number(process.env.BENCH_MIB 
       through.push(b.ms);
     }
     const maxRssMB = await rssNow();
+    const pipeRssMB = await rssOf(pipe);
     return {
+      pipeMs: median(piped),
+      pipeRatio: median(piped.map((t, i) => t / direct[i])),
+      pipeRssMB,
       idleRssMB,
       mebibytes,
       directMs: median(direct),
@@ -46,6 +52,7 @@ export async function measureContent({ mebibytes = Number(process.env.BENCH_MIB 
     };
   } finally {
     proxy.child.kill();
+    pipe.child.kill();
     media.child.kill();
   }
 }
