@@ -29,13 +29,16 @@ export async function measureContent({ mebibytes = Number(process.env.BENCH_MIB 
     const idleRssMB = await rssNow();
     const direct = [];
     const through = [];
+    const piped = [];
     for (let run = 0; run < runs; run++) {
       const a = await download(`${media.url}/v1/videos/video_bench/content`);
       const b = await download(`${proxy.url}/api/sora/v1/videos/video_bench/content`);
-      if (a.bytes !== size || b.bytes !== size)
-        throw new Error(`short download: ${a.bytes} / ${b.bytes} of ${size}`);
+      const c = await download(`${pipe.url}/api/sora/v1/videos/video_bench/content`);
+      if (a.bytes !== size || b.bytes !== size || c.bytes !== size)
+        throw new Error(`short download of ${size}`);
       direct.push(a.ms);
       through.push(b.ms);
+      piped.push(c.ms);
     }
     const maxRssMB = await rssNow();
     const pipeRssMB = await rssOf(pipe);
