@@ -90,4 +90,13 @@ describe('gateway status names', () => {
     expect(normalizeStatus('Not Start'.replace(' ', '_'))).toBe('queued');
     expect(normalizeStatus('IN-PROGRESS')).toBe('in_progress');
   });
+
+  test('every gateway name the emulator sends (the spec lists them) maps to its state', async () => {
+    const { normalizeStatus } = await import('./index.js');
+    const { GATEWAY_STATUS_NAMES } = await import('@sora-kit/emulator');
+    for (const [state, gatewayName] of Object.entries(GATEWAY_STATUS_NAMES)) {
+      expect(normalizeStatus(gatewayName), gatewayName).toBe(state);
+    }
+    expect(normalizeStatus('expired')).toBe('expired');
+  });
 });

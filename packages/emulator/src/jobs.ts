@@ -4,7 +4,7 @@
  * moderated prompt, `failed` half way). Deriving the state at read time keeps every poll exact and
  * needs no timer per job; a timer is armed only to announce the end (webhooks).
  */
-import type { VideoError, VideoSeconds, VideoSize } from './generated/openapi.js';
+import type { VideoDuration, VideoError, VideoSize } from './generated/openapi.js';
 import { newVideoId } from './ids.js';
 import { moderate } from './moderation.js';
 
@@ -15,7 +15,8 @@ export interface Job {
   readonly seq: number;
   readonly createdAtMs: number;
   readonly model: string;
-  readonly seconds: VideoSeconds;
+  /** Whole seconds as a string: the requested `VideoSeconds`, or an extension's stitched total. */
+  readonly seconds: VideoDuration;
   readonly size: VideoSize;
   readonly prompt: string;
   readonly remixedFromVideoId: string | null;
@@ -35,7 +36,7 @@ export interface JobState {
 /** The parameters of a new job, already validated. */
 export interface NewJob {
   model: string;
-  seconds: VideoSeconds;
+  seconds: VideoDuration;
   size: VideoSize;
   prompt: string;
   remixedFromVideoId?: string | null;

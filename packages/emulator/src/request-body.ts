@@ -2,10 +2,10 @@
  * Reads a request body the way the spec allows for its operation (JSON or multipart/form-data),
  * validates it, and hands the handler a typed value plus the uploaded files.
  *
- * Multipart fields named with brackets (`video[id]`, `input_reference[image_url]`) are decoded into
- * nested objects: that is how the official SDKs send an object in a form (they always send creates,
- * edits and extensions as multipart). The spec's multipart schemas declare those fields as "a file or
- * the object" (`oneOf`, `style: deepObject`), so every form is validated against its multipart schema.
+ * A form is validated as it was sent, one property per part: the spec's multipart schemas name the
+ * bracketed parts literally (`video[id]`, `input_reference[image_url]`), which is how the official SDKs
+ * send an object in a form (they always send creates, edits and extensions as multipart). Only then are
+ * those names decoded into nested objects, so a handler sees the same shape as from a JSON body.
  */
 import { sha256 } from './crypto.js';
 import { toHex, utf8Bytes } from './encoding.js';
@@ -62,11 +62,18 @@ function assignField(target: Record<string, unknown>, name: string, value: unkno
     }
     let next = node[key];
     if (typeof next !== 'object' || next === null) {
-      next = keys[i + 1] === '' ? [] : {};
+      next = keys[i + 1] === '' ? [] : Object.create(null);
       node[key] = next;
     }
     node = next as Record<string, unknown> | unknown[];
   }
+}
+
+/** `{'video[id]': 'v'}` → `{video: {id: 'v'}}`: a valid form as the JSON body it stands for. */
+function decodeBracketedFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const decoded: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(fields)) assignField(decoded, name, value);
+  return decoded;
 }
 
 async function readJson(request: Request): Promise<unknown> {
@@ -95,15 +102,16 @@ async function readForm(
       'invalid_multipart',
     );
   }
-  const value: Record<string, unknown> = {};
+  // Part names are the caller's: no prototype, so `__proto__` is just an unknown field.
+  const value: Record<string, unknown> = Object.create(null);
   const files = new Map<string, File>();
   for (const [name, entry] of form.entries()) {
     if (typeof entry === 'string') {
-      assignField(value, name, entry);
+      value[name] = entry;
     } else {
       files.set(name, entry);
       // Files are validated as the schema declares them (strings); their bytes stay in `files`.
-      assignField(value, name, `<file ${entry.name}>`);
+      value[name] = `<file ${entry.name}>`;
     }
   }
   return { value, files };
@@ -185,5 +193,6 @@ export async function readRequestBody<T>(
   const validate = validators.body.get(mediaType);
   if (!validate) throw new Error(`no validator for ${operation.id} ${mediaType}`);
   assertValid(validate, value);
+  if (mediaType === MULTIPART_TYPE) value = decodeBracketedFields(value as Record<string, unknown>);
   return { value: value as T, files, fingerprint: () => digest(value, files) };
 }

@@ -2,8 +2,8 @@
 import { badRequest } from '../errors.js';
 import type {
   CreateVideoBody,
-  CreateVideoMultipartBody,
   DeletedVideo,
+  ImageReference,
   ListOrder,
   RemixVideoBody,
   VideoList,
@@ -22,6 +22,12 @@ import {
   videoResponse,
 } from './http.js';
 
+/**
+ * A create body as handlers see it: JSON, or a form whose `input_reference[...]` fields were decoded to
+ * the JSON object, and whose file part `input_reference` is a placeholder (its bytes are in `files`).
+ */
+type CreateBody = Omit<CreateVideoBody, 'input_reference'> & { input_reference?: ImageReference | string };
+
 export function videoHandlers(
   state: EmulatorState,
 ): Pick<OperationHandlers, 'createVideo' | 'listVideos' | 'retrieveVideo' | 'deleteVideo' | 'remixVideo'> {
@@ -34,7 +40,7 @@ export function videoHandlers(
   return {
     async createVideo(c) {
       validParameters(c, state, 'createVideo');
-      const body = await validBody<CreateVideoBody | CreateVideoMultipartBody>(c, state, 'createVideo');
+      const body = await validBody<CreateBody>(c, state, 'createVideo');
       const { prompt, model = defaults.model, seconds = defaults.seconds, size = defaults.size } = body.value;
       await checkInputReference(body.value.input_reference, body.files.get('input_reference'), size);
       return idempotently(
