@@ -3,13 +3,15 @@
  * validates it, and hands the handler a typed value plus the uploaded files.
  *
  * Multipart fields named with brackets (`video[id]`, `input_reference[image_url]`) are decoded into
- * nested objects: that is how the official SDKs send an object in a form (they always send creates,
- * edits and extensions as multipart). The spec's multipart schemas declare those fields as "a file or
- * the object" (`oneOf`, `style: deepObject`), so every form is validated against its multipart schema.
+ * nested objects (form-fields.ts): that is how the official SDKs send an object in a form (they always
+ * send creates, edits and extensions as multipart). The spec's multipart schemas declare those fields as
+ * "a file or the object" (`oneOf`, `style: deepObject`), so every form is validated against its
+ * multipart schema. Decoded bodies, JSON or form, are built of objects without a prototype.
  */
 import { sha256 } from './crypto.js';
 import { toHex, utf8Bytes } from './encoding.js';
 import { ApiError, badRequest } from './errors.js';
+import { assignField, emptyObject, type FormObject } from './form-fields.js';
 import type { OperationSpec, SchemaObject } from './operations.js';
 import { assertValid, type OperationValidators } from './validation.js';
 
@@ -36,43 +38,22 @@ function fileFields(schema: SchemaObject): Set<string> {
   return new Set(Object.keys(properties).filter((name) => acceptsFile(properties[name])));
 }
 
-/** Sets `target[path...] = value` for a bracketed form field name such as `video[id]` or `tags[]`. */
-function assignField(target: Record<string, unknown>, name: string, value: unknown): void {
-  const match = /^([^[\]]+)((?:\[[^[\]]*\])+)$/.exec(name);
-  if (!match) {
-    target[name] = value;
-    return;
-  }
-  const keys = [
-    match[1] as string,
-    ...[...(match[2] as string).matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? ''),
-  ];
-  let node: Record<string, unknown> | unknown[] = target;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    const last = i === keys.length - 1;
-    if (Array.isArray(node)) {
-      if (last) node.push(value);
-      else node = node[node.push(keys[i + 1] === '' ? [] : {}) - 1] as Record<string, unknown> | unknown[];
-      continue;
-    }
-    if (last) {
-      node[key] = value;
-      continue;
-    }
-    let next = node[key];
-    if (typeof next !== 'object' || next === null) {
-      next = keys[i + 1] === '' ? [] : {};
-      node[key] = next;
-    }
-    node = next as Record<string, unknown> | unknown[];
-  }
+/**
+ * A `JSON.parse` reviver that rebuilds every object without a prototype. (JSON.parse itself never
+ * writes through `__proto__`, but what is built from input has no prototype, so no inherited
+ * property can ever pass for a field.)
+ */
+function withoutPrototype(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const object = emptyObject();
+  for (const key of Object.keys(value)) object[key] = (value as FormObject)[key];
+  return object;
 }
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, withoutPrototype);
   } catch {
     throw new ApiError(
       400,
@@ -82,9 +63,7 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-async function readForm(
-  request: Request,
-): Promise<{ value: Record<string, unknown>; files: Map<string, File> }> {
+async function readForm(request: Request): Promise<{ value: FormObject; files: Map<string, File> }> {
   let form: FormData;
   try {
     form = await request.formData();
@@ -95,7 +74,7 @@ async function readForm(
       'invalid_multipart',
     );
   }
-  const value: Record<string, unknown> = {};
+  const value = emptyObject();
   const files = new Map<string, File>();
   for (const [name, entry] of form.entries()) {
     if (typeof entry === 'string') {
