@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { bearerAuth } from './auth.js';
+import { requestBodyLimit } from './body-limit.js';
 import { CharacterStore } from './characters.js';
 import { ApiError } from './errors.js';
 import { faultInjection } from './fault-injection.js';
@@ -109,7 +110,7 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
         )),
   );
   const faults = new FaultQueue();
-  faults.add(...resolved.faults.scheduled);
+  faults.addAll(resolved.faults.scheduled);
   const state: EmulatorState = {
     options: resolved,
     jobs,
@@ -135,8 +136,11 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   api.onError(errorHandler(state));
   api.notFound(invalidUrl);
   api.use('*', corsMiddleware, requestTracking(state));
+  // Bodies are limited after auth: a client without a key learns nothing but the 401.
+  const bodyLimit = requestBodyLimit(state);
+  api.use('/_emulator/*', bodyLimit);
   api.route('/_emulator', emulatorRoutes(state));
-  api.use('/v1/*', faultInjection(state), bearerAuth(state));
+  api.use('/v1/*', faultInjection(state), bearerAuth(state), bodyLimit);
   for (const operation of apiOperations.values()) {
     api.on(operation.method.toUpperCase(), operation.routePath, handlers[operation.id]);
   }

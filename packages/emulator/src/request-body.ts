@@ -8,6 +8,8 @@
  * "a file or the object" (`oneOf`, `style: deepObject`), so every form is validated against its
  * multipart schema. Decoded bodies, JSON or form, are built of objects without a prototype.
  */
+
+import { bodyTooLarge } from './body-limit.js';
 import { sha256 } from './crypto.js';
 import { toHex, utf8Bytes } from './encoding.js';
 import { ApiError, badRequest } from './errors.js';
@@ -63,7 +65,18 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-async function readForm(request: Request): Promise<{ value: FormObject; files: Map<string, File> }> {
+/** How much a form may carry once parsed (the whole body was limited before it was read). */
+export interface FormLimits {
+  /** Bytes of one uploaded file. */
+  maxUploadBytes: number;
+  /** Bytes of all the text fields together (UTF-8). */
+  maxBodyBytes: number;
+}
+
+async function readForm(
+  request: Request,
+  limits: FormLimits,
+): Promise<{ value: FormObject; files: Map<string, File> }> {
   let form: FormData;
   try {
     form = await request.formData();
@@ -76,10 +89,22 @@ async function readForm(request: Request): Promise<{ value: FormObject; files: M
   }
   const value = emptyObject();
   const files = new Map<string, File>();
+  const encoder = new TextEncoder();
+  let textBytes = 0;
   for (const [name, entry] of form.entries()) {
     if (typeof entry === 'string') {
+      textBytes += encoder.encode(name).byteLength + encoder.encode(entry).byteLength;
+      if (textBytes > limits.maxBodyBytes)
+        throw bodyTooLarge(limits.maxBodyBytes, 'the text fields of a form');
       assignField(value, name, entry);
     } else {
+      if (entry.size > limits.maxUploadBytes) {
+        throw new ApiError(
+          413,
+          `File '${name}' is too large: ${entry.size} bytes; at most ${limits.maxUploadBytes} bytes are accepted per file.`,
+          { param: name, code: 'file_too_large' },
+        );
+      }
       files.set(name, entry);
       // Files are validated as the schema declares them (strings); their bytes stay in `files`.
       assignField(value, name, `<file ${entry.name}>`);
@@ -115,6 +140,7 @@ export async function readRequestBody<T>(
   request: Request,
   operation: OperationSpec,
   validators: OperationValidators,
+  limits: FormLimits,
 ): Promise<RequestBody<T>> {
   const accepted = operation.body ?? new Map();
   const header = request.headers.get('content-type');
@@ -132,7 +158,7 @@ export async function readRequestBody<T>(
   let value: unknown;
   let files = new Map<string, File>();
   if (mediaType === MULTIPART_TYPE) {
-    const form = await readForm(request);
+    const form = await readForm(request, limits);
     value = form.value;
     files = form.files;
     const declaredFiles = fileFields(content.schema);

@@ -29,7 +29,7 @@ export function emulatorRoutes(state: EmulatorState): Hono<AppEnv> {
       throw new ApiError(400, 'Expected a JSON fault, or an array of faults.', { code: 'invalid_json' });
     }
     try {
-      const added = state.faults.add(...((Array.isArray(body) ? body : [body]) as FaultSpec[]));
+      const added = state.faults.addAll((Array.isArray(body) ? body : [body]) as FaultSpec[]);
       return c.json({ object: 'list', data: added });
     } catch (error) {
       if (error instanceof FaultSpecError) throw new ApiError(400, `Invalid fault: ${error.message}.`);

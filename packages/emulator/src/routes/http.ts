@@ -68,7 +68,7 @@ export function validBody<T>(
   state: EmulatorState,
   id: ApiOperationId,
 ): Promise<RequestBody<T>> {
-  return readRequestBody<T>(c.req.raw, operationSpec(id), validators(state, id));
+  return readRequestBody<T>(c.req.raw, operationSpec(id), validators(state, id), state.options);
 }
 
 /** The job `id`, or the 404 envelope naming `param`. */

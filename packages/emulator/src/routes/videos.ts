@@ -8,6 +8,7 @@ import type {
   RemixVideoBody,
   VideoList,
 } from '../generated/openapi.js';
+import { checkModelName } from '../model-name.js';
 import { jobDefaults, parameterDefault, schemaDefault } from '../operations.js';
 import type { EmulatorState } from '../state.js';
 import { checkInputReference } from '../uploads.js';
@@ -36,6 +37,7 @@ export function videoHandlers(
       validParameters(c, state, 'createVideo');
       const body = await validBody<CreateVideoBody | CreateVideoMultipartBody>(c, state, 'createVideo');
       const { prompt, model = defaults.model, seconds = defaults.seconds, size = defaults.size } = body.value;
+      checkModelName(model);
       await checkInputReference(body.value.input_reference, body.files.get('input_reference'), size);
       return idempotently(
         c,
