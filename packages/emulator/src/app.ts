@@ -97,26 +97,31 @@ const invalidUrl = (c: { req: { method: string; path: string } }) =>
 /** Builds the emulator's fetch handlers. Compiles the spec's validators once, here. */
 export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp {
   const resolved = resolveAppOptions(options);
-  const webhooks = resolved.webhook && new WebhookSender(resolved.webhook, resolved.logger);
-  const jobs = new JobStore(
-    resolved.jobMs,
-    Date.now,
-    webhooks &&
+  const webhooks = resolved.webhook && new WebhookSender(resolved.webhook, resolved.logger, resolved.maxJobs);
+  const media = new MediaCache();
+  const jobs = new JobStore({
+    jobMs: resolved.jobMs,
+    contentTtlSeconds: resolved.contentTtlSeconds,
+    maxJobs: resolved.maxJobs,
+    onMediaGone: (jobId) => media.forget(jobId),
+    onSettled:
+      webhooks &&
       ((job, settled) =>
         webhooks.send(
-          settled.status === 'completed' ? 'video.completed' : 'video.failed',
+          // Seen at the instant it ended, a job with no content TTL is already expired: it completed.
+          settled.status === 'failed' ? 'video.failed' : 'video.completed',
           job.id,
           Math.floor(Date.now() / 1000),
         )),
-  );
+  });
   const faults = new FaultQueue();
   faults.addAll(resolved.faults.scheduled);
   const state: EmulatorState = {
     options: resolved,
     jobs,
-    characters: new CharacterStore(),
-    media: new MediaCache(),
-    idempotency: new IdempotencyStore(),
+    characters: new CharacterStore(resolved.maxJobs),
+    media,
+    idempotency: new IdempotencyStore(resolved.maxJobs),
     requestLog: new RequestLog(resolved.requestLogLimit),
     faults,
     links: new LinkSigner(),

@@ -58,7 +58,7 @@ Output
   --version, -v              show the version
 
 Emulator endpoints (no key needed): GET /_emulator/health, GET|DELETE /_emulator/requests,
-GET|POST|DELETE /_emulator/faults, GET /_emulator/webhooks.
+GET|POST|DELETE /_emulator/faults, GET /_emulator/webhooks, GET /_emulator/stats.
 `;
 
 /** Every flag of the bin (parseArgs configuration); the tests check that HELP and the README cover each. */

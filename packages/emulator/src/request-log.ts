@@ -44,6 +44,11 @@ export class RequestLog {
     if (this.#entries.length > this.limit * 1.25) this.#entries = this.#entries.slice(-this.limit);
   }
 
+  /** How many entries are kept now. */
+  get size(): number {
+    return Math.min(this.#entries.length, this.limit);
+  }
+
   /** A copy of the kept entries, oldest first. */
   list(): RequestLogEntry[] {
     return this.#entries.slice(-this.limit);

@@ -14,6 +14,7 @@ export const GATEWAY_STATUS_NAMES: Readonly<Record<JobState['status'], string>> 
   in_progress: 'processing',
   completed: 'COMPLETED',
   failed: 'FAILED',
+  expired: 'expired',
 };
 
 const toSeconds = (ms: number) => Math.floor(ms / 1000);
@@ -25,7 +26,8 @@ export function toVideo(job: Job, state: JobState, contentTtlSeconds: number, st
     id: job.id,
     object: 'video',
     created_at: toSeconds(job.createdAtMs),
-    // Gateway names are deliberately not VideoStatus values: they are what a client must survive.
+    // Gateway names, and `expired` (which gateways report once `expires_at` has passed), are
+    // deliberately not VideoStatus values: they are what a client must survive.
     status: (style === 'gateway' ? GATEWAY_STATUS_NAMES[state.status] : state.status) as VideoStatus,
     progress: state.progress,
     completed_at: completedAt,

