@@ -1,6 +1,8 @@
 /**
  * A log of the requests the emulator answered, for tests ("did the client retry?", "did it send an
- * Idempotency-Key?") and benchmarks. It holds no headers, so never the API key.
+ * Idempotency-Key?") and benchmarks. It holds no headers, so never the API key, and no download token:
+ * a signed `/files/<token>` link lets anyone download the video, so it is a credential, logged
+ * as `/files/[redacted]`.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { FaultKind } from './faults.js';
@@ -11,7 +13,7 @@ import type { AppEnv, EmulatorState } from './state.js';
 export interface RequestLogEntry {
   /** `GET`, `POST`, … (`HEAD` for HEAD requests). */
   method: string;
-  /** The URL path, e.g. `/v1/videos/video_…/content`. */
+  /** The URL path, e.g. `/v1/videos/video_…/content` (`/files/[redacted]` for download links). */
   path: string;
   /** The query parameters (the first value of each). */
   query: Record<string, string>;
@@ -29,6 +31,11 @@ export interface RequestLogEntry {
   origin: 'api' | 'files';
   /** The fault injected into this request, if any. */
   fault?: FaultKind;
+}
+
+/** The path as it may be logged: a download link's token (a credential) is redacted, valid or not. */
+export function loggablePath(path: string): string {
+  return path.startsWith('/files/') ? '/files/[redacted]' : path;
 }
 
 export class RequestLog {
@@ -80,7 +87,7 @@ export function requestTracking(state: EmulatorState): MiddlewareHandler<AppEnv>
     const fault = c.get('fault');
     const entry: RequestLogEntry = {
       method: c.req.method,
-      path: url.pathname,
+      path: loggablePath(url.pathname),
       query: Object.fromEntries(url.searchParams),
       status: c.res.status,
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
