@@ -26,7 +26,7 @@ import { mountFiles } from './routes/files.js';
 import type { OperationHandlers } from './routes/http.js';
 import { videoHandlers } from './routes/videos.js';
 import type { AppEnv, EmulatorState } from './state.js';
-import { compileValidators } from './validation.js';
+import { specValidators } from './validation.js';
 import { toVideo } from './video-view.js';
 import { type WebhookDelivery, WebhookSender } from './webhooks.js';
 
@@ -126,7 +126,7 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
     faults,
     links: new LinkSigner(),
     webhooks,
-    validators: compileValidators(),
+    validators: specValidators(),
     filesBaseUrl: resolved.filesBaseUrl,
   };
 
