@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { JobStore } from './jobs.js';
 import { MediaCache } from './media-cache.js';
 
-const jobs = new JobStore(0);
+const jobs = new JobStore({ jobMs: 0, contentTtlSeconds: 3600, maxJobs: 100 });
 const job = (prompt: string) => jobs.create({ prompt, model: 'sora-2', seconds: '4', size: '720x1280' });
 
 describe('MediaCache', () => {

@@ -2,9 +2,10 @@
  * Turns the first Ajv error into the OpenAI error envelope: a message in the style of the real
  * service and `param` naming the field (dotted for nested fields, e.g. `input_reference.image_url`).
  */
-import type { ErrorObject } from 'ajv/dist/2020.js';
+
 import { ApiError } from './errors.js';
 import { resolvePointer } from './operations.js';
+import type { SpecValidationError as ErrorObject } from './spec-validator.js';
 
 const quote = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 

@@ -17,6 +17,7 @@ export const GATEWAY_STATUS_NAMES: Readonly<Record<JobState['status'], string>> 
   in_progress: 'processing',
   completed: 'COMPLETED',
   failed: 'FAILED',
+  expired: 'expired',
 };
 
 const toSeconds = (ms: number) => Math.floor(ms / 1000);

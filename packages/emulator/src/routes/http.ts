@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { ApiError, notFound } from '../errors.js';
+import { emptyObject } from '../form-fields.js';
 import type { operations, Video } from '../generated/openapi.js';
 import type { Job } from '../jobs.js';
 import { type ApiOperationId, operationSpec } from '../operations.js';
@@ -42,10 +43,11 @@ export function validParameters<K extends ApiOperationId>(
   const spec = operationSpec(id);
   const compiled = validators(state, id).params;
   const url = new URL(c.req.url);
+  // Objects built from input have no prototype: no inherited property can pass for a parameter.
   const values = {
-    query: Object.fromEntries(url.searchParams) as Record<string, unknown>,
-    path: c.req.param() as Record<string, unknown>,
-    header: {} as Record<string, unknown>,
+    query: Object.assign(emptyObject(), Object.fromEntries(url.searchParams)),
+    path: Object.assign(emptyObject(), c.req.param()),
+    header: emptyObject(),
   };
   for (const parameter of spec.parameters) {
     if (parameter.in !== 'header') continue;
@@ -66,7 +68,7 @@ export function validBody<T>(
   state: EmulatorState,
   id: ApiOperationId,
 ): Promise<RequestBody<T>> {
-  return readRequestBody<T>(c.req.raw, operationSpec(id), validators(state, id));
+  return readRequestBody<T>(c.req.raw, operationSpec(id), validators(state, id), state.options);
 }
 
 /** The job `id`, or the 404 envelope naming `param`. */

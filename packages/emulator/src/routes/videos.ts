@@ -8,6 +8,7 @@ import type {
   RemixVideoBody,
   VideoList,
 } from '../generated/openapi.js';
+import { checkModelName } from '../model-name.js';
 import { jobDefaults, parameterDefault, schemaDefault } from '../operations.js';
 import type { EmulatorState } from '../state.js';
 import { checkInputReference } from '../uploads.js';
@@ -42,6 +43,7 @@ export function videoHandlers(
       validParameters(c, state, 'createVideo');
       const body = await validBody<CreateBody>(c, state, 'createVideo');
       const { prompt, model = defaults.model, seconds = defaults.seconds, size = defaults.size } = body.value;
+      checkModelName(model);
       await checkInputReference(body.value.input_reference, body.files.get('input_reference'), size);
       return idempotently(
         c,
@@ -82,8 +84,7 @@ export function videoHandlers(
     async deleteVideo(c) {
       const { path } = validParameters(c, state, 'deleteVideo');
       const job = findJob(state, path.video_id);
-      state.jobs.delete(job.id);
-      state.media.forget(job.id);
+      state.jobs.delete(job.id); // and its media
       const deleted: DeletedVideo = { id: job.id, object: 'video.deleted', deleted: true };
       return c.json(deleted);
     },
