@@ -3,8 +3,11 @@
 // Real jobs last any time, so each way runs jobs of four lengths whose ends fall at different phases of a
 // 5 s interval; everything runs at once against emulators on loopback. Needs `pnpm build` first.
 import { createSora } from '@sora-kit/ai-sdk';
-import { startEmulator } from '@sora-kit/emulator';
 import { experimental_generateVideo as generateVideo } from 'ai';
+import { createRecorder, startServer } from '../../../scripts/bench/harness.mjs';
+
+const bench = createRecorder(new URL('..', import.meta.url));
+const EMULATOR = new URL('../../emulator/dist/bin.js', import.meta.url).pathname;
 
 globalThis.AI_SDK_LOG_WARNINGS = false;
 const lengths = [16.2, 17.4, 18.6, 19.8]; // seconds: 1.2, 2.4, 3.6 and 4.8 s past a multiple of 5 s
@@ -21,8 +24,14 @@ const ways = {
 };
 
 // No openai-poll-after-ms: the schedule must come from the progress itself, as at gateways that send none.
+// Each emulator in a process of its own, apart from the AI SDK's event loop.
 const emulators = await Promise.all(
-  lengths.map((jobSeconds) => startEmulator({ jobSeconds, pollAfterMs: false, quiet: true })),
+  lengths.map((jobSeconds) =>
+    startServer(process.execPath, [
+      EMULATOR,
+      ...['--port', '0', '--job-seconds', String(jobSeconds), '--poll-after-ms', 'off', '--quiet'],
+    ]),
+  ),
 );
 // When each job's create was sent, by its id: the job's clock starts a moment later (on loopback, within
 // milliseconds), so the lateness below is an upper bound.
@@ -47,7 +56,8 @@ try {
         const { providerMetadata } = await generateVideo({ model, prompt: way, ...options });
         const { id } = providerMetadata.sora;
         const end = sentAt.get(id) + lengths[i] * 1000;
-        const checks = emu.requests().filter((r) => r.method === 'GET' && r.path === `/v1/videos/${id}`);
+        const log = (await (await fetch(`${emu.url}/_emulator/requests`)).json()).data;
+        const checks = log.filter((r) => r.method === 'GET' && r.path === `/v1/videos/${id}`);
         // The last status request is the one that saw `completed`: the AI SDK stops there.
         return { way, requests: checks.length, lateMs: checks.at(-1).at - end };
       }),
@@ -57,16 +67,22 @@ try {
   console.log(
     `\nexperimental_generateVideo of jobs of ${lengths.join(', ')} s, linear progress, no openai-poll-after-ms`,
   );
+  const ids = {
+    'AI SDK default (every 5 s)': 'default',
+    'AI SDK every 1 s': 'every-1s',
+    'sora poll.waitMs (learned)': 'learned',
+  };
   for (const way of Object.keys(ways)) {
     const mine = runs.filter((r) => r.way === way);
     const late = mine.map((r) => r.lateMs);
-    console.log(
-      `  ${way.padEnd(28)} ${mean(mine.map((r) => r.requests))
-        .toFixed(1)
-        .padStart(5)} status requests per job, ` +
-        `end seen ${mean(late).toFixed(0)} ms after it on average (at most ${Math.max(...late)} ms)`,
-    );
+    bench.add({
+      id: `ai-sdk.poll-${ids[way]}`,
+      title: `generateVideo, jobs of ${lengths.join(', ')} s, ${way}: end seen after it`,
+      measured: `${mean(late).toFixed(0)} ms on average (at most ${Math.max(...late)} ms), ${mean(mine.map((r) => r.requests)).toFixed(1)} status requests per job`,
+      summary: ids[way] === 'learned',
+    });
   }
 } finally {
   await Promise.all(emulators.map((emu) => emu.close()));
 }
+bench.save();

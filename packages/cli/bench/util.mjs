@@ -46,10 +46,3 @@ export const median = (values) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-
-export const fmt = (n, digits = 1) => n.toFixed(digits);
-
-/** Prints one result line: name, figure, target, verdict. */
-export function report(name, figure, target, ok) {
-  console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(44)} ${figure.padEnd(36)} target ${target}`);
-}

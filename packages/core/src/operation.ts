@@ -1,6 +1,6 @@
 import type { paths } from './generated/openapi.js';
 import { isBlob, toFormData } from './multipart.js';
-import type { Context, RequestOptions } from './options.js';
+import { type Context, type RequestOptions, runtimeFetch } from './options.js';
 import { type SendMode, send } from './request.js';
 
 // Typed calls of the spec's operations, checked at compile time against the generated `paths` like
@@ -31,14 +31,33 @@ export interface Call<P extends keyof paths, M extends Method> {
   fresh?: boolean;
 }
 
-// Cloudflare Workers before the 2024-11-11 compatibility date throw on `cache`: set it only where accepted.
+/**
+ * Whether the runtime's own `fetch` may answer from an HTTP cache: yes in browsers, their workers and
+ * Cloudflare Workers (and any runtime not known here); no in Node, Deno and Bun, whose `fetch` keeps none.
+ */
+export function runtimeMayCache(g: Record<string, unknown> = globalThis as Record<string, unknown>): boolean {
+  const server =
+    !!(g.process as { versions?: { node?: string } } | undefined)?.versions?.node || !!g.Deno || !!g.Bun;
+  const web =
+    g.document !== undefined ||
+    g.WorkerGlobalScope !== undefined ||
+    (g.navigator as { userAgent?: string } | undefined)?.userAgent === 'Cloudflare-Workers';
+  return !server || web;
+}
+
+// `cache: 'no-store'` for status reads, where a cache may serve them: the runtime's fetch where it keeps
+// one, and any fetch of yours (it may). Node's own fetch keeps none, and there the option only adds two
+// request headers (`Cache-Control`, `Pragma`), which cost about a tenth of a loopback request. Cloudflare
+// Workers before the 2024-11-11 compatibility date throw on `cache`: it is set only where accepted.
 let noStore: RequestInit | undefined;
-const uncached = (): RequestInit => {
+const NONE: RequestInit = {};
+const uncached = (fetcher: typeof fetch): RequestInit => {
+  if (fetcher === runtimeFetch && !runtimeMayCache()) return NONE;
   if (!noStore) {
     try {
       noStore = new Request('http://h', { cache: 'no-store' }) && { cache: 'no-store' };
     } catch {
-      noStore = {};
+      noStore = NONE;
     }
   }
   return noStore;
@@ -64,12 +83,14 @@ export function api<P extends keyof paths, M extends Method>(
   const form =
     body && Object.values(body).some(isBlob) ? toFormData(body as Record<string, unknown>) : undefined;
   const json = body && !form ? JSON.stringify(body) : undefined;
+  const fetcher = options.fetch ?? ctx.fetch;
+  const fresh = call.fresh ? uncached(fetcher) : NONE;
   return send<Answer<P, M>>(
     ctx,
     options,
     (init) =>
-      (options.fetch ?? ctx.fetch)(url, {
-        ...(call.fresh && uncached()),
+      fetcher(url, {
+        ...fresh,
         ...init,
         method: method.toUpperCase(),
         headers: json ? { 'Content-Type': 'application/json', ...init.headers } : init.headers,

@@ -99,6 +99,12 @@ export function readEnv(name: string): string | undefined {
   }
 }
 
+/**
+ * The runtime's own `fetch` (the default), looked up at call time and called without a receiver:
+ * `window.fetch` called as a method of another object throws "Illegal invocation" in browsers.
+ */
+export const runtimeFetch: typeof fetch = (input, init) => fetch(input, init);
+
 /** Resolves the options and their defaults into the shared context. */
 export function createContext(options: SoraClientOptions): Context {
   const apiKey = options.apiKey === undefined ? readEnv('SORA_API_KEY') : options.apiKey;
@@ -106,9 +112,7 @@ export function createContext(options: SoraClientOptions): Context {
     /\/+(v1\/*)?$/,
     '',
   );
-  // Looked up at call time, and called without a receiver: `window.fetch` called as a method of another
-  // object throws "Illegal invocation" in browsers.
-  const f: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const f: typeof fetch = options.fetch ?? runtimeFetch;
   const headers = options.headers ?? {};
   let auth: Record<string, string> | undefined; // kept in this closure, never on an object
   return {

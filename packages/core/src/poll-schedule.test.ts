@@ -79,7 +79,7 @@ describe('poll schedule', () => {
     next({ at: 0, progress: 0 });
     expect(next({ at: 1000, progress: 1 })).toBe(1000); // 99 s left, but seen moving for 1 s only
     expect(next({ at: 5000, progress: 5 })).toBe(4000); // seen for 5 s: capped at the maximum
-    expect(next({ at: 100_000, progress: 99.99 })).toBe(300); // a moment left, floored
+    expect(next({ at: 100_000, progress: 99.99 })).toBe(100); // a moment left: one wait aimed at it, under the minimum
   });
 
   test('at 100 % but not done: minimum interval at first, then a quarter of the overdue time', () => {

@@ -1,6 +1,10 @@
 /** Tuning of the poll scheduler; every field is optional. */
 export interface PollScheduleOptions {
-  /** The shortest wait between two status requests, in ms. Default: 500. */
+  /**
+   * The shortest wait between two status requests, in ms, but for one: the wait aimed at the predicted
+   * finish may be shorter (down to 100 ms), since its answer either shows the end or puts the job past its
+   * prediction, where the waits are at least this long again. Default: 500.
+   */
   minIntervalMs?: number | undefined;
   /** The longest wait between two status requests, in ms. Default: 10 000. */
   maxIntervalMs?: number | undefined;
@@ -37,14 +41,22 @@ export interface PollSample {
  *   slow. The finish is predicted from that rate and the next request is timed for it, but no further ahead
  *   than the time observed since progress began (an early estimate is checked again before the waits grow
  *   long), and within `[minIntervalMs, maxIntervalMs]`. Each answer refits, so the estimate sharpens as the
- *   end nears.
+ *   end nears. An integer reading is taken as rounded down (99 may be 99.9). When its 1 % step lasts less
+ *   than `minIntervalMs`, the aim is the step's end: just after the finish, never just before it, which
+ *   would cost one more request and a wait of at least `minIntervalMs`; so that wait may be shorter than
+ *   `minIntervalMs` (down to 100 ms), once. A longer step is aimed at its middle.
  * - When progress reads 100 but the job is not done yet, it polls at the minimum interval at first, then
  *   slower (a quarter of the time it has been overdue), so a slow finish is neither missed nor hammered.
  * - With no progress to go by, waits grow from `initialIntervalMs` by half each time.
  *
  * A 20 s job with linear progress thus takes about 6 status requests (polling every second: 20), and its
- * end is seen within `minIntervalMs` of it.
+ * end is seen within one step of its progress (a 1 % step of a 20 s job is 0.2 s).
  */
+/** The shortest wait of all (a server's `openai-poll-after-ms: 0`, a finish predicted in a moment). */
+const SHORTEST_MS = 100;
+/** Added to a predicted finish: the answer is timed a moment after it, not at the same millisecond. */
+const FINISH_SLACK_MS = 20;
+
 export function createPollSchedule(options: PollScheduleOptions = {}): (sample: PollSample) => number {
   const min = options.minIntervalMs ?? 500;
   const max = options.maxIntervalMs ?? 10_000;
@@ -56,6 +68,7 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
   let last = Number.NEGATIVE_INFINITY;
   let blind = 0;
   let doneSince: number | undefined;
+  let aimedShort = false; // the last wait was a short one aimed at the finish
   return ({ at, progress, pollAfterMs }) => {
     const known = typeof progress === 'number' && Number.isFinite(progress);
     if (known) {
@@ -66,24 +79,35 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
       } else moving ??= { at, progress };
       last = progress;
     }
-    let left: number | undefined;
-    if (known && base && progress > base.progress) {
-      // Progress started somewhere between `base` and `moving`: a rate from `base` is too slow, so the
-      // two moving samples are used as soon as there are two.
-      const from = moving && moving.at < at ? moving : base;
-      // An integer reading is most likely rounded down (a job at 99.6 % reads 99): aim at the middle.
-      const ahead = 100 - progress - (Number.isInteger(progress) ? 0.5 : 0);
-      left = (ahead * (at - from.at)) / (progress - from.progress);
+    const moved = known && base !== undefined && progress > base.progress;
+    // Progress started somewhere between `base` and `moving`: a rate from `base` is too slow, so the
+    // two moving samples are used as soon as there are two.
+    const from = moved ? (moving && moving.at < at ? moving : base) : undefined;
+    if (options.onEstimate) {
+      // The estimate (for progress bars) aims at the middle of the reading's step, whatever the waits do.
+      const rate = from && known ? (at - from.at) / (progress - from.progress) : undefined;
+      const ahead = known ? 100 - progress - (Number.isInteger(progress) ? 0.5 : 0) : 0;
+      options.onEstimate(rate === undefined ? undefined : Math.max(0, ahead * rate));
     }
-    options.onEstimate?.(left === undefined ? undefined : Math.max(0, left));
-    if (typeof pollAfterMs === 'number' && pollAfterMs >= 0) return Math.max(pollAfterMs, 100);
-    if (left !== undefined && base) {
+    if (typeof pollAfterMs === 'number' && pollAfterMs >= 0) return Math.max(pollAfterMs, SHORTEST_MS);
+    if (moved && from && base && known) {
       blind = 0;
+      // Where in the reading's step to aim (an integer reading is most likely rounded down: 99.6 reads 99).
+      // A step shorter than `min` (a 1 % step of a 20 s job is 0.2 s): at its end, so the request lands
+      // just after the finish, never just before it (which would cost one more, `min` later). A longer
+      // step: at its middle, and the requests that follow, `min` apart, close in on the finish.
+      const step = (at - from.at) / (progress - from.progress);
+      const ahead = 100 - progress - (Number.isInteger(progress) && step > min ? 0.5 : 0);
+      const left = ahead * step;
       if (left > 0) {
         doneSince = undefined;
         // Look no further ahead than the time observed since progress began: an early estimate is
         // checked again before the wait grows long.
-        return clamp(Math.min(left, at - base.at));
+        const wait = Math.min(left + FINISH_SLACK_MS, at - base.at);
+        // Shorter than `min` once, when aimed at the finish: its answer most likely shows the end.
+        const short = wait < min && !aimedShort;
+        aimedShort = short;
+        return short ? Math.max(wait, Math.min(min, SHORTEST_MS)) : clamp(wait);
       }
       doneSince ??= at;
       return clamp((at - doneSince) / 4);

@@ -4,9 +4,11 @@ import { dirname } from 'node:path';
 import { type ClientInternals, internalsOf, type SoraClient } from '../client.js';
 import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError, SoraError } from '../errors.js';
 import type { VideoContentVariant } from '../generated/openapi.js';
+import { RawBody } from './http1.js';
 import { idleWatch } from './idle-watch.js';
 import { partialPathFor } from './partial-files.js';
 import { NODE_BODY, nodeFetch } from './transport.js';
+import { writeRawBody } from './write-raw-body.js';
 
 /** Why a download failed; see {@link DownloadError}. */
 export type DownloadErrorCode =
@@ -210,36 +212,56 @@ async function download(
         }, disk('write'));
         writing.catch(() => {}); // handled where it is awaited, at the next flush or below
       };
-      // Node's own stream when the transport gave one (no web stream per chunk), else the body. The web
-      // body has its idle timeout already (the client's); Node's stream is watched here.
       const raw = (response as { [NODE_BODY]?: NodeBody })[NODE_BODY];
-      const chunks = (raw ?? chunksOf(response.body))[Symbol.asyncIterator]();
-      const watch = raw && idleWatch(timeout, () => raw.destroy(new APIConnectionTimeoutError()));
-      let ended = false;
-      try {
-        for (;;) {
-          watch?.wait();
-          const next = await chunks.next();
-          watch?.got();
-          if (next.done) break;
-          batch.push(next.value);
-          size += next.value.byteLength;
-          if (size >= BATCH) await flush();
+      if (raw instanceof RawBody) {
+        // nodeFetch's body: read into two reusable buffers, each written while the other fills. It fails
+        // by itself when no byte arrives for `timeout` ms (time waiting for the disk does not count).
+        raw.setIdleTimeout(timeout);
+        const wrote = (length: number) => {
+          bytes += length;
+          onProgress?.({ bytes, total });
+        };
+        try {
+          await writeRawBody(raw, file, bytes, wrote, disk('write'));
+        } catch (error) {
+          raw.destroy();
+          if (signal?.aborted) throw new APIUserAbortError();
+          if (DownloadError.isInstance(error)) throw error; // the disk, not the network
+          // A cut, or silence past the timeout: what did arrive is on disk; resume after it.
+          if (resumes >= maxResumes) throw new APIConnectionError('Download cut short', { cause: error });
+          continue;
         }
-        ended = true;
-        await flush();
-        await writing;
-      } catch (error) {
-        if (signal?.aborted) throw new APIUserAbortError();
-        if (DownloadError.isInstance(error)) throw error; // the disk, not the network
-        // A cut, or silence past the timeout: keep what did arrive, then resume after it.
-        if (resumes >= maxResumes) throw new APIConnectionError('Download cut short', { cause: error });
-        await flush();
-        await writing;
-        continue;
-      } finally {
-        watch?.stop();
-        if (!ended) await chunks.return?.().catch(() => {}); // drop the connection of a body left unread
+      } else {
+        // Node's own stream when the transport gave one (no web stream per chunk), else the body. The web
+        // body has its idle timeout already (the client's); Node's stream is watched here.
+        const chunks = (raw ?? chunksOf(response.body))[Symbol.asyncIterator]();
+        const watch = raw && idleWatch(timeout, () => raw.destroy(new APIConnectionTimeoutError()));
+        let ended = false;
+        try {
+          for (;;) {
+            watch?.wait();
+            const next = await chunks.next();
+            watch?.got();
+            if (next.done) break;
+            batch.push(next.value);
+            size += next.value.byteLength;
+            if (size >= BATCH) await flush();
+          }
+          ended = true;
+          await flush();
+          await writing;
+        } catch (error) {
+          if (signal?.aborted) throw new APIUserAbortError();
+          if (DownloadError.isInstance(error)) throw error; // the disk, not the network
+          // A cut, or silence past the timeout: keep what did arrive, then resume after it.
+          if (resumes >= maxResumes) throw new APIConnectionError('Download cut short', { cause: error });
+          await flush();
+          await writing;
+          continue;
+        } finally {
+          watch?.stop();
+          if (!ended) await chunks.return?.().catch(() => {}); // drop the connection of a body left unread
+        }
       }
       if (bytes === 0) {
         throw new DownloadError(
