@@ -83,4 +83,15 @@ describe('checkLink', () => {
     expect(checkLink('http://10.0.0.9/x', publicApi, onlyMinio).hostname).toBe('10.0.0.9');
     expect(() => checkLink('http://10.0.0.5/x', publicApi, onlyMinio)).toThrow(UnsafeLinkError);
   });
+
+  it('takes a relative base URL (a browser behind a proxy) to be on the page host, or public without one', () => {
+    expect(() => checkLink('http://127.0.0.1:9/x', '/api/sora')).toThrow(UnsafeLinkError);
+    const page = globalThis as { location?: { href: string } };
+    page.location = { href: 'http://localhost:3000/app' };
+    try {
+      expect(checkLink('http://127.0.0.1:9/x', '/api/sora').port).toBe('9');
+    } finally {
+      delete page.location;
+    }
+  });
 });

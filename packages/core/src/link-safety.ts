@@ -56,6 +56,18 @@ export function isPrivateHost(hostname: string): boolean {
 }
 
 /**
+ * The API's host name. A relative base (`/api/sora` in a browser, behind a proxy) is on the page's host;
+ * where there is no page, it counts as public.
+ */
+function apiHost(baseUrl: string): string {
+  try {
+    return new URL(baseUrl, (globalThis as { location?: { href?: string } }).location?.href).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/**
  * Checks a download link before it is fetched: only `http:` and `https:`, and no loopback, private or
  * link-local host unless the API's own base URL is on such a host (the local emulator, a gateway in the
  * same private network) or `allowPrivate` says so (`true`, or a function deciding per URL).
@@ -75,7 +87,7 @@ export function checkLink(link: string, baseUrl: string, allowPrivate: PrivateLi
   }
   if (url.username || url.password) throw new UnsafeLinkError(link, 'it carries credentials');
   if (!isPrivateHost(url.hostname)) return url;
-  if (isPrivateHost(new URL(baseUrl).hostname)) return url;
+  if (isPrivateHost(apiHost(baseUrl))) return url;
   if (allowPrivate === true || (typeof allowPrivate === 'function' && allowPrivate(url))) return url;
   throw new UnsafeLinkError(
     link,
