@@ -27,7 +27,7 @@ function reactProject(major: 18 | 19): UserWorkspaceConfig {
     test: {
       name: `react-${major}`,
       env: { REACT_DIR: react, REACT_DOM_DIR: reactDom, REACT_MAJOR: String(major) },
-      setupFiles: ['test/setup-react.ts', 'test/setup-dom.ts'],
+      setupFiles: ['test/setup-node-http.ts', 'test/setup-react.ts', 'test/setup-dom.ts'],
       server: { deps: { inline: ['@testing-library/react', '@tanstack/react-query'] } },
     },
   };
