@@ -20,11 +20,23 @@ export interface SoraClient {
  */
 export function createSoraClient(options: SoraClientOptions = {}): SoraClient {
   const ctx = createContext(options);
-  // Tells @sora-kit/core/node whether you chose a fetch (e.g. with a proxy agent), which it must then use.
-  return Object.defineProperty({ baseUrl: ctx.baseUrl, videos: createVideos(ctx) }, CUSTOM_FETCH, {
-    value: options.fetch,
-  });
+  // Tells @sora-kit/core/node whether you chose a fetch (e.g. with a proxy agent), which it must then use,
+  // and @sora-kit/react whether a media URL can be handed to the page's <video> as it is.
+  return Object.defineProperties(
+    { baseUrl: ctx.baseUrl, videos: createVideos(ctx) },
+    {
+      [CUSTOM_FETCH]: { value: options.fetch },
+      [KEYLESS]: { value: ctx.secret() === null && !options.headers && !options.fetch },
+    },
+  );
 }
 
 /** @internal Where the client keeps the `fetch` it was given, if any. */
 export const CUSTOM_FETCH = Symbol.for('sora-kit.customFetch');
+
+/**
+ * @internal Whether a URL under `baseUrl` loads the same in a plain `<video src>` as through the client: it
+ * sends no API key (`apiKey: null`) and has no headers or fetch of its own, as a browser client behind a
+ * server proxy that adds the key. @sora-kit/react then streams media from that URL instead of downloading it.
+ */
+export const KEYLESS = Symbol.for('sora-kit.keyless');

@@ -9,6 +9,12 @@ export interface PollScheduleOptions {
    * none), in ms; it then grows by half each time, up to `maxIntervalMs`. Default: 1 000.
    */
   initialIntervalMs?: number | undefined;
+  /**
+   * Called with every answer's estimate of the milliseconds left until the job completes (its progress
+   * reaching 100 at the rate fitted below; `0` once it is overdue), or `undefined` while progress has not
+   * moved. The estimate is made whether or not the server sent `openai-poll-after-ms`. Default: none.
+   */
+  onEstimate?: ((etaMs: number | undefined) => void) | undefined;
 }
 
 /** What one status answer told the scheduler. */
@@ -60,15 +66,19 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
       } else moving ??= { at, progress };
       last = progress;
     }
-    if (typeof pollAfterMs === 'number' && pollAfterMs >= 0) return Math.max(pollAfterMs, 100);
+    let left: number | undefined;
     if (known && base && progress > base.progress) {
-      blind = 0;
       // Progress started somewhere between `base` and `moving`: a rate from `base` is too slow, so the
       // two moving samples are used as soon as there are two.
       const from = moving && moving.at < at ? moving : base;
       // An integer reading is most likely rounded down (a job at 99.6 % reads 99): aim at the middle.
       const ahead = 100 - progress - (Number.isInteger(progress) ? 0.5 : 0);
-      const left = (ahead * (at - from.at)) / (progress - from.progress);
+      left = (ahead * (at - from.at)) / (progress - from.progress);
+    }
+    options.onEstimate?.(left === undefined ? undefined : Math.max(0, left));
+    if (typeof pollAfterMs === 'number' && pollAfterMs >= 0) return Math.max(pollAfterMs, 100);
+    if (left !== undefined && base) {
+      blind = 0;
       if (left > 0) {
         doneSince = undefined;
         // Look no further ahead than the time observed since progress began: an early estimate is
