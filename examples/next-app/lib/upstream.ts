@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningEmulator } from '@sora-kit/emulator';
-import { PHASE_PRODUCTION_BUILD } from 'next/constants';
 
 /** Where the handler sends the API calls, with which key; and the secret webhooks are signed with. */
 export interface Upstream {
@@ -35,10 +34,6 @@ export function upstream(): Promise<Upstream> {
 
 async function decide(): Promise<Upstream> {
   const env = process.env;
-  // `next build` imports the routes to read their exports, in a process that serves nothing: start nothing.
-  if (env.NEXT_PHASE === PHASE_PRODUCTION_BUILD) {
-    return { baseUrl: 'http://127.0.0.1', apiKey: '', webhookSecret: undefined };
-  }
   if (env.SORA_API_KEY) {
     const baseUrl = env.SORA_BASE_URL || 'https://api.gpt.ge';
     console.warn(

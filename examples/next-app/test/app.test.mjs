@@ -1,103 +1,39 @@
-// The example as users run it: `next build` (turbo's cached `build` task), `next start`, real Chromium. The
-// emulator runs as a process of its own (the app reaches it through SORA_BASE_URL with a dummy key, the way
-// it would reach the real API), so the test can read its request log and its webhook deliveries.
+// The example as users run it: `next build` (turbo's cached `build` task) then `next start`, and `next dev`,
+// in real Chromium. The emulator runs as a process of its own; the app reaches it through SORA_BASE_URL with
+// a dummy key, the way it reaches the real API, so the test can read its request log and webhook deliveries.
+// Without SORA_API_KEY the app starts its own emulator: the last part checks that mode over HTTP.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, launchChromium, statusRequests, watchedPage } from './browser.mjs';
 import { appDir, ensureBuilt, freePort, startEmulatorProcess, startNext } from './processes.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const KEY = 'sk-dummy-Vq7Lr2Nc9Xw4-next-app';
 const WEBHOOK_SECRET = `whsec_${Buffer.from('next-app test webhook secret, 32b').toString('base64')}`;
-// Long enough to reload the page while the job runs, on a loaded machine.
+// Long enough to reload the page while a job runs, on a loaded machine.
 const JOB_SECONDS = 8;
 const SHOTS = join(appDir, 'test-results');
 
 let emulator;
 let app;
+let dev;
+let devWarm;
 let browser;
-let context;
-let page;
-/** Every request any page made, with all its headers. */
-const sent = [];
-/** Console errors and warnings, uncaught page errors, and failed answers that no probe asked for. */
-const problems = [];
-/** URLs the test itself fetched from the page, expecting refusals. */
-const probes = new Set();
 
-/** The emulator's request log (`GET /_emulator/requests`), optionally only since `since` (Unix ms). */
-async function upstreamLog(since = 0) {
+/** The emulator's request log (`GET /_emulator/requests`) since `since` (Unix ms). */
+async function upstreamLog(since) {
   const { data } = await (await fetch(`${emulator.url}/_emulator/requests`)).json();
   return data.filter((entry) => entry.at >= since);
 }
 const creates = (log) => log.filter((r) => r.method === 'POST' && r.path === '/v1/videos');
 
-/** What the page's job panel has shown, in order: `status|progress|eta|id` (recorded from the first paint). */
-function recordJobPanel() {
-  window.__seen = [];
-  const record = () => {
-    const job = document.querySelector('.job');
-    if (!job) return;
-    const entry = [
-      job.dataset.status,
-      job.querySelector('progress')?.value,
-      job.querySelector('.eta')?.textContent ?? '',
-      job.querySelector('.job-id')?.textContent ?? '',
-    ].join('|');
-    if (window.__seen.at(-1) !== entry) window.__seen.push(entry);
-  };
-  new MutationObserver(record).observe(document, {
-    subtree: true,
-    childList: true,
-    attributes: true,
-    characterData: true,
-  });
-}
-const seen = async () =>
-  (await page.evaluate(() => window.__seen)).map((line) => {
-    const [status, progress, eta, id] = line.split('|');
-    return { status, progress: Number(progress), eta, id };
-  });
-
-/** Retries `read` until its value passes (vitest's `expect.poll`, with room for a loaded machine). */
-const eventually = (read) => expect.poll(read, { timeout: 30_000, interval: 100 });
-
-const waitForStatus = (status, timeout = 60_000) =>
-  page.waitForFunction((s) => document.querySelector('.job')?.dataset.status === s, status, { timeout });
-
-async function signInAs(user) {
-  await page.getByRole('button', { name: user }).click();
-  await page.waitForFunction(
-    (u) => document.querySelector(`.switcher button[value="${u}"]`)?.getAttribute('aria-pressed') === 'true',
-    user,
-  );
-  await page.getByRole('heading', { name: 'New video' }).waitFor();
-}
-
-/** A fetch from the page (same origin, the user's cookie), as the page's own code could make it. */
-async function fromPage(path, method = 'GET') {
-  probes.add(`${method} ${new URL(path, app.url).href}`);
-  return page.evaluate(
-    async ([p, m]) => {
-      const response = await fetch(p, { method: m });
-      return { status: response.status, body: await response.text() };
-    },
-    [path, method],
-  );
-}
+/** The shortest time between two consecutive requests, in ms (Infinity for fewer than two). */
+const shortestGap = (requests) =>
+  Math.min(...requests.slice(1).map((r, i) => r.at - requests[i].at), Number.POSITIVE_INFINITY);
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
-  const [, port] = await Promise.all([ensureBuilt(), freePort()]);
+  const [, port, devPort] = await Promise.all([ensureBuilt(), freePort(), freePort()]);
   emulator = await startEmulatorProcess([
     '--job-seconds',
     String(JOB_SECONDS),
@@ -108,60 +44,46 @@ beforeAll(async () => {
     '--webhook-secret',
     WEBHOOK_SECRET,
   ]);
-  [app, browser] = await Promise.all([
-    startNext(port, {
-      SORA_API_KEY: KEY,
-      SORA_BASE_URL: emulator.url,
-      SORA_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    }),
-    chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
+  const env = { SORA_API_KEY: KEY, SORA_BASE_URL: emulator.url, SORA_WEBHOOK_SECRET: WEBHOOK_SECRET };
+  [app, dev, browser] = await Promise.all([
+    startNext(port, env),
+    startNext(devPort, env, 'dev'),
+    launchChromium(),
   ]);
-  context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  await context.addInitScript(recordJobPanel);
-  context.on('request', async (request) => {
-    sent.push({ url: request.url(), headers: await request.allHeaders() });
-  });
-  context.on('response', (response) => {
-    const key = `${response.request().method()} ${response.url()}`;
-    if (response.status() >= 400 && !probes.has(key)) problems.push(`${response.status()} ${key}`);
-  });
-  context.on('console', (message) => {
-    if (!['error', 'warning'].includes(message.type())) return;
-    const url = message.location()?.url;
-    // A probe's refusal is logged by Chromium as a failed resource load: expected.
-    if ([...probes].some((probe) => probe.endsWith(` ${url}`))) return;
-    problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  context.on('weberror', (error) => problems.push(`page error: ${error.error().message}`));
-  page = await context.newPage();
+  // `next dev` compiles on first request: let it compile the page and the API route while the first tests run.
+  const alice = { headers: { cookie: 'sora-demo-user=alice' } };
+  devWarm = Promise.all([fetch(`${dev.url}/`, alice), fetch(`${dev.url}/api/sora/v1/videos`, alice)]);
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
+  await Promise.all([app?.stop(), dev?.stop()]);
   await emulator?.stop();
 });
 
-describe('the Next.js example app', () => {
+describe('next start (the production build)', () => {
+  let w;
   let firstId;
+  beforeAll(async () => {
+    w = await watchedPage(browser, app.url);
+  });
 
   it('creates a video: the progress bar moves with an ETA, the job completes and the video plays', async () => {
+    const { page } = w;
     await page.goto(app.url);
     await page.getByText('Choose a demo user to start.').waitFor();
-    await signInAs('alice');
+    await w.signInAs('alice');
     await page.getByText('No videos yet.').waitFor();
 
     const before = Date.now();
     await page.getByLabel('Size', { exact: true }).selectOption('1280x720');
     await page.getByLabel('Seconds', { exact: true }).selectOption('4');
     await page.getByRole('button', { name: 'Generate' }).click();
-    await page.waitForFunction(() => Number(document.querySelector('.job progress')?.value) > 0, null, {
-      timeout: 60_000,
-    });
+    await w.waitForProgress(undefined);
     await page.screenshot({ path: join(SHOTS, '1-alice-progress.png'), fullPage: true });
-    await waitForStatus('completed');
+    await w.waitForStatus('completed');
 
-    const panel = await seen();
+    const panel = await w.seen();
     firstId = panel.at(-1).id;
     expect(firstId).toMatch(/^video_[0-9a-f]+$/);
     const moving = [...new Set(panel.filter((e) => e.status === 'in_progress').map((e) => e.progress))];
@@ -169,11 +91,13 @@ describe('the Next.js example app', () => {
     expect(moving).toEqual([...moving].sort((a, b) => a - b)); // it only moves forward
     expect(panel.some((e) => /^about \d+ s left$/.test(e.eta))).toBe(true);
     expect(panel.at(-1)).toMatchObject({ status: 'completed', progress: 100, eta: '' });
+    // One poller for the job, although the panel and the job's card in "My videos" both watch it.
+    expect(shortestGap(statusRequests(w.sent, firstId))).toBeGreaterThanOrEqual(100);
 
     // The player: the handler's content URL, the thumbnail as its poster; it plays.
     const video = page.getByLabel('Generated video');
-    await eventually(() => video.getAttribute('src')).toBe(`/api/sora/v1/videos/${firstId}/content`);
-    await eventually(() => video.getAttribute('poster')).toBe(
+    expect(await video.getAttribute('src')).toBe(`/api/sora/v1/videos/${firstId}/content`);
+    expect(await video.getAttribute('poster')).toBe(
       `/api/sora/v1/videos/${firstId}/content?variant=thumbnail`,
     );
     const poster = await page.evaluate(
@@ -198,7 +122,7 @@ describe('the Next.js example app', () => {
     // "My videos" lists it, with its thumbnail.
     const card = page.locator(`.card[data-video-id="${firstId}"]`);
     await eventually(() => card.locator('.card-status').textContent()).toBe('completed');
-    await eventually(() => card.locator('img.thumb').getAttribute('src')).toBe(
+    expect(await card.locator('img.thumb').getAttribute('src')).toBe(
       `/api/sora/v1/videos/${firstId}/content?variant=thumbnail`,
     );
     await page.screenshot({ path: join(SHOTS, '2-alice-playing.png'), fullPage: true });
@@ -206,20 +130,10 @@ describe('the Next.js example app', () => {
   });
 
   it('a reload in the middle of a job resumes following it, with no second job', async () => {
+    const { page } = w;
     const before = Date.now();
     await page.getByRole('button', { name: 'Generate' }).click();
-    await page.waitForFunction(
-      (previous) => {
-        const job = document.querySelector('.job');
-        return (
-          job?.dataset.status === 'in_progress' &&
-          job.querySelector('.job-id')?.textContent !== previous &&
-          Number(job.querySelector('progress')?.value) > 0
-        );
-      },
-      firstId,
-      { timeout: 60_000 },
-    );
+    await w.waitForProgress(firstId);
     const id = await page.locator('.job-id').textContent();
     // Mid-job, as the API sees it right before the reload.
     const state = await (
@@ -229,8 +143,8 @@ describe('the Next.js example app', () => {
 
     const reloadedAt = Date.now();
     await page.reload();
-    await waitForStatus('completed');
-    const panel = await seen(); // since the reload
+    await w.waitForStatus('completed');
+    const panel = await w.seen(); // since the reload
     expect(panel.every((e) => e.id === '' || e.id === id)).toBe(true);
     expect(panel.at(-1)).toMatchObject({ status: 'completed', id });
     await eventually(() => page.getByLabel('Generated video').getAttribute('src')).toBe(
@@ -239,13 +153,12 @@ describe('the Next.js example app', () => {
 
     const log = await upstreamLog(before);
     expect(creates(log)).toHaveLength(1);
-    // After the reload the page asked about the same job again (it did not just show a cached end).
-    expect(log.some((r) => r.method === 'GET' && r.path === `/v1/videos/${id}` && r.at >= reloadedAt)).toBe(
-      true,
-    );
+    // The reloaded page asked about the same job again (it did not just show a remembered end).
+    expect(statusRequests(w.sent, id).some((r) => r.at >= reloadedAt)).toBe(true);
   });
 
-  it('a double click (and two submits in one task) start exactly one job each; Cancel deletes it', async () => {
+  it('a double click, and two submits in one task, start exactly one job each; Cancel deletes it', async () => {
+    const { page } = w;
     for (const start of [
       () => page.getByRole('button', { name: 'Generate' }).dblclick(),
       // Both submit events run before React re-renders: only the hook's in-flight guard stops the second.
@@ -266,59 +179,93 @@ describe('the Next.js example app', () => {
       expect(creates(await upstreamLog(before))).toHaveLength(1);
 
       await page.getByRole('button', { name: 'Cancel' }).click();
-      await eventually(() => page.locator(`.card[data-video-id="${id}"]`).count()).toBe(0);
-      const log = await upstreamLog(before);
-      expect(log.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([`/v1/videos/${id}`]);
+      await eventually(w.cards).not.toContain(id);
+      await eventually(async () =>
+        (await upstreamLog(before)).filter((r) => r.method === 'DELETE'),
+      ).toMatchObject([{ path: `/v1/videos/${id}`, status: 200 }]);
       await eventually(() => page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
     }
   });
 
-  it("the second user sees nothing of the first's, and cannot reach it", async () => {
-    const alice = await page.locator('.card').evaluateAll((cards) => cards.map((c) => c.dataset.videoId));
-    expect(alice).toContain(firstId);
+  it('sends a first frame as a multipart upload, and shows the API refusing one of the wrong size', async () => {
+    const { page } = w;
+    // The first video's thumbnail is a 1280x720 WebP: a valid first frame for a 1280x720 job.
+    const thumbnail = await fetch(`${app.url}/api/sora/v1/videos/${firstId}/content?variant=thumbnail`, {
+      headers: { cookie: 'sora-demo-user=alice' },
+    });
+    const image = {
+      name: 'first-frame.webp',
+      mimeType: 'image/webp',
+      buffer: Buffer.from(await thumbnail.arrayBuffer()),
+    };
 
-    await signInAs('bob');
+    await page.getByLabel('Size', { exact: true }).selectOption('720x1280');
+    await page.getByLabel('First frame (optional)').setInputFiles(image);
+    const before = Date.now();
+    w.expectFailure('POST', '/api/sora/v1/videos');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await eventually(() => page.locator('.job [role="alert"]').textContent()).toMatch(
+      /input_reference|1280x720/,
+    );
+    const refused = creates(await upstreamLog(before));
+    expect(refused.map((r) => r.status)).toEqual([400]);
+
+    await page.getByLabel('Size', { exact: true }).selectOption('1280x720');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await w.waitForStatus('in_progress');
+    expect(creates(await upstreamLog(before)).map((r) => r.status)).toEqual([400, 200]);
+    const uploads = w.sent.filter((r) => r.method === 'POST' && r.url.endsWith('/api/sora/v1/videos'));
+    expect(uploads.at(-1).headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    await page.getByLabel('First frame (optional)').setInputFiles([]);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
+  });
+
+  it("the second user sees nothing of the first's, and cannot reach it", async () => {
+    const { page } = w;
+    expect(await w.cards()).toContain(firstId);
+
+    await w.signInAs('bob');
     await page.getByText('No videos yet.').waitFor();
-    await eventually(() => page.locator('.card').count()).toBe(0);
-    await eventually(() => page.locator('.job').count()).toBe(0);
-    await eventually(() => page.getByLabel('Generated video').count()).toBe(0);
+    expect(await w.cards()).toEqual([]);
+    expect(await page.locator('.job').count()).toBe(0);
+    expect(await page.getByLabel('Generated video').count()).toBe(0);
     expect(await page.content()).not.toContain(firstId);
     await page.screenshot({ path: join(SHOTS, '3-bob-empty.png'), fullPage: true });
 
-    // Alice's id from Bob's page: 404, exactly as for an id that does not exist.
-    const missing = await fromPage('/api/sora/v1/videos/video_0000000000000000');
+    // Alice's id from Bob's page: 404, word for word the answer for an id that does not exist.
+    const missing = await w.probe('/api/sora/v1/videos/video_0000000000000000');
     for (const path of [`/v1/videos/${firstId}`, `/v1/videos/${firstId}/content`]) {
-      const answer = await fromPage(`/api/sora${path}`);
+      const answer = await w.probe(`/api/sora${path}`);
       expect(answer.status).toBe(404);
       expect(answer.body.replaceAll(firstId, 'ID')).toBe(
         missing.body.replaceAll('video_0000000000000000', 'ID'),
       );
     }
-    expect((await fromPage(`/api/sora/v1/videos/${firstId}`, 'DELETE')).status).toBe(404);
-    const list = JSON.parse((await fromPage('/api/sora/v1/videos')).body);
-    expect(list.data).toEqual([]);
+    expect((await w.probe(`/api/sora/v1/videos/${firstId}`, 'DELETE')).status).toBe(404);
+    expect(JSON.parse((await w.probe('/api/sora/v1/videos')).body).data).toEqual([]);
 
     // Alice's videos are all still hers.
-    await signInAs('alice');
+    await w.signInAs('alice');
     await page.locator(`.card[data-video-id="${firstId}"]`).waitFor();
   });
 
-  it('delete removes a video from "My videos" and from the API', async () => {
+  it('Delete removes a video from "My videos" and from the API', async () => {
+    const { page } = w;
     const before = Date.now();
-    const cards = () => page.locator('.card').evaluateAll((all) => all.map((c) => c.dataset.videoId));
-    const [newest, ...older] = await cards();
+    const [newest, ...older] = await w.cards();
     expect(older).toContain(firstId);
     await page
       .getByRole('button', { name: /^Delete / })
       .first()
       .click();
-    await eventually(cards).toEqual(older);
-    const deletes = async () => (await upstreamLog(before)).filter((r) => r.method === 'DELETE');
-    await eventually(async () => (await deletes()).length).toBe(1);
-    expect(await deletes()).toMatchObject([{ path: `/v1/videos/${newest}`, status: 200 }]);
+    await eventually(w.cards).toEqual(older);
+    await eventually(async () =>
+      (await upstreamLog(before)).filter((r) => r.method === 'DELETE'),
+    ).toMatchObject([{ path: `/v1/videos/${newest}`, status: 200 }]);
     // The list fetched again after the delete agrees.
     await eventually(() => page.locator('section[aria-busy="false"]').count()).toBe(1);
-    expect(await cards()).toEqual(older);
+    expect(await w.cards()).toEqual(older);
   });
 
   it('webhooks reach the app and are verified', async () => {
@@ -347,11 +294,88 @@ describe('the Next.js example app', () => {
   });
 
   it('no request from the page carried a key, and nothing failed or warned (no hydration warning)', async () => {
-    expect(sent.length).toBeGreaterThan(20);
-    expect(sent.filter((r) => 'authorization' in r.headers)).toEqual([]);
-    expect(sent.filter((r) => !r.url.startsWith(app.url))).toEqual([]);
-    expect(await page.content()).not.toContain(KEY);
-    expect(problems).toEqual([]);
+    expect(w.sent.length).toBeGreaterThan(20);
+    expect(w.sent.filter((r) => 'authorization' in r.headers)).toEqual([]);
+    expect(w.sent.filter((r) => !r.url.startsWith(app.url))).toEqual([]);
+    expect(await w.page.content()).not.toContain(KEY);
+    expect(w.problems).toEqual([]);
     expect(`${app.output.stdout}${app.output.stderr}`).not.toContain(KEY);
+  });
+});
+
+describe('next dev, where StrictMode runs every effect twice', () => {
+  it('a double click makes one job with one poller; a reload resumes it; no hydration warning', async () => {
+    await devWarm;
+    const w = await watchedPage(browser, dev.url);
+    const { page } = w;
+    await page.goto(dev.url);
+    await w.signInAs('alice');
+    const before = Date.now();
+    await page.getByRole('button', { name: 'Generate' }).dblclick();
+    await w.waitForProgress(undefined);
+    const id = await page.locator('.job-id').textContent();
+
+    const reloadedAt = Date.now();
+    await page.reload();
+    await w.waitForStatus('completed');
+    expect((await w.seen()).at(-1)).toMatchObject({ status: 'completed', id });
+    expect(creates(await upstreamLog(before))).toHaveLength(1);
+    // StrictMode mounted every watcher twice: still one poller per page (never two requests at once).
+    const polls = statusRequests(w.sent, id);
+    expect(shortestGap(polls.filter((r) => r.at < reloadedAt))).toBeGreaterThanOrEqual(100);
+    expect(shortestGap(polls.filter((r) => r.at >= reloadedAt))).toBeGreaterThanOrEqual(100);
+
+    expect(w.sent.filter((r) => 'authorization' in r.headers)).toEqual([]);
+    expect(w.problems).toEqual([]);
+    await w.context.close();
+  });
+});
+
+describe('without SORA_API_KEY: the embedded emulator', () => {
+  let offline;
+  beforeAll(async () => {
+    offline = await startNext(await freePort(), { SORA_EMULATOR_JOB_SECONDS: '1' });
+  }, 120_000);
+  afterAll(() => offline?.stop());
+
+  /** A request as a signed-in page of the app sends it (its cookie, its origin). */
+  const as = (user, path, init = {}) =>
+    fetch(`${offline.url}${path}`, {
+      ...init,
+      headers: { cookie: `sora-demo-user=${user}`, origin: offline.url, ...init.headers },
+    });
+  const create = (user) =>
+    as(user, '/api/sora/v1/videos', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'a lighthouse at dawn', seconds: '4' }),
+    });
+
+  it('starts it once, and a job made through the app completes and streams', async () => {
+    expect((await fetch(`${offline.url}/api/sora/v1/videos`)).status).toBe(401);
+    const created = await create('alice');
+    expect(created.status).toBe(200);
+    const { id } = await created.json();
+    await eventually(async () => (await (await as('alice', `/api/sora/v1/videos/${id}`)).json()).status).toBe(
+      'completed',
+    );
+    const content = await as('alice', `/api/sora/v1/videos/${id}/content`);
+    expect(content.status).toBe(200);
+    expect(content.headers.get('content-type')).toBe('video/mp4');
+    expect((await content.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+
+    const output = `${offline.output.stdout}${offline.output.stderr}`;
+    expect(output.match(/jobs run on the embedded emulator at http:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(1);
+    expect(output).not.toMatch(/sk-embedded-/);
+  });
+
+  it("frees a user's in-flight slots from the emulator's webhooks, with no one polling", async () => {
+    // The policy allows 2 jobs in flight. Nobody asks about these two: only webhooks can say they ended.
+    expect((await create('bob')).status).toBe(200);
+    expect((await create('bob')).status).toBe(200);
+    const third = await create('bob');
+    expect(third.status).toBe(403);
+    expect((await third.json()).error.code).toBe('too_many_jobs_in_flight');
+    await eventually(async () => (await create('bob')).status, 30_000).toBe(200);
   });
 });

@@ -12,12 +12,16 @@ const require = createRequire(import.meta.url);
 const nextBin = require.resolve('next/dist/bin/next');
 const emulatorBin = join(dirname(require.resolve('@sora-kit/emulator/package.json')), 'dist', 'bin.js');
 
-/** What every Next process gets: no telemetry, and nothing of the caller's Sora settings. */
+/**
+ * What every Next process gets: no telemetry, nothing of the caller's Sora settings, and no NODE_ENV (vitest
+ * sets `test`; Next sets its own: `production` for build and start, `development` for dev).
+ */
 export function nextEnv(extra) {
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...extra };
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...extra };
   for (const name of ['SORA_API_KEY', 'SORA_BASE_URL', 'SORA_WEBHOOK_SECRET', 'SORA_EMULATOR_JOB_SECONDS']) {
     if (!(name in extra)) delete env[name];
   }
+  delete env.NODE_ENV;
   return env;
 }
 
@@ -86,13 +90,13 @@ export async function startEmulatorProcess(flags) {
   return { ...proc, url };
 }
 
-/** `next start` of the built app on `port`. */
-export async function startNext(port, env) {
+/** `next start` of the built app (or `next dev` with `command: 'dev'`) on `port`. */
+export async function startNext(port, env, command = 'start') {
   const proc = startProcess(
-    [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'],
+    [nextBin, command, '-p', String(port), '-H', '127.0.0.1'],
     { cwd: appDir, env: nextEnv(env) },
     /Ready in/,
-    'next start',
+    `next ${command}`,
   );
   await proc.started;
   return { ...proc, url: `http://127.0.0.1:${port}` };

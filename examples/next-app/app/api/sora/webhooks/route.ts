@@ -4,15 +4,35 @@ import { createWebhookHandler } from '@sora-kit/server';
 import { jobStore } from '@/lib/store';
 import { upstream } from '@/lib/upstream';
 
-const { webhookSecret } = await upstream();
+type Handler = (request: Request) => Promise<Response>;
 
-export const POST = webhookSecret
-  ? createWebhookHandler({
-      secret: webhookSecret,
-      onEvent: (event) => jobStore().finish(event.data.id),
-    })
-  : () =>
-      Response.json(
-        { error: { message: 'Webhooks are not configured: set SORA_WEBHOOK_SECRET.', type: 'not_found' } },
-        { status: 404 },
-      );
+const notConfigured: Handler = async () =>
+  Response.json(
+    {
+      error: {
+        message: 'Webhooks are not configured: set SORA_WEBHOOK_SECRET.',
+        type: 'invalid_request_error',
+      },
+    },
+    { status: 404 },
+  );
+
+// Made at the first delivery, like the API route's handlers (the secret may be the embedded emulator's).
+let handler: Promise<Handler> | undefined;
+
+export async function POST(request: Request): Promise<Response> {
+  handler ??= upstream()
+    .then(({ webhookSecret }) =>
+      webhookSecret
+        ? createWebhookHandler({
+            secret: webhookSecret,
+            onEvent: (event) => jobStore().finish(event.data.id),
+          })
+        : notConfigured,
+    )
+    .catch((error: unknown) => {
+      handler = undefined; // the next delivery tries again
+      throw error;
+    });
+  return (await handler)(request);
+}
