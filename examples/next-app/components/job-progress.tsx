@@ -4,6 +4,7 @@ import type { UseCreateVideoResult } from '@sora-kit/react';
 /** What the job is doing, in words. */
 function describe(job: UseCreateVideoResult): string {
   if (job.isCreating) return 'Starting…';
+  if (!job.video) return 'Not started';
   switch (job.status) {
     case 'queued':
       return 'Queued';
@@ -16,7 +17,7 @@ function describe(job: UseCreateVideoResult): string {
     case 'expired':
       return 'Expired';
     default:
-      return job.status ? `Status: ${job.status}` : 'Waiting for the first answer…';
+      return `Status: ${job.status}`;
   }
 }
 
@@ -26,7 +27,9 @@ export function JobProgress({ job, onCancel }: { job: UseCreateVideoResult; onCa
   const seconds = job.isPending && job.etaMs !== undefined ? Math.ceil(job.etaMs / 1000) : undefined;
   return (
     <div className="job" data-status={job.isCreating ? 'creating' : (job.status ?? 'unknown')}>
-      <progress max={100} value={job.progress ?? 0} aria-label="Progress" />
+      {job.video || job.isCreating ? (
+        <progress max={100} value={job.progress ?? 0} aria-label="Progress" />
+      ) : null}
       <p className="job-line">
         <span role="status">{describe(job)}</span>
         {seconds !== undefined ? <span className="eta">about {seconds} s left</span> : null}

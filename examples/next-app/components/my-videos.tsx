@@ -84,7 +84,7 @@ function VideoCard({ video, playing, onPlay, onDelete }: VideoCardProps) {
           onClick={onPlay}
           aria-label={`Play “${title}”`}
         >
-          Play
+          {playing ? 'Playing' : 'Play'}
         </button>
         <button type="button" className="danger" aria-label={`Delete “${title}”`} onClick={onDelete}>
           Delete

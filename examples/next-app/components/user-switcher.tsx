@@ -5,7 +5,7 @@ import { DEMO_USERS, type DemoUser } from '@/lib/demo-users';
 export function UserSwitcher({ current }: { current: DemoUser | null }) {
   return (
     <form action={signInAs} className="switcher" aria-label="Demo user">
-      <span id="signed-in-as">{current ? 'Signed in as' : 'Sign in as'}</span>
+      <span>{current ? 'Signed in as' : 'Sign in as'}</span>
       {DEMO_USERS.map((user) => (
         <button key={user} type="submit" name="user" value={user} aria-pressed={user === current}>
           {user}

@@ -11,7 +11,7 @@ import { appDir, ensureBuilt, freePort, startEmulatorProcess, startNext } from '
 const KEY = 'sk-dummy-Vq7Lr2Nc9Xw4-next-app';
 const WEBHOOK_SECRET = `whsec_${Buffer.from('next-app test webhook secret, 32b').toString('base64')}`;
 // Long enough to reload the page while a job runs, on a loaded machine.
-const JOB_SECONDS = 8;
+const JOB_SECONDS = 6;
 const SHOTS = join(appDir, 'test-results');
 
 let emulator;
@@ -207,6 +207,7 @@ describe('next start (the production build)', () => {
     await eventually(() => page.locator('.job [role="alert"]').textContent()).toMatch(
       /input_reference|1280x720/,
     );
+    await page.screenshot({ path: join(SHOTS, '4-alice-refused-first-frame.png'), fullPage: true });
     const refused = creates(await upstreamLog(before));
     expect(refused.map((r) => r.status)).toEqual([400]);
 
