@@ -62,6 +62,7 @@ export type { VideoPage, VideoPager } from './pagination.js';
 export type { Clock, PollOptions, PollProgress } from './poll.js';
 export { createPollSchedule, type PollSample, type PollScheduleOptions } from './poll-schedule.js';
 export { createRawClient, type RawClient, type RawClientOptions } from './raw-client.js';
+export { retryAfterMs } from './retry-after.js';
 export { type NormalizedStatus, normalizeStatus } from './status.js';
 export { validateCreateParams, validatePrompt, validateVariant, validateVideoId } from './validation.js';
 export type {

@@ -1,7 +1,8 @@
 // Child processes of the bench, each a real server on a free port that prints `listening on PORT`:
 //   node children.mjs media               a stand-in API whose /content is SIZE bytes of video/mp4
 //   node children.mjs handler BASE_URL    the built handler behind the Node adapter (IPC 'rss' answers maxRSS)
-import { createServer } from 'node:http';
+//   node children.mjs pipe BASE_URL       the least a Node proxy can do, http.get(...).pipe(res): the floor
+import { createServer, get } from 'node:http';
 
 const [role, baseUrl] = process.argv.slice(2);
 
@@ -37,6 +38,19 @@ if (role === 'handler') {
     authorize: () => ({ userId: 'bench' }),
   });
   const server = createServer(toNodeListener(handler));
+  server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
+  process.on('message', (message) => {
+    if (message === 'rss') process.send({ maxRssMB: process.resourceUsage().maxRSS / 1024 });
+  });
+}
+
+if (role === 'pipe') {
+  const server = createServer((req, res) =>
+    get(`${baseUrl}${req.url.replace('/api/sora', '')}`, (upstream) => {
+      res.writeHead(upstream.statusCode, upstream.headers);
+      upstream.pipe(res);
+    }),
+  );
   server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
   process.on('message', (message) => {
     if (message === 'rss') process.send({ maxRssMB: process.resourceUsage().maxRSS / 1024 });

@@ -18,25 +18,34 @@ export async function measureContent({ mebibytes = Number(process.env.BENCH_MIB 
   const size = mebibytes * 1024 * 1024;
   const media = await startChild(process.execPath, [children, 'media'], { SIZE: String(size) });
   const proxy = await startChild(process.execPath, [children, 'handler', media.url], {}, true);
-  const rssNow = () =>
+  const pipe = await startChild(process.execPath, [children, 'pipe', media.url], {}, true);
+  const rssOf = (server) =>
     new Promise((resolve) => {
-      proxy.child.once('message', (m) => resolve(m.maxRssMB));
-      proxy.child.send('rss');
+      server.child.once('message', (m) => resolve(m.maxRssMB));
+      server.child.send('rss');
     });
+  const rssNow = () => rssOf(proxy);
   try {
     const idleRssMB = await rssNow();
     const direct = [];
     const through = [];
+    const piped = [];
     for (let run = 0; run < runs; run++) {
       const a = await download(`${media.url}/v1/videos/video_bench/content`);
       const b = await download(`${proxy.url}/api/sora/v1/videos/video_bench/content`);
-      if (a.bytes !== size || b.bytes !== size)
-        throw new Error(`short download: ${a.bytes} / ${b.bytes} of ${size}`);
+      const c = await download(`${pipe.url}/api/sora/v1/videos/video_bench/content`);
+      if (a.bytes !== size || b.bytes !== size || c.bytes !== size)
+        throw new Error(`short download of ${size}`);
       direct.push(a.ms);
       through.push(b.ms);
+      piped.push(c.ms);
     }
     const maxRssMB = await rssNow();
+    const pipeRssMB = await rssOf(pipe);
     return {
+      pipeMs: median(piped),
+      pipeRatio: median(piped.map((t, i) => t / direct[i])),
+      pipeRssMB,
       idleRssMB,
       mebibytes,
       directMs: median(direct),
@@ -46,6 +55,7 @@ export async function measureContent({ mebibytes = Number(process.env.BENCH_MIB 
     };
   } finally {
     proxy.child.kill();
+    pipe.child.kill();
     media.child.kill();
   }
 }

@@ -29,6 +29,9 @@ if (wanted('content')) {
     `  direct ${c.directMs.toFixed(0)} ms, through the handler ${c.throughMs.toFixed(0)} ms, handler peak RSS ${c.maxRssMB.toFixed(1)} MB (${c.idleRssMB.toFixed(1)} MB before)`,
   );
   console.log(
+    `  floor, http.get().pipe(res): ${c.pipeMs.toFixed(0)} ms (${c.pipeRatio.toFixed(2)}x direct), peak RSS ${c.pipeRssMB.toFixed(1)} MB`,
+  );
+  console.log(
     `  ratio ${c.ratio.toFixed(2)}   target RSS <= 100 MB and time <= 1.3x: ${verdict(c.maxRssMB <= 100 && c.ratio <= 1.3)}`,
   );
 }

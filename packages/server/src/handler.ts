@@ -46,6 +46,9 @@ const env = (name: string): string | undefined =>
 
 const TERMINAL = new Set(['completed', 'failed', 'expired']);
 
+/** Multipart fields the handler judges: they must arrive as text parts. */
+const JUDGED_FIELDS = new Set(['prompt', 'model', 'size', 'seconds', 'name', 'video[id]']);
+
 /** A refusal for a bad value, from core's validators (which name the field and what is allowed). */
 function fromValidation(error: unknown): never {
   if (error instanceof ValidationError) throw invalidField(error.field, error.message);
@@ -427,14 +430,23 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
           throw invalidField('body', 'The request body must be a JSON object.');
         await this.judge(kind, shapeFields, body as Record<string, unknown>, undefined);
         headers.set('content-type', 'application/json');
-        answer = await this.json('POST', path, { bytes: bytes as Uint8Array<ArrayBuffer>, headers });
+        // Re-serialised: the API parses exactly what was judged (a duplicate key such as
+        // {"model":"sora-2-pro","model":"sora-2"} cannot mean one thing here and another there).
+        answer = await this.json('POST', path, { bytes: JSON.stringify(body), headers });
       } else if (boundary && kind !== 'remix') {
         if (declaredTooLarge(this.request, policy.maxUploadBytes)) throw tooLarge(policy.maxUploadBytes);
         if (!this.request.body) throw invalidField('body', 'The request has no body.');
-        answer = await this.sendUpload(path, headers, type, boundary, (fields) => {
-          const flat = Object.fromEntries(fields.text) as Record<string, unknown>;
-          return this.judge(kind, shapeFields, flat, fields);
-        });
+        // The boundary this handler parsed with, and no other parameter, so the API splits the parts the same way.
+        answer = await this.sendUpload(
+          path,
+          headers,
+          `multipart/form-data; boundary=${boundary}`,
+          boundary,
+          (fields) => {
+            const flat = Object.fromEntries(fields.text) as Record<string, unknown>;
+            return this.judge(kind, shapeFields, flat, fields);
+          },
+        );
       } else {
         const allowed =
           kind === 'remix'
@@ -528,6 +540,9 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
           "Invalid value for 'prompt': it is blank. Allowed: a description of the video.",
         );
       }
+      // A judged field sent as a file part (some parsers read `filename=""` parts as text) is refused.
+      const hidden = upload?.files.find((name) => JUDGED_FIELDS.has(name));
+      if (hidden) throw invalidField(hidden, `'${hidden}' must be a text field, not a file.`);
       checkJobShape(policy, body, shapeFields);
       if (kind === 'derive') {
         const reference = upload

@@ -42,8 +42,11 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 /** The `boundary` parameter of a multipart/form-data content type, if it has a usable one. */
 export function boundaryOf(contentType: string): string | undefined {
   if (!/^multipart\/form-data\s*;/i.test(contentType)) return undefined;
+  // One boundary only: with two, parsers disagree on which one splits the parts.
+  if ((contentType.match(/;\s*boundary\*?=/gi) ?? []).length !== 1) return undefined;
   const match = /;\s*boundary=(?:"([^"]{1,70})"|([^;\s"]{1,70}))/i.exec(contentType);
-  return match?.[1] ?? match?.[2];
+  const boundary = match?.[1] ?? match?.[2];
+  return boundary && /^[0-9A-Za-z'()+_,\-./:=?]+$/.test(boundary) ? boundary : undefined;
 }
 
 /**
@@ -128,6 +131,8 @@ export class MultipartScanner {
         if (encoding && !/^(binary|8bit|7bit)$/i.test(encoding))
           throw malformed('a part is transfer-encoded');
         const disposition = /^content-disposition:(.*)$/im.exec(head)?.[1] ?? '';
+        if ((disposition.match(/;\s*name\*?=/gi) ?? []).length !== 1)
+          throw malformed('a part needs exactly one name');
         const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1];
         if (name === undefined) throw malformed('a part has no name');
         const file = /;\s*filename\*?=/i.test(disposition);

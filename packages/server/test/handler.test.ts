@@ -176,6 +176,49 @@ describe('policy: checked before the paid call', () => {
     expect(emu.requests().filter((r) => r.method === 'POST').length).toBe(before);
   });
 
+  test('smuggling past the checks: duplicate JSON keys, two boundaries, a judged field as a file, two names', async () => {
+    const { startGateway } = await import('../../core/src/test-support/gateway-server.js');
+    const gateway = await startGateway({ apiKey: KEY });
+    const gw = await startApp({ baseUrl: gateway.url });
+    try {
+      // Whatever a parser does with a repeated key, the API gets the object that was judged, re-serialised.
+      const dup = await gw.as('ivy', '/api/sora/v1/videos', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"prompt":"p","model":"sora-2-pro","model":"sora-2"}',
+      });
+      expect(dup.status).toBe(200);
+      expect(gateway.requests.at(-1)!.body).toBe('{"prompt":"p","model":"sora-2"}');
+      const raw = (type: string, body: string) =>
+        gw.as('ivy', '/api/sora/v1/videos', { method: 'POST', headers: { 'content-type': type }, body });
+      const before = gateway.requests.length;
+      const twoBoundaries = await raw(
+        'multipart/form-data; boundary=a; boundary=b',
+        '--b\r\nContent-Disposition: form-data; name="model"\r\n\r\nsora-2-pro\r\n--b--\r\n',
+      );
+      expect(twoBoundaries.status).toBe(415);
+      const modelAsFile = await raw(
+        'multipart/form-data; boundary=b',
+        '--b\r\nContent-Disposition: form-data; name="prompt"\r\n\r\np\r\n' +
+          '--b\r\nContent-Disposition: form-data; name="model"; filename=""\r\n\r\nsora-2-pro\r\n--b--\r\n',
+      );
+      expect(modelAsFile.status).toBe(400);
+      expect((await modelAsFile.json()).error.param).toBe('model');
+      const twoNames = await raw(
+        'multipart/form-data; boundary=b',
+        '--b\r\nContent-Disposition: form-data; name="prompt"\r\n\r\np\r\n' +
+          '--b\r\nContent-Disposition: form-data; name="size"; name="model"\r\n\r\nsora-2-pro\r\n--b--\r\n',
+      );
+      expect(twoNames.status).toBe(400);
+      expect((await twoNames.json()).error.code).toBe('invalid_multipart');
+      // None of them completed a request upstream.
+      expect(gateway.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
+    } finally {
+      await gw.close();
+      await gateway.close();
+    }
+  });
+
   test('bad and blank prompts are 400s naming the field, before any call', async () => {
     const before = upstreamCalls().length;
     for (const body of [{ prompt: '   ' }, { prompt: '' }, { seconds: '4' }, { prompt: 'p', size: '1x1' }]) {

@@ -25,7 +25,8 @@ export interface RenderVideoOptions {
   readonly seconds: number;
   /**
    * Text drawn on the picture: a first line (e.g. the video id) shown as a heading, then the body
-   * (e.g. the prompt). Characters outside printable ASCII are drawn as a box.
+   * (e.g. the prompt). Latin script is drawn with its accents; other characters as their code
+   * point (`U+4E00`), see drawable-text.ts.
    */
   readonly label: string;
   /** Frames per second, an integer 1..120; default 24. */
