@@ -18,6 +18,7 @@ let emulator;
 let app;
 let dev;
 let devWarm;
+let offline;
 let browser;
 
 /** The emulator's request log (`GET /_emulator/requests`) since `since` (Unix ms). */
@@ -33,7 +34,12 @@ const shortestGap = (requests) =>
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
-  const [, port, devPort] = await Promise.all([ensureBuilt(), freePort(), freePort()]);
+  const [, port, devPort, offlinePort] = await Promise.all([
+    ensureBuilt(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   emulator = await startEmulatorProcess([
     '--job-seconds',
     String(JOB_SECONDS),
@@ -45,9 +51,10 @@ beforeAll(async () => {
     WEBHOOK_SECRET,
   ]);
   const env = { SORA_API_KEY: KEY, SORA_BASE_URL: emulator.url, SORA_WEBHOOK_SECRET: WEBHOOK_SECRET };
-  [app, dev, browser] = await Promise.all([
+  [app, dev, offline, browser] = await Promise.all([
     startNext(port, env),
     startNext(devPort, env, 'dev'),
+    startNext(offlinePort, { SORA_EMULATOR_JOB_SECONDS: '1' }), // no SORA_API_KEY: its own emulator
     launchChromium(),
   ]);
   // `next dev` compiles on first request: let it compile the page and the API route while the first tests run.
@@ -57,7 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([app?.stop(), dev?.stop()]);
+  await Promise.all([app?.stop(), dev?.stop(), offline?.stop()]);
   await emulator?.stop();
 });
 
@@ -333,12 +340,6 @@ describe('next dev, where StrictMode runs every effect twice', () => {
 });
 
 describe('without SORA_API_KEY: the embedded emulator', () => {
-  let offline;
-  beforeAll(async () => {
-    offline = await startNext(await freePort(), { SORA_EMULATOR_JOB_SECONDS: '1' });
-  }, 120_000);
-  afterAll(() => offline?.stop());
-
   /** A request as a signed-in page of the app sends it (its cookie, its origin). */
   const as = (user, path, init = {}) =>
     fetch(`${offline.url}${path}`, {
