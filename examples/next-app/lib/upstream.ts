@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { RunningEmulator } from '@sora-kit/emulator';
 
 /** Where the handler sends the API calls, with which key; and the secret webhooks are signed with. */
 export interface Upstream {
@@ -7,8 +6,6 @@ export interface Upstream {
   apiKey: string;
   /** Unset when webhooks are not configured (a real key without SORA_WEBHOOK_SECRET). */
   webhookSecret: string | undefined;
-  /** The embedded emulator, when there is no SORA_API_KEY. */
-  emulator?: RunningEmulator;
 }
 
 // One per process, on globalThis: `instrumentation.ts` and each route are bundled separately, and `next dev`
@@ -55,5 +52,5 @@ async function decide(): Promise<Upstream> {
     quiet: true,
   });
   console.info(`sora-kit: SORA_API_KEY is unset: jobs run on the embedded emulator at ${emulator.url}.`);
-  return { baseUrl: emulator.url, apiKey, webhookSecret, emulator };
+  return { baseUrl: emulator.url, apiKey, webhookSecret };
 }
