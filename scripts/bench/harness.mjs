@@ -111,6 +111,12 @@ export async function pairRuns(contenders, { baseline, rounds = 5 }) {
         ),
         medianMs: median(runs[n].map((run) => run.ms)),
         maxRssMB: Math.max(...runs[n].map((run) => run.maxRssMB)),
+        /** The same, of CPU time (user + system), when GNU time measured it. */
+        cpu: summarize(
+          runs[n].map((run, i) => run.cpuMs / runs[baseline][i].cpuMs),
+          'rounds',
+        ),
+        medianCpuMs: median(runs[n].map((run) => run.cpuMs)),
         runs: runs[n],
       },
     ]),
@@ -123,11 +129,12 @@ export const hasGnuTime = existsSync(TIME);
 
 /**
  * Runs `command args` to its end and answers its wall time (ms, from spawn to exit), exit code, output and,
- * with GNU time, its peak resident memory (MB; else NaN).
+ * with GNU time, its peak resident memory (MB) and CPU time (user + system, ms); else NaN. CPU time moves
+ * far less than wall time with the load of a shared machine.
  */
 export function runProcess(command, args, { env, cwd, input } = {}) {
   return new Promise((resolvePromise, reject) => {
-    const argv = hasGnuTime ? ['-f', '%M', command, ...args] : args;
+    const argv = hasGnuTime ? ['-f', '%M %U %S', command, ...args] : args;
     const started = performance.now();
     const child = spawn(hasGnuTime ? TIME : command, argv, {
       env: { ...process.env, ...env },
@@ -147,8 +154,17 @@ export function runProcess(command, args, { env, cwd, input } = {}) {
     child.on('close', (code) => {
       const ms = performance.now() - started;
       const lines = stderr.trimEnd().split('\n');
-      const rssKB = hasGnuTime ? Number(lines.pop()) : Number.NaN; // GNU time's last line: peak RSS in KB
-      resolvePromise({ ms, code, maxRssMB: rssKB / 1024, stdout, stderr: lines.join('\n') });
+      // GNU time's last line: peak RSS in KB, user and system seconds.
+      const [rssKB, user, system] = hasGnuTime ? lines.pop().split(' ').map(Number) : [];
+      const cpuMs = ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
+      resolvePromise({
+        ms,
+        code,
+        maxRssMB: (rssKB ?? Number.NaN) / 1024,
+        cpuMs,
+        stdout,
+        stderr: lines.join('\n'),
+      });
     });
   });
 }

@@ -27,15 +27,22 @@ function merge() {
     const name = shortName(run.package);
     const before = record.packages[name];
     if (before && before.date >= run.date) continue; // already merged
-    const past = new Map((before?.figures ?? []).map((f) => [f.id, f.history ?? []]));
+    const past = new Map((before?.figures ?? []).map((f) => [f.id, f]));
     const logFile = join(RESULTS_DIR, `${name}.log`);
+    const fresh = run.figures.map((figure) => {
+      const history = [...(past.get(figure.id)?.history ?? [])];
+      if (typeof figure.ratio === 'number') history.push({ date: run.date, ratio: figure.ratio });
+      return { ...figure, date: run.date, history: history.slice(-HISTORY) };
+    });
+    // A run of part of a bench (`node bench/index.mjs overhead`) keeps the other figures of the last run,
+    // each with the date it was measured.
+    const ids = new Set(fresh.map((f) => f.id));
+    const kept = (before?.figures ?? [])
+      .filter((f) => !ids.has(f.id))
+      .map((f) => ({ ...f, date: f.date ?? before.date }));
     record.packages[name] = {
       ...run,
-      figures: run.figures.map((figure) => {
-        const history = [...(past.get(figure.id) ?? [])];
-        if (typeof figure.ratio === 'number') history.push({ date: run.date, ratio: figure.ratio });
-        return { ...figure, history: history.slice(-HISTORY) };
-      }),
+      figures: [...fresh, ...kept],
       // A bench that records no figure (one not on the harness yet) is shown by its output.
       output:
         run.figures.length === 0 && existsSync(logFile) ? tail(readFileSync(logFile, 'utf8')) : undefined,
@@ -79,6 +86,10 @@ function figureRows(figures, withPackage) {
   return [head, ...rows].join('\n');
 }
 
+/** A package's figures, each knowing the date of its package's last run (older ones say when they were measured). */
+const withRunDate = (p) =>
+  p.figures.map((figure) => ({ pkg: shortName(p.package), figure: { ...figure, runDate: day(p.date) } }));
+
 const runLine = (p) => `${day(p.date)}, Node ${p.node}, ${p.cpu}, ${p.memoryGB} GB, ${p.os}; ${load(p)}`;
 
 function renderTable(record) {
@@ -120,8 +131,10 @@ function renderTable(record) {
 function renderBlock(record, name) {
   const link = '[BENCHMARKS.md]';
   if (name === 'summary') {
-    const picked = Object.entries(record.packages).flatMap(([pkg, p]) =>
-      p.figures.filter((f) => f.summary).map((figure) => ({ pkg, figure, p })),
+    const picked = Object.entries(record.packages).flatMap(([, p]) =>
+      withRunDate(p)
+        .filter(({ figure }) => figure.summary)
+        .map((row) => ({ ...row, p })),
     );
     if (!picked.length) return 'No figures yet: run `pnpm bench`.';
     const runs = [...new Set(picked.map(({ p }) => `${p.package}: ${runLine(p)}`))];
@@ -138,10 +151,7 @@ function renderBlock(record, name) {
   return [
     `From the latest \`pnpm bench\`, ${runLine(p)} (generated; see ${link}):`,
     '',
-    figureRows(
-      p.figures.map((figure) => ({ pkg: name, figure })),
-      false,
-    ),
+    figureRows(withRunDate(p), false),
   ].join('\n');
 }
 

@@ -57,6 +57,13 @@ if (wanted('overhead')) {
     ratio: o['fetch no-store'].ratio,
     varies: o['fetch no-store'].varies,
   });
+  bench.add({
+    id: 'core.fetch-timeout',
+    title: 'the same `fetch` with a timeout that aborts it (`AbortSignal`, as core sends with every request)',
+    measured: `${ratioText(o['fetch + timeout'], 3)}; core over it: ${(o.core.ratio / o['fetch + timeout'].ratio).toFixed(3)}x`,
+    ratio: o['fetch + timeout'].ratio,
+    varies: o['fetch + timeout'].varies,
+  });
   bench.note(`${o.blocks} blocks of ${o.rounds} calls of each, alternating call by call`);
 }
 
@@ -79,11 +86,12 @@ if (wanted('download')) {
   const d = await measureDownload();
   const core = d.downloadToFile;
   const inCall = median(core.runs.map((run, i) => JSON.parse(run.stdout).ms / d.curl.runs[i].ms));
+  const cpu = Number.isNaN(core.cpu.ratio) ? '' : `; CPU time ${ratioText(core.cpu)} curl's`;
   bench.add({
     id: 'core.download',
     title: `${d.mebibytes} MiB \`downloadToFile\` (whole process) vs \`curl -s -o\``,
     measured:
-      `${ratioText(core)}, ${(core.medianMs / 1000).toFixed(2)} s vs ${(d.curl.medianMs / 1000).toFixed(2)} s; ` +
+      `${ratioText(core)}, ${(core.medianMs / 1000).toFixed(2)} s vs ${(d.curl.medianMs / 1000).toFixed(2)} s${cpu}; ` +
       `peak RSS ${core.maxRssMB.toFixed(0)} MB (curl ${d.curl.maxRssMB.toFixed(0)} MB)`,
     target: '≤ 1.2x, ≤ 100 MB',
     ok: core.ratio <= 1.2 && core.maxRssMB <= 100,
@@ -95,7 +103,7 @@ if (wanted('download')) {
   bench.add({
     id: 'core.download-plain',
     title: `${d.mebibytes} MiB with a plain \`http.get\` → \`fs.createWriteStream\` (4 MiB buffers) vs curl`,
-    measured: `${ratioText(plain)}; peak RSS ${plain.maxRssMB.toFixed(0)} MB`,
+    measured: `${ratioText(plain)}; CPU time ${ratioText(plain.cpu)} curl's; peak RSS ${plain.maxRssMB.toFixed(0)} MB`,
     ratio: plain.ratio,
     varies: plain.varies,
   });

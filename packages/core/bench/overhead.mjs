@@ -2,8 +2,9 @@
 // `await (await fetch(url, { headers })).json()`, on loopback, with the emulator in a process of its own
 // (its own event loop and CPU time, as a real server). Beside them, in the same blocks: openai-node's
 // `videos.retrieve`, and the plain call with `cache: 'no-store'` (what that option alone costs in Node,
-// which has no HTTP cache). All alternate call by call, in blocks; each figure is the median of the
-// per-block ratios of median times.
+// which has no HTTP cache), and the plain call with a timeout that aborts it (an AbortSignal, as core sends
+// with every request). All alternate call by call, in blocks; each figure is the median of the per-block
+// ratios of median times.
 import { createSoraClient } from '@sora-kit/core';
 import OpenAI from 'openai';
 import { interleave, startServer } from '../../../scripts/bench/harness.mjs';
@@ -26,6 +27,16 @@ export async function measureOverhead({ blocks = 11, rounds = 200, warmup = 300 
       {
         fetch: async () => (await fetch(url, { headers })).json(),
         'fetch no-store': async () => (await fetch(url, { headers, cache: 'no-store' })).json(),
+        // The plain call with the guarantee core gives every request: a timeout that aborts it.
+        'fetch + timeout': async () => {
+          const controller = new AbortController();
+          const timer = setTimeout(() => controller.abort(), 60_000);
+          try {
+            return await (await fetch(url, { headers, signal: controller.signal })).json();
+          } finally {
+            clearTimeout(timer);
+          }
+        },
         core: () => client.videos.retrieve(id),
         openai: () => openai.videos.retrieve(id),
       },

@@ -12,7 +12,7 @@ describe('which runtimes may answer from an HTTP cache', () => {
     ['Deno', { Deno: { version: {} } }, false],
     ['Bun', { Bun: {}, process: { versions: { node: '22.6.0' } } }, false],
     ['a browser page', { document: {}, navigator: { userAgent: 'Mozilla/5.0' } }, true],
-    ['a service or web worker', { WorkerGlobalScope: class {} }, true],
+    ['a service or web worker', { WorkerGlobalScope: class {}, caches: {} }, true],
     [
       'an Electron renderer (Node and a page)',
       { process: { versions: { node: '20.0.0' } }, document: {} },
@@ -20,16 +20,17 @@ describe('which runtimes may answer from an HTTP cache', () => {
     ],
     [
       'Cloudflare Workers, even with nodejs_compat',
-      { process: { versions: { node: '22.0.0' } }, navigator: { userAgent: 'Cloudflare-Workers' } },
+      { process: { versions: { node: '22.0.0' } }, caches: { default: {} } },
       true,
     ],
+    ['Deno, which has a CacheStorage but no HTTP cache in fetch', { Deno: {}, caches: {} }, false],
     ['a runtime not known here', {}, true],
   ])('%s: %s', (_, globals, caches) => {
-    expect(runtimeMayCache(globals as Record<string, unknown>)).toBe(caches);
+    expect(Boolean(runtimeMayCache(globals))).toBe(caches);
   });
 
   test('this test runs in Node', () => {
-    expect(runtimeMayCache()).toBe(false);
+    expect(Boolean(runtimeMayCache())).toBe(false);
   });
 });
 

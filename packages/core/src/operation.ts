@@ -31,33 +31,35 @@ export interface Call<P extends keyof paths, M extends Method> {
   fresh?: boolean;
 }
 
-/**
- * Whether the runtime's own `fetch` may answer from an HTTP cache: yes in browsers, their workers and
- * Cloudflare Workers (and any runtime not known here); no in Node, Deno and Bun, whose `fetch` keeps none.
- */
-export function runtimeMayCache(g: Record<string, unknown> = globalThis as Record<string, unknown>): boolean {
-  const server =
-    !!(g.process as { versions?: { node?: string } } | undefined)?.versions?.node || !!g.Deno || !!g.Bun;
-  const web =
-    g.document !== undefined ||
-    g.WorkerGlobalScope !== undefined ||
-    (g.navigator as { userAgent?: string } | undefined)?.userAgent === 'Cloudflare-Workers';
-  return !server || web;
+/** The globals that tell runtimes apart. */
+interface Runtime {
+  process?: { versions?: { node?: string } };
+  Deno?: unknown;
+  document?: unknown;
+  caches?: { default?: unknown };
 }
+
+/**
+ * Whether the runtime's own `fetch` may answer from an HTTP cache. No in Node, Deno and Bun (which reports
+ * a Node version too), whose `fetch` keeps none; yes anywhere else (browsers and their workers, unknown
+ * runtimes), and also where a page runs with Node (Electron: `document`) or a Cloudflare Worker reports a
+ * Node version (`nodejs_compat`; its `caches.default` is the edge cache).
+ */
+export const runtimeMayCache = (g: Runtime = globalThis as Runtime): unknown =>
+  !(g.process?.versions?.node || g.Deno) || g.document || g.caches?.default;
 
 // `cache: 'no-store'` for status reads, where a cache may serve them: the runtime's fetch where it keeps
 // one, and any fetch of yours (it may). Node's own fetch keeps none, and there the option only adds two
-// request headers (`Cache-Control`, `Pragma`), which cost about a tenth of a loopback request. Cloudflare
-// Workers before the 2024-11-11 compatibility date throw on `cache`: it is set only where accepted.
+// request headers (`Cache-Control`, `Pragma`) to every status request. Cloudflare Workers before the
+// 2024-11-11 compatibility date throw on `cache`: it is set only where accepted.
 let noStore: RequestInit | undefined;
-const NONE: RequestInit = {};
-const uncached = (fetcher: typeof fetch): RequestInit => {
-  if (fetcher === runtimeFetch && !runtimeMayCache()) return NONE;
+const uncached = (fetcher: typeof fetch): RequestInit | undefined => {
+  if (fetcher === runtimeFetch && !runtimeMayCache()) return;
   if (!noStore) {
     try {
       noStore = new Request('http://h', { cache: 'no-store' }) && { cache: 'no-store' };
     } catch {
-      noStore = NONE;
+      noStore = {};
     }
   }
   return noStore;
@@ -84,13 +86,12 @@ export function api<P extends keyof paths, M extends Method>(
     body && Object.values(body).some(isBlob) ? toFormData(body as Record<string, unknown>) : undefined;
   const json = body && !form ? JSON.stringify(body) : undefined;
   const fetcher = options.fetch ?? ctx.fetch;
-  const fresh = call.fresh ? uncached(fetcher) : NONE;
   return send<Answer<P, M>>(
     ctx,
     options,
     (init) =>
       fetcher(url, {
-        ...fresh,
+        ...(call.fresh && uncached(fetcher)),
         ...init,
         method: method.toUpperCase(),
         headers: json ? { 'Content-Type': 'application/json', ...init.headers } : init.headers,

@@ -65,10 +65,10 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
   type Point = { at: number; progress: number };
   let base: Point | undefined; // the last sample before progress moved
   let moving: Point | undefined; // the first sample after it did
-  let last = Number.NEGATIVE_INFINITY;
+  let last = -Infinity;
   let blind = 0;
   let doneSince: number | undefined;
-  let aimedShort = false; // the last wait was a short one aimed at the finish
+  let aimedShort: boolean | undefined; // the last wait was a short one aimed at the finish
   return ({ at, progress, pollAfterMs }) => {
     const known = typeof progress === 'number' && Number.isFinite(progress);
     if (known) {
@@ -105,9 +105,8 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
         // checked again before the wait grows long.
         const wait = Math.min(left + FINISH_SLACK_MS, at - base.at);
         // Shorter than `min` once, when aimed at the finish: its answer most likely shows the end.
-        const short = wait < min && !aimedShort;
-        aimedShort = short;
-        return short ? Math.max(wait, Math.min(min, SHORTEST_MS)) : clamp(wait);
+        aimedShort = wait < min && !aimedShort;
+        return aimedShort ? Math.max(wait, SHORTEST_MS) : clamp(wait);
       }
       doneSince ??= at;
       return clamp((at - doneSince) / 4);

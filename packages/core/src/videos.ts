@@ -136,11 +136,12 @@ export function createVideos(ctx: Context): Videos {
   };
   const job = async (answer: Promise<{ data: Video }>) => normalizeVideo((await answer).data);
 
-  const read = (id: string, options: RequestOptions) => {
+  const fetchState = async (id: string, options: RequestOptions) => {
     checkId(id);
-    return api(ctx, 'get', '/v1/videos/{video_id}', { path: { video_id: id }, fresh: true }, options);
+    return stateOf(
+      await api(ctx, 'get', '/v1/videos/{video_id}', { path: { video_id: id }, fresh: true }, options),
+    );
   };
-  const fetchState = async (id: string, options: RequestOptions) => stateOf(await read(id, options));
 
   const start = async (params: VideoCreateParams, options?: CreateOptions) => {
     validateCreateParams(params);
@@ -157,7 +158,7 @@ export function createVideos(ctx: Context): Videos {
 
   return guarded(fail, {
     create: async (params, options) => normalizeVideo((await start(params, options)).video),
-    retrieve: async (id, options = {}) => normalizeVideo((await read(id, options)).data),
+    retrieve: async (id, options = {}) => normalizeVideo((await fetchState(id, options)).video),
     list(params = {}, options = {}) {
       checkListQuery(params);
       // Each page load is scrubbed like the methods' errors (the pager is not a method's promise).
