@@ -11,6 +11,18 @@
 import type { VideoDuration, VideoError, VideoSize } from './generated/openapi.js';
 import { newVideoId } from './ids.js';
 import { moderate } from './moderation.js';
+import { resolvePointer } from './operations.js';
+
+/**
+ * The spec's own spelling of every known model, size and duration. A job keeps these shared strings
+ * rather than its request's copies: ten thousand jobs would otherwise hold thirty thousand duplicates.
+ */
+const CANONICAL: ReadonlyMap<string, string> = new Map(
+  ['KnownVideoModel', 'VideoSize', 'VideoSeconds']
+    .flatMap((name) => (resolvePointer(`#/components/schemas/${name}`) as { enum: string[] }).enum)
+    .map((value) => [value, value]),
+);
+const canonical = <T extends string>(value: T): T => (CANONICAL.get(value) as T | undefined) ?? value;
 
 /** A job as the emulator stores it. */
 export interface Job {
@@ -118,9 +130,9 @@ export class JobStore {
       id: newVideoId(),
       seq: this.#nextSeq++,
       createdAtMs: this.#now(),
-      model: params.model,
-      seconds: params.seconds,
-      size: params.size,
+      model: canonical(params.model),
+      seconds: canonical(params.seconds),
+      size: canonical(params.size),
       prompt: params.prompt,
       remixedFromVideoId: params.remixedFromVideoId ?? null,
       blocked: moderate(params.prompt),

@@ -167,7 +167,7 @@ export function resolveAppOptions(options: EmulatorAppOptions = {}): ResolvedApp
       latencyMs: nonNegative('faults.latencyMs', options.faults?.latencyMs ?? 0),
       gatewayStatusNames: options.faults?.gatewayStatusNames ?? false,
     },
-    requestLogLimit: Math.max(0, options.requestLogLimit ?? 10_000),
+    requestLogLimit: Math.floor(nonNegative('requestLogLimit', options.requestLogLimit ?? 10_000)),
     maxJobs: positiveInteger('maxJobs', options.maxJobs ?? 10_000),
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? 1024 * 1024),
     maxUploadBytes: positiveInteger('maxUploadBytes', options.maxUploadBytes ?? 50 * 1024 * 1024),

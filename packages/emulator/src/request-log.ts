@@ -39,30 +39,36 @@ export function loggablePath(path: string): string {
 }
 
 export class RequestLog {
-  #entries: RequestLogEntry[] = [];
+  /** A ring of `limit` slots: `#next` is where the next entry goes, the oldest once the ring is full. */
+  // A ring rather than an array trimmed now and then: a trim copies the whole log, and the copies
+  // (and the trimmed entries) pile up as garbage in the long-lived heap.
+  #ring: RequestLogEntry[] = [];
+  #next = 0;
 
   /** @param limit How many entries are kept; the oldest are dropped first. */
   constructor(private readonly limit: number) {}
 
   add(entry: RequestLogEntry): void {
     if (this.limit === 0) return;
-    this.#entries.push(entry);
-    // Trimmed in batches so that a full log does not shift the array on every request.
-    if (this.#entries.length > this.limit * 1.25) this.#entries = this.#entries.slice(-this.limit);
+    if (this.#ring.length < this.limit) this.#ring.push(entry);
+    else this.#ring[this.#next] = entry;
+    this.#next = (this.#next + 1) % this.limit;
   }
 
   /** How many entries are kept now. */
   get size(): number {
-    return Math.min(this.#entries.length, this.limit);
+    return this.#ring.length;
   }
 
   /** A copy of the kept entries, oldest first. */
   list(): RequestLogEntry[] {
-    return this.#entries.slice(-this.limit);
+    if (this.#ring.length < this.limit) return this.#ring.slice();
+    return [...this.#ring.slice(this.#next), ...this.#ring.slice(0, this.#next)];
   }
 
   clear(): void {
-    this.#entries = [];
+    this.#ring = [];
+    this.#next = 0;
   }
 }
 

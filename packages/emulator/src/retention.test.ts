@@ -8,6 +8,7 @@ import { CharacterStore } from './characters.js';
 import { IdempotencyStore } from './idempotency.js';
 import { type RunningEmulator, startEmulator } from './index.js';
 import { JobStore } from './jobs.js';
+import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { call, createVideo, type ErrorEnvelope, waitForStatus } from './test-support/http.js';
 
 interface Stats {
@@ -111,5 +112,21 @@ describe('the stores that grow with jobs are bounded too', () => {
     const characters = new CharacterStore(2);
     const made = ['x', 'y', 'z'].map((name) => characters.create(name).id);
     expect(made.map((id) => characters.get(id) !== undefined)).toEqual([false, true, true]);
+  });
+
+  it('keeps the last requestLogLimit requests, oldest first', () => {
+    const log = new RequestLog(3);
+    const entry = (n: number) => ({ path: `/${n}` }) as RequestLogEntry;
+    for (let n = 1; n <= 2; n++) log.add(entry(n));
+    expect(log.list().map((e) => e.path)).toEqual(['/1', '/2']);
+    for (let n = 3; n <= 7; n++) log.add(entry(n));
+    expect(log.list().map((e) => e.path)).toEqual(['/5', '/6', '/7']);
+    expect(log.size).toBe(3);
+    log.clear();
+    log.add(entry(8));
+    expect(log.list().map((e) => e.path)).toEqual(['/8']);
+    const off = new RequestLog(0);
+    off.add(entry(9));
+    expect(off.list()).toEqual([]);
   });
 });

@@ -125,7 +125,8 @@ export async function idempotently(
 ): Promise<Response> {
   const key = c.req.header('idempotency-key');
   if (key === undefined) return answer(make());
-  const fingerprint = `${c.req.method} ${c.req.path} ${await body.fingerprint()}`;
+  // Joined into one flat string: it is kept (with up to `maxJobs` others), a template would keep a rope.
+  const fingerprint = [c.req.method, c.req.path, await body.fingerprint()].join(' ');
   const earlier = state.idempotency.replay(key, fingerprint);
   if (earlier !== undefined) {
     const response = answer(earlier);
