@@ -21,7 +21,8 @@ describe('createSoraClient options', () => {
     const client = createSoraClient();
     expect(client.baseUrl).toBe(t.emu.url);
     const video = await client.videos.create({ prompt: 'a tiger' });
-    expect(video.status).toBe('queued');
+    // Reached, with the key from the environment (a short job may already be rendering on a loaded machine).
+    expect(['queued', 'in_progress']).toContain(video.status);
   });
 
   test('the default server is https://api.gpt.ge; a trailing /v1 or slash is dropped', () => {

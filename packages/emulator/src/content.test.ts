@@ -244,7 +244,9 @@ describe('url mode (the gpt.ge way)', () => {
 
   it('refuses a forged link and an expired one with 403, and a deleted video with 404', async () => {
     const { url } = await link();
-    const forged = url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    // A character well inside the signature: the last one of base64url may only hold padding bits.
+    const at = url.length - 10;
+    const forged = `${url.slice(0, at)}${url[at] === 'A' ? 'B' : 'A'}${url.slice(at + 1)}`;
     const refused = await fetch(forged);
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as ErrorEnvelope).error.code).toBe('invalid_signature');
