@@ -143,9 +143,11 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   api.use('*', corsMiddleware, requestTracking(state));
   // Bodies are limited after auth: a client without a key learns nothing but the 401.
   const bodyLimit = requestBodyLimit(state);
-  api.use('/_emulator/*', bodyLimit);
+  // Only POSTs read a body (a body sent with another method is never read, so never held).
+  api.on('POST', '/_emulator/*', bodyLimit);
   api.route('/_emulator', emulatorRoutes(state));
-  api.use('/v1/*', faultInjection(state), bearerAuth(state), bodyLimit);
+  api.use('/v1/*', faultInjection(state), bearerAuth(state));
+  api.on('POST', '/v1/*', bodyLimit);
   for (const operation of apiOperations.values()) {
     api.on(operation.method.toUpperCase(), operation.routePath, handlers[operation.id]);
   }

@@ -61,12 +61,15 @@ export function requestBodyLimit(state: EmulatorState): MiddlewareHandler<AppEnv
   const { maxBodyBytes, maxUploadBytes } = state.options;
   return async (c, next) => {
     const request = c.req.raw;
-    if (!request.body) return next();
+    // Headers only, until a body has to be counted: on Node, touching `request.body` makes the adapter
+    // build a full Request (with a stream) for every request, which costs more than the rest of a GET.
+    const announced = request.headers.get('content-length');
+    const chunked = request.headers.has('transfer-encoding');
+    if (announced === null && !chunked) return next(); // no body
     const multipart = /^\s*multipart\/form-data\b/i.test(request.headers.get('content-type') ?? '');
     const limit = multipart ? maxBodyBytes + maxUploadBytes : maxBodyBytes;
     const what = multipart ? 'a multipart/form-data body (one file and its text fields)' : 'a JSON body';
-    const announced = request.headers.get('content-length');
-    if (announced !== null && !request.headers.has('transfer-encoding')) {
+    if (!chunked) {
       // The HTTP layer holds the body to its announced length, so a small announcement can be trusted
       // and the body left to the parser. A body announced too large is still read (and dropped), so
       // that the 413 reaches a client that is still sending, on a connection it can keep using.
@@ -79,6 +82,7 @@ export function requestBodyLimit(state: EmulatorState): MiddlewareHandler<AppEnv
         });
       }
     }
+    if (!request.body) return next();
     const bytes = await readUpTo(request.body, limit);
     if (!bytes) throw bodyTooLarge(limit, what);
     // A new Request from parts: Node's adapter hands in a stand-in that `new Request(request, …)` rejects.

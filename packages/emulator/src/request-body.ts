@@ -42,14 +42,16 @@ function fileFields(schema: SchemaObject): Set<string> {
 }
 
 /**
- * A `JSON.parse` reviver that rebuilds every object without a prototype. (JSON.parse itself never
- * writes through `__proto__`, but what is built from input has no prototype, so no inherited
- * property can ever pass for a field.)
+ * `value` with every object rebuilt as one that inherits nothing. (JSON.parse itself never writes
+ * through `__proto__`, but what is built from input inherits nothing, so no property of a polluted
+ * `Object.prototype` can ever pass for a field.) A walk after parsing, not a reviver: a reviver sends
+ * JSON.parse down its slow path.
  */
-function withoutPrototype(_key: string, value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+function withoutPrototype(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(withoutPrototype);
   const object = emptyObject();
-  for (const key of Object.keys(value)) object[key] = (value as FormObject)[key];
+  for (const key of Object.keys(value)) object[key] = withoutPrototype((value as FormObject)[key]);
   return object;
 }
 
@@ -63,7 +65,7 @@ function decodeBracketedFields(fields: Record<string, unknown>): Record<string, 
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   try {
-    return JSON.parse(text, withoutPrototype);
+    return withoutPrototype(JSON.parse(text));
   } catch {
     throw new ApiError(
       400,

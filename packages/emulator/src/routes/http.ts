@@ -44,11 +44,11 @@ export function validParameters<K extends ApiOperationId>(
   const compiled = validators(state, id).params;
   const url = new URL(c.req.url);
   // Objects built from input have no prototype: no inherited property can pass for a parameter.
-  const values = {
-    query: Object.assign(emptyObject(), Object.fromEntries(url.searchParams)),
-    path: Object.assign(emptyObject(), c.req.param()),
-    header: emptyObject(),
-  };
+  const values = { query: emptyObject(), path: emptyObject(), header: emptyObject() };
+  // The last of repeated query parameters wins, as with Object.fromEntries.
+  for (const [name, value] of url.searchParams) values.query[name] = value;
+  const path = c.req.param() as Record<string, string>;
+  for (const name in path) values.path[name] = path[name];
   for (const parameter of spec.parameters) {
     if (parameter.in !== 'header') continue;
     const value = c.req.header(parameter.name);
