@@ -191,6 +191,7 @@ describe('answers that cannot be right', () => {
     ['two different lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx'],
     ['a length that is not a number', 'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n'],
     ['101 Switching Protocols', 'HTTP/1.1 101 Switching Protocols\r\n\r\n'],
+    ['a status out of range', 'HTTP/1.1 999 Nine\r\nContent-Length: 0\r\n\r\n'],
   ])('%s: HttpProtocolError', async (_, answer) => {
     const url = await serve((socket) => {
       socket.end(answer);

@@ -349,7 +349,9 @@ export function parseHead(text: string): { status: number; statusText: string; h
       throw new HttpProtocolError(`Malformed header line: ${JSON.stringify(line.slice(0, 40))}`);
     headers.append(name, value);
   }
-  return { status: Number(status[1]), statusText: status[2] ?? '', headers };
+  const code = Number(status[1]);
+  if (code < 100 || code > 599) throw new HttpProtocolError(`Status ${code} out of range`);
+  return { status: code, statusText: status[2] ?? '', headers };
 }
 
 /** How the body of an answer is delimited (RFC 9112 §6.3). */

@@ -50,11 +50,17 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
       { highWaterMark: 0 },
     );
     const empty = status === 204 || status === 304 || method === 'HEAD';
-    const response = new Response(empty ? null : body, {
-      status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
+    let response: Response;
+    try {
+      response = new Response(empty ? null : body, {
+        status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
+    } catch (error) {
+      raw.destroy(); // a reason phrase `Response` refuses: drop the connection, not leak it
+      throw error;
+    }
     Object.defineProperty(response, NODE_BODY, { value: raw });
     Object.defineProperty(response, 'url', { value: url.href });
     return response;
