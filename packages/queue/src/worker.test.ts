@@ -111,12 +111,15 @@ describe('createVideoWorker', () => {
 
   it('a job whose stored video id is unknown to the API fails without creating', async () => {
     await setUp();
+    // Paused, so that no worker takes the job before its data says a video exists.
+    await videos.queue.pause();
     const { jobId } = await videos.add({ prompt: 'gone' });
     // As if an earlier attempt had created a video that was deleted since.
-    await videos.queue
-      .getJob(jobId)
-      .then((job) => job?.updateData({ ...job.data, videoId: 'video_0000deadbeef' }));
-    const end = await finished(jobId);
+    const job = await videos.queue.getJob(jobId);
+    await job?.updateData({ ...job.data, videoId: 'video_0000deadbeef' });
+    const ended = finished(jobId);
+    await videos.queue.resume();
+    const end = await ended;
     expect(end.failed).toMatch(/404/);
     expect(creates()).toHaveLength(0);
   });
