@@ -124,6 +124,13 @@ describe(`packed and installed with npm: ${packages.map((p) => p.name).join(', '
       assert.ok(tarballs.includes(prefix), `pnpm pack made no ${prefix} (made: ${tarballs.join(', ')})`);
       dependencies[p.name] = `file:${join(packs, prefix)}`;
     }
+    // Optional peers (e.g. @tanstack/react-query for @sora-kit/react/query) are installed as a user of that
+    // entry would, so that every export can be loaded below.
+    for (const p of packages) {
+      for (const [peer, meta] of Object.entries(p.manifest.peerDependenciesMeta ?? {})) {
+        if (meta?.optional && !(peer in dependencies)) dependencies[peer] = p.manifest.peerDependencies[peer];
+      }
+    }
     const overrides = Object.fromEntries(packages.map((p) => [p.name, `$${p.name}`]));
     await writeFile(
       join(work, 'project', 'package.json'),
