@@ -174,8 +174,11 @@ const record = check ? (existsSync(RECORD) ? readJson(RECORD) : { packages: {} }
 const outputs = [[TABLE, renderTable(record)]];
 for (const file of readmes()) {
   const text = readFileSync(file, 'utf8');
-  // The link to BENCHMARKS.md, relative to each README.
-  const link = relative(join(file, '..'), TABLE) || 'BENCHMARKS.md';
+  // The link to BENCHMARKS.md: relative from the root README; absolute from a package's README, which is
+  // published in a tarball that does not hold the table.
+  const link = file.startsWith(join(ROOT, 'packages'))
+    ? 'https://github.com/sora-kit/sora-kit/blob/main/BENCHMARKS.md'
+    : relative(join(file, '..'), TABLE) || 'BENCHMARKS.md';
   const next = text.replace(
     BLOCK,
     (_, begin, name, _old, end) =>

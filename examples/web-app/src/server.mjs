@@ -1,11 +1,12 @@
-// The web app's server: the page, its script (core bundled for the browser), and the key-holding proxy.
-// With SORA_API_KEY unset it starts @sora-kit/emulator in-process, so `pnpm start` works offline.
+// The web app's server: the page, its script (core bundled for the browser), and @sora-kit/server's
+// handler under /api/sora, which holds the key. With SORA_API_KEY unset it starts @sora-kit/emulator
+// in-process, so `pnpm start` works offline.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { createSoraHandler } from '@sora-kit/server';
+import { toNodeListener } from '@sora-kit/server/node';
 import { build } from 'esbuild';
-import { createProxy } from './proxy.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -31,45 +32,61 @@ async function bundleBrowserScript() {
 export async function startApp(options = {}) {
   const apiKey = options.apiKey ?? process.env.SORA_API_KEY;
   let emulator;
-  let upstream = options.baseUrl ?? process.env.SORA_BASE_URL ?? 'https://api.gpt.ge';
+  let baseUrl = options.baseUrl ?? process.env.SORA_BASE_URL ?? 'https://api.gpt.ge';
   let key = apiKey;
   if (!apiKey) {
     const { startEmulator } = await import('@sora-kit/emulator');
     key = 'sk-example-server-side-only';
     emulator = await startEmulator({ jobSeconds: options.jobSeconds ?? 4, apiKey: key, quiet: true });
-    upstream = emulator.url;
+    baseUrl = emulator.url;
   }
-  const proxy = createProxy({ upstream, apiKey: key });
-  const [html, script] = await Promise.all([readFile(here('../public/index.html')), bundleBrowserScript()]);
+  const sora = toNodeListener(
+    createSoraHandler({
+      apiKey: key,
+      baseUrl,
+      // This example has no sign-in: one anonymous user. A real app returns the signed-in user's id from its
+      // session (null for a 401), and each user then sees only their own jobs.
+      authorize: () => ({ userId: 'anonymous' }),
+    }),
+  );
+  const [html, icon, script] = await Promise.all([
+    readFile(here('../public/index.html')),
+    readFile(here('../public/favicon.svg')),
+    bundleBrowserScript(),
+  ]);
 
-  const server = createServer(async (req, res) => {
-    try {
-      if (req.url === '/' || req.url === '/index.html') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-      } else if (req.url === '/app.js') {
-        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
-      } else if (req.url?.startsWith('/api/sora/')) {
-        const request = new Request(`http://${req.headers.host}${req.url}`, {
-          method: req.method,
-          headers: req.headers,
-          body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Readable.toWeb(req),
-          duplex: 'half',
-        });
-        const response = await proxy(request);
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        if (response.body) Readable.fromWeb(response.body).pipe(res);
-        else res.end();
-      } else {
-        res.writeHead(404).end('Not found');
-      }
-    } catch (error) {
-      res.writeHead(502, { 'content-type': 'text/plain' }).end(`Upstream error: ${error.message}`);
+  const server = createServer((req, res) => {
+    if (req.url === '/' || req.url === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    } else if (req.url === '/app.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
+    } else if (req.url === '/favicon.ico' || req.url === '/favicon.svg') {
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' }).end(icon);
+    } else if (req.url?.startsWith('/api/sora/')) {
+      sora(req, res);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     }
   });
-  await new Promise((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const { port } = server.address();
+  const port = options.port ?? 0;
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+  } catch (error) {
+    await emulator?.close();
+    if (error.code === 'EADDRINUSE') {
+      throw Object.assign(new Error(`Port ${port} on ${host} is already in use.`), {
+        code: 'EADDRINUSE',
+        port,
+      });
+    }
+    throw error;
+  }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.address().port}`,
     emulator,
     async close() {
       server.closeAllConnections();
@@ -80,7 +97,17 @@ export async function startApp(options = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const app = await startApp({ port: Number(process.env.PORT ?? 3000) });
+  const port = Number(process.env.PORT ?? 3000);
+  let app;
+  try {
+    app = await startApp({ port });
+  } catch (error) {
+    if (error.code !== 'EADDRINUSE') throw error;
+    console.error(
+      `${error.message} Stop what runs there, or choose another port: PORT=${port + 1} pnpm -C examples/web-app start`,
+    );
+    process.exit(1);
+  }
   console.log(`web app on ${app.url}${app.emulator ? ` (embedded emulator at ${app.emulator.url})` : ''}`);
   const stop = async () => {
     await app.close();

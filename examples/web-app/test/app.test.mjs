@@ -1,5 +1,8 @@
 // The example runs for real: its server with the embedded emulator, its page in Chromium. The browser
 // generates a video through core and plays it; the key never reaches the browser.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../src/server.mjs';
@@ -29,7 +32,13 @@ describe('web app example', () => {
   it('generates, shows progress and plays the video in the browser, with no key in the page', async () => {
     const page = await browser.newPage();
     const sentFromPage = [];
+    const failed = [];
     page.on('request', (request) => sentFromPage.push(request.headers()));
+    page.on(
+      'response',
+      (response) => response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`),
+    );
+    page.on('console', (message) => message.type() === 'error' && failed.push(message.text()));
     const statuses = [];
     await page.exposeFunction('recordStatus', (text) => statuses.push(text));
     await page.goto(app.url);
@@ -64,6 +73,9 @@ describe('web app example', () => {
     expect(sentFromPage.every((headers) => !('authorization' in headers))).toBe(true);
     const created = app.emulator.requests().filter((r) => r.method === 'POST' && r.path === '/v1/videos');
     expect(created).toHaveLength(1);
+    // Nothing on the page failed: no 404 (the favicon is served), no console error.
+    expect(failed).toEqual([]);
+    expect((await fetch(`${app.url}/favicon.ico`)).headers.get('content-type')).toBe('image/svg+xml');
     await page.close();
   });
 
@@ -76,8 +88,8 @@ describe('web app example', () => {
       await page.click('#go');
       await page.waitForFunction(() => /%$/.test(document.getElementById('status').textContent));
       await page.click('#cancel');
-      await page.waitForFunction(() => document.getElementById('status').textContent === 'Stopped.');
-      expect(await page.textContent('#error')).toMatch(/abort/i);
+      await page.waitForFunction(() => document.getElementById('status').textContent === 'Cancelled.');
+      expect(await page.textContent('#error')).toBe(''); // a cancel is not an error
       expect(await page.isHidden('#video')).toBe(true);
       const created = slowApp.emulator.videos();
       expect(created).toHaveLength(1);
@@ -85,6 +97,44 @@ describe('web app example', () => {
     } finally {
       await page.close();
       await slowApp.close();
+    }
+  });
+
+  it('refuses a blank prompt on the page, before any request', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(app.url);
+      const before = app.emulator.requests().length;
+      await page.fill('#prompt', '   \n\t ');
+      await page.click('#go');
+      await page.waitForFunction(() => document.getElementById('error').textContent !== '');
+      expect(await page.textContent('#error')).toMatch(/prompt is empty/);
+      expect(app.emulator.requests().length).toBe(before);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('says which port is busy and how to choose another, without a stack trace', async () => {
+    const blocker = createServer();
+    await new Promise((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address();
+    try {
+      const child = spawn(process.execPath, [fileURLToPath(new URL('../src/server.mjs', import.meta.url))], {
+        env: { ...process.env, PORT: String(port), SORA_API_KEY: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Port ${port}`);
+      expect(stderr).toContain(`PORT=${port + 1}`);
+      expect(stderr).not.toMatch(/\n\s+at |EADDRINUSE/);
+    } finally {
+      blocker.close();
     }
   });
 });

@@ -211,7 +211,7 @@ export class SoraVideoModel implements VideoModelV4 {
           {
             prompt: request.prompt,
             video: { id: request.id },
-            ...(request.seconds && { seconds: request.seconds }),
+            seconds: request.seconds,
           },
           call,
         );

@@ -14,7 +14,7 @@ export type StartRequest =
   | { kind: 'create'; params: VideoCreateParams }
   | { kind: 'remix'; id: string; prompt: string }
   | { kind: 'edit'; id: string; prompt: string }
-  | { kind: 'extend'; id: string; prompt: string; seconds: VideoCreateParams['seconds'] };
+  | { kind: 'extend'; id: string; prompt: string; seconds: NonNullable<VideoCreateParams['seconds']> };
 
 /** A planned start: the request, the warnings, and a description of the body for errors (no image bytes). */
 export interface StartPlan {
@@ -115,7 +115,8 @@ export function planStart(
   }
   if (sora.extend !== undefined) {
     sourceWarnings('extension', options, false, warnings);
-    const seconds = pickSeconds(options.duration, warnings);
+    // The API requires `seconds` on an extension; without a duration it gets the create default, 4.
+    const seconds = pickSeconds(options.duration, warnings) ?? '4';
     const request = { kind: 'extend', id: sora.extend, prompt, seconds } as const;
     return { request, warnings, description: { prompt, seconds, video: { id: sora.extend } } };
   }

@@ -292,7 +292,8 @@ describe('providerOptions.sora', () => {
       providerOptions: { sora: { extend: sourceId } },
     });
     expect(extend.warnings).toEqual([]);
-    expect(extend.job.seconds).toBe('12');
+    // `seconds` of an extension is the stitched total: the 8 s source plus 12.
+    expect(extend.job.seconds).toBe('20');
     const paths = t.emu
       .requests()
       .filter((r) => r.method === 'POST')

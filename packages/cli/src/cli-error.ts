@@ -3,6 +3,8 @@ import { ExitCode } from './exit-codes.js';
 /** An error the CLI reports as one message (plus an optional hint line) and a given exit code. */
 export class CliError extends Error {
   override name = 'CliError';
+  /** The job the error is about, when one exists (a failure after its create): shown in the `--json` line. */
+  videoId: string | undefined;
   constructor(
     message: string,
     readonly exitCode: ExitCode,

@@ -28,7 +28,10 @@ try {
   } else {
     const message = error instanceof Error ? error.message : String(error);
     const key = process.env.SORA_API_KEY;
-    process.stderr.write(`sora-kit: unexpected error: ${key ? message.split(key).join('***') : message}\n`);
+    const { neutralise } = await import('./terminal-text.js');
+    process.stderr.write(
+      `sora-kit: unexpected error: ${neutralise(key ? message.split(key).join('***') : message)}\n`,
+    );
     exitCode = ExitCode.Failed;
   }
 }

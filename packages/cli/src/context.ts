@@ -1,18 +1,37 @@
 /**
- * What a command talks to: a `@sora-kit/core` client, configured from the environment and the flags,
- * and, with `--emulator`, the `@sora-kit/emulator` it started in this process. Both packages are
+ * What a command talks to: a `@sora-kit/core` client, configured from the environment and the flags.
+ * With `--emulator` it is the running `sora-kit emulator` (found through its state file, see
+ * `emulator-state.ts`); when there is none, `generate` and `batch` start `@sora-kit/emulator` in this
+ * process, and the other commands refuse (the job they ask about could not exist). Both packages are
  * imported here, lazily, so that only commands that make requests load them.
  */
 import { randomUUID } from 'node:crypto';
 import type { SoraClient } from '@sora-kit/core';
 import { UsageError } from './cli-error.js';
+import { findRunningEmulator } from './emulator-state.js';
 import type { Output } from './output.js';
+import { shellQuote } from './shell-quote.js';
+import { LINE_BREAK } from './terminal-text.js';
 
 /** The options of `withApiOptions` in `program.ts`. */
 export interface ApiOptions {
   baseUrl?: string;
   emulator?: boolean;
+  /** Only on the commands that may start an embedded emulator (`generate`, `batch`). */
   jobSeconds?: number;
+}
+
+/** The render time of a job on the embedded emulator when `--job-seconds` is not given. */
+export const DEFAULT_JOB_SECONDS = 3;
+
+/** Options that only make sense together, checked before a command does anything. */
+export function checkApiOptions(options: ApiOptions): void {
+  if (options.jobSeconds !== undefined && !options.emulator) {
+    throw new UsageError(
+      '--job-seconds sets how long a job takes on the emulator that --emulator starts; without --emulator it would do nothing (a real API takes the time it takes).',
+      'Add --emulator, or leave --job-seconds out.',
+    );
+  }
 }
 
 export interface Context {
@@ -28,6 +47,11 @@ export interface Context {
   baseUrl: string;
   /** Whether it is the emulator this process started (`--emulator`): its jobs end with the process. */
   embedded: boolean;
+  /**
+   * The options another command needs to reach the same server (` --emulator`, ` --base-url …`, or
+   * nothing when it comes from the environment), for the commands the CLI tells the user to run.
+   */
+  reachArgs: string;
   /** Stops the embedded emulator, if any. */
   close(): Promise<void>;
 }
@@ -35,6 +59,11 @@ export interface Context {
 export interface ContextOptions {
   /** Wraps `fetch` (the batch's rate gate); the `--verbose` log goes around it. */
   wrapFetch?: (fetchImpl: typeof fetch) => typeof fetch;
+  /**
+   * With `--emulator` and no running `sora-kit emulator`, start one inside this process (`generate`,
+   * `batch`: a whole job's life fits in one command). Other commands refuse: their job would not exist.
+   */
+  embeddedEmulator?: boolean;
 }
 
 const DEFAULT_BASE_URL = 'https://api.gpt.ge';
@@ -52,26 +81,45 @@ export async function openContext(
   let baseUrl: string;
   let apiKey: string;
   let close = async () => {};
+  let embedded = false;
+  let reachArgs = '';
   if (options.emulator) {
-    const { startEmulator } = await import('@sora-kit/emulator');
-    // A fresh random key: the embedded emulator accepts only it, and nothing else can talk to it by accident.
-    apiKey = `sk-embedded-${randomUUID()}`;
-    const emulator = await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      jobSeconds: options.jobSeconds ?? 3,
-      apiKey,
-      quiet: true,
-    });
-    baseUrl = emulator.url;
-    close = () => emulator.close();
     if (options.baseUrl)
-      out.info(out.style.yellow(`--base-url ${options.baseUrl} is ignored: --emulator runs its own server.`));
-    out.info(
-      out.style.dim(
-        `Using the embedded emulator at ${baseUrl} (jobs take ${options.jobSeconds ?? 3} s; it stops with this command).`,
-      ),
-    );
+      out.info(out.style.yellow(`--base-url ${options.baseUrl} is ignored: --emulator uses the emulator.`));
+    const running = await findRunningEmulator();
+    if (running) {
+      // Started without --api-key it accepts any key; the placeholder only fills the header.
+      apiKey = running.apiKey ?? 'sk-sora-kit-emulator';
+      baseUrl = running.url;
+      reachArgs = ' --emulator';
+      if (options.jobSeconds !== undefined)
+        out.info(
+          out.style.yellow(
+            `--job-seconds is ignored: the running emulator sets its own (sora-kit emulator --job-seconds ${options.jobSeconds}).`,
+          ),
+        );
+      out.info(out.style.dim(`Using the running sora-kit emulator at ${baseUrl} (pid ${running.pid}).`));
+    } else if (extra.embeddedEmulator) {
+      const jobSeconds = options.jobSeconds ?? DEFAULT_JOB_SECONDS;
+      const { startEmulator } = await import('@sora-kit/emulator');
+      // A fresh random key: the embedded emulator accepts only it, and nothing else can talk to it by accident.
+      apiKey = `sk-embedded-${randomUUID()}`;
+      const emulator = await startEmulator({ port: 0, host: '127.0.0.1', jobSeconds, apiKey, quiet: true });
+      baseUrl = emulator.url;
+      close = () => emulator.close();
+      embedded = true;
+      out.info(
+        out.style.dim(
+          `Using the embedded emulator at ${baseUrl} (jobs take ${jobSeconds} s; it stops with this command). To keep jobs for status, list and wait, run \`sora-kit emulator\` in another terminal.`,
+        ),
+      );
+    } else {
+      throw new UsageError(
+        '--emulator: no running `sora-kit emulator` was found, and this command needs one (a job made by an earlier command lives there).',
+        ['Start one in another terminal, then run this again:', '  sora-kit emulator'].join(LINE_BREAK),
+        'no_emulator',
+      );
+    }
   } else {
     const key = env.SORA_API_KEY?.trim();
     if (!key) {
@@ -82,7 +130,7 @@ export async function openContext(
           '  $env:SORA_API_KEY = "sk-..."        # PowerShell',
           'Or try it offline, on the embedded emulator:',
           '  sora-kit generate --emulator "a tiger in a farmyard"',
-        ].join('\n'),
+        ].join(LINE_BREAK),
         'missing_api_key',
       );
     }
@@ -95,6 +143,7 @@ export async function openContext(
       );
     }
     apiKey = key;
+    if (options.baseUrl) reachArgs = ` --base-url ${shellQuote(options.baseUrl)}`;
     baseUrl = checkBaseUrl(
       options.baseUrl ?? (env.SORA_BASE_URL?.trim() || DEFAULT_BASE_URL),
       options.baseUrl ? '--base-url' : 'SORA_BASE_URL',
@@ -102,7 +151,7 @@ export async function openContext(
   }
   out.addSecret(apiKey);
   out.debug(
-    `API ${baseUrl}${options.emulator ? ' (embedded emulator)' : ''}; key from ${options.emulator ? 'the embedded emulator' : 'SORA_API_KEY'} (${apiKey.length} characters, never printed)`,
+    `API ${baseUrl}${options.emulator ? ' (emulator)' : ''}; key from ${options.emulator ? 'the emulator' : 'SORA_API_KEY'} (${apiKey.length} characters, never printed)`,
   );
 
   const { createSoraClient } = await import('@sora-kit/core');
@@ -115,7 +164,7 @@ export async function openContext(
   const client = createSoraClient({ apiKey, baseUrl, ...(custom && { fetch: custom }) });
   const { nodeFetch } = await import('@sora-kit/core/node');
   const downloadFetch = extra.wrapFetch ? extra.wrapFetch(nodeFetch) : nodeFetch;
-  return { client, downloadFetch, baseUrl: client.baseUrl, embedded: options.emulator === true, close };
+  return { client, downloadFetch, baseUrl: client.baseUrl, embedded, reachArgs, close };
 }
 
 function checkBaseUrl(value: string, source: string): string {

@@ -4,6 +4,7 @@
  * `ValidationError`), 1 for an API refusal or a failed job, 130 for Ctrl-C. All text passes through
  * `Output`, which redacts the API key.
  */
+import { basename, dirname, join } from 'node:path';
 import {
   APIConnectionError,
   APIError,
@@ -14,7 +15,9 @@ import {
   VideoFailedError,
 } from '@sora-kit/core';
 import { CliError, InterruptedError, UsageError } from './cli-error.js';
+import { displayPath } from './display-path.js';
 import { ExitCode } from './exit-codes.js';
+import { explainWriteError, isFsError } from './fs-errors.js';
 import type { Output } from './output.js';
 
 /** The CLI's view of an error: what to say and with which exit code. */
@@ -70,8 +73,25 @@ export function toCliError(error: unknown, signal?: AbortSignal): CliError {
       error.code ?? `http_${error.status ?? 'error'}`,
     );
   }
+  if (isFsError(error)) return fsCliError(error);
   const message = error instanceof Error ? error.message : String(error);
   return new CliError(`Unexpected error: ${message}`, ExitCode.Failed, undefined, 'unexpected');
+}
+
+const PARTIAL = /^\.(.+)\.[0-9a-f]{8}\.part$/;
+const READS = new Set(['read', 'stat', 'lstat', 'scandir', 'readlink', 'access']);
+
+/** A file system error, about the file the user named (a download's temporary file stands for its target). */
+function fsCliError(error: NodeJS.ErrnoException & { code: string }): CliError {
+  const code = error.code.toLowerCase();
+  if (!error.path) return new CliError(`${error.code}: ${error.message}`, ExitCode.Failed, undefined, code);
+  const partial = PARTIAL.exec(basename(error.path));
+  const path = partial ? join(dirname(error.path), partial[1]!) : error.path;
+  const message =
+    error.syscall && READS.has(error.syscall)
+      ? `Cannot read '${displayPath(path)}': ${error.code}.`
+      : `Cannot save to '${displayPath(path)}': ${explainWriteError(error, path)}.`;
+  return new CliError(message, ExitCode.Failed, undefined, code);
 }
 
 /** Prints the error (stderr, and a JSON line with `--json`) and answers the exit code. */
@@ -89,6 +109,7 @@ export function reportError(error: unknown, out: Output, signal?: AbortSignal): 
   out.event({
     type: 'error',
     exit_code: cli.exitCode,
+    ...(cli.videoId && { id: cli.videoId }),
     error: {
       message: cli.message,
       code: cli.code ?? null,

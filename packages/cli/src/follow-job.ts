@@ -3,17 +3,20 @@
  * then download its MP4 through core's `downloadToFile` (streamed, resumed after a cut, placed
  * atomically, removed on abort — so Ctrl-C never leaves a partial file).
  */
-import { isAbsolute, relative } from 'node:path';
 import { APIUserAbortError, type Video, VideoFailedError } from '@sora-kit/core';
 import { DownloadError } from '@sora-kit/core/node';
 import { CliError, InterruptedError, UsageError } from './cli-error.js';
 import type { CommandEnv } from './command-env.js';
 import type { Context } from './context.js';
+import { displayPath } from './display-path.js';
 import { downloadFile } from './download-file.js';
+import { toCliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { prepareOutput, resolveOutput } from './output-file.js';
 import { createProgress } from './progress/create-progress.js';
 import { formatBytes, formatDuration } from './progress/format.js';
+import { shellQuote } from './shell-quote.js';
+import { LINE_BREAK } from './terminal-text.js';
 
 export interface FollowOptions {
   /** `--output` as given. */
@@ -25,24 +28,59 @@ export interface FollowOptions {
   timeoutSeconds?: number;
 }
 
-/** A path as the user should see it: relative to the current folder when it is inside it. */
-export function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+/** The command that resumes watching `id` and saves it (what Ctrl-C and any failure after a create print). */
+export function resumeCommand(id: string, options: FollowOptions, reachArgs = ''): string {
+  const output = options.output === undefined ? '' : ` --output ${shellQuote(options.output)}`;
+  const force = options.force && options.download ? ' --force' : '';
+  return `sora-kit wait ${id}${reachArgs}${output}${force}${options.download ? '' : ' --no-download'}`;
 }
 
-/** The command that resumes watching `id` (what Ctrl-C prints). */
-export function resumeCommand(id: string, options: FollowOptions): string {
-  const output = options.output === undefined ? '' : ` --output ${quote(options.output)}`;
-  return `sora-kit wait ${id}${output}${options.download ? '' : ' --no-download'}`;
-}
-
-function quote(text: string): string {
-  return /^[\w./@:+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Watches the job until it ends, then downloads it; answers the exit code. */
+/**
+ * Watches the job until it ends, then downloads it; answers the exit code. The job exists on the server
+ * whatever goes wrong here, so any failure but a failed job is reported with its id and the command that
+ * finishes it (on stderr, even with `--quiet`; in the `--json` error line as `id` and `hint`).
+ */
 export async function followJob(
+  ctx: Context,
+  id: string,
+  options: FollowOptions,
+  env: CommandEnv,
+): Promise<number> {
+  try {
+    return await watchAndSave(ctx, id, options, env);
+  } catch (error) {
+    const cli = toCliError(error, env.signal);
+    // Ctrl-C says how to resume already; a failed job has nothing left to finish.
+    if (cli.exitCode === ExitCode.Interrupted || cli.reported) throw cli;
+    if (cli.code === 'timeout') {
+      const timedOut = new CliError(
+        cli.message,
+        cli.exitCode,
+        `It is still running; resume with: ${resumeCommand(id, options, ctx.reachArgs)}`,
+        cli.code,
+      );
+      timedOut.videoId = id;
+      throw timedOut;
+    }
+    const where = ctx.embedded
+      ? ' It was made on the embedded emulator, which stopped with this command: run it again.'
+      : '';
+    const finish = ctx.embedded
+      ? undefined
+      : `The job ${id} exists on the server (a real API bills it): nothing is lost. Finish it with: ${resumeCommand(id, options, ctx.reachArgs)}`;
+    // Nothing sent is no longer true: an error found now is a failure (1), not bad usage (2).
+    const failed = new CliError(
+      `${cli.message}${where}`,
+      cli.exitCode === ExitCode.Usage ? ExitCode.Failed : cli.exitCode,
+      [cli.hint, finish].filter(Boolean).join(LINE_BREAK) || undefined,
+      cli.code,
+    );
+    failed.videoId = id;
+    throw failed;
+  }
+}
+
+async function watchAndSave(
   ctx: Context,
   id: string,
   options: FollowOptions,
@@ -53,7 +91,9 @@ export async function followJob(
     const lost = ctx.embedded
       ? ' (the embedded emulator stopped with this command, and its jobs with it)'
       : '';
-    return new InterruptedError(`Interrupted. Resume with: ${resumeCommand(id, options)}${lost}`);
+    return new InterruptedError(
+      `Interrupted. Resume with: ${resumeCommand(id, options, ctx.reachArgs)}${lost}`,
+    );
   };
   const started = performance.now();
 
@@ -97,9 +137,10 @@ export async function followJob(
     return ExitCode.Ok;
   }
 
-  const path = (await resolveOutput(options.output, id))!;
+  const target = await resolveOutput(options.output, id);
+  const path = target.path!;
   const shown = displayPath(path);
-  await prepareOutput(path, options.force, shown);
+  await prepareOutput(target, { force: options.force, shown: options.output });
   const downloading = createProgress(out, () => id);
   const downloadStarted = performance.now();
   let bytes: number;
@@ -115,7 +156,7 @@ export async function followJob(
     if (DownloadError.isInstance(error) && error.code === 'file_exists') {
       throw new UsageError(
         `The output file '${shown}' exists; pass --force to overwrite it.`,
-        `The video is ready: sora-kit download ${id} --output <file>`,
+        undefined,
         'file_exists',
       );
     }

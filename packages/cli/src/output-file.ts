@@ -1,46 +1,150 @@
 /**
- * Where downloads go, and the no-overwrite rule: an existing file is replaced only with `--force`.
- * The check runs before any request (for a path known in advance), so a refused run costs nothing;
- * `downloadToFile` checks again when it places the file, so a file that appeared meanwhile is safe too.
+ * Where downloads go, checked for real before any request: a job is paid for when it is created, so a
+ * command must know it can save the video before it creates one.
+ *
+ * - An existing file is replaced only with `--force`; a folder is never a file name.
+ * - A part of the path that is a file (`notes.txt/x.mp4`) is named as such.
+ * - The folder is created, then a file of the same name and place as the download's temporary file is
+ *   created and removed in it: this proves the permission, the file system (read-only, `/proc`), the name
+ *   (too long, refused characters) and the space for an empty file, as the download will need them.
+ *
+ * `downloadToFile` checks the no-overwrite rule again when it places the file, so a file that appeared
+ * meanwhile is safe too.
  */
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './cli-error.js';
+import { displayPath } from './display-path.js';
+import { explainWriteError, isFsError } from './fs-errors.js';
 
 export type Variant = 'video' | 'thumbnail' | 'spritesheet';
 
 /** The file extension of each variant's media. */
 export const EXTENSIONS: Record<Variant, string> = { video: '.mp4', thumbnail: '.webp', spritesheet: '.jpg' };
 
+/** Where a download goes: always its folder; the file too once its name is known. */
+export interface OutputTarget {
+  folder: string;
+  /** Undefined while the name depends on an id that does not exist yet (`generate` before the create). */
+  path: string | undefined;
+}
+
 /**
  * The file a download goes to: `output` as given, or `<id>.<ext>` inside it when it is a folder (or ends
  * with `/`), or `<id>.<ext>` in the current folder. `id` may be unknown yet (`generate` before the job
- * exists): then only an explicit file path is resolved, and `undefined` answered otherwise.
+ * exists): then only the folder is known, unless `output` names the file.
  */
 export async function resolveOutput(
   output: string | undefined,
   id: string | undefined,
   variant: Variant = 'video',
-): Promise<string | undefined> {
+): Promise<OutputTarget> {
   const name = id && `${id}${EXTENSIONS[variant]}`;
-  if (output === undefined) return name && resolve(name);
-  const isDir = /[\\/]$/.test(output) || (await stat(output).catch(() => undefined))?.isDirectory();
-  if (isDir) return name && resolve(join(output, name));
-  return resolve(output);
+  const isDir =
+    output === undefined ||
+    /[\\/]$/.test(output) ||
+    (await stat(output).catch(() => undefined))?.isDirectory() === true;
+  if (!isDir) {
+    const path = resolve(output);
+    return { folder: dirname(path), path };
+  }
+  const folder = resolve(output ?? '.');
+  return { folder, path: name ? join(folder, name) : undefined };
 }
 
-/** Refuses an existing file without `force` (exit 2) and creates the folder the file goes in. */
-export async function prepareOutput(path: string, force: boolean | undefined, shown = path): Promise<void> {
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UsageError(`The output '${shown}' is a folder; give a file name.`);
-  if (existing && !force) {
-    throw new UsageError(
-      `The output file '${shown}' exists; pass --force to overwrite it, or choose another with --output.`,
-      undefined,
-      'file_exists',
-    );
+export interface PrepareOptions {
+  /** `--force`: an existing file may be replaced. */
+  force?: boolean | undefined;
+  /** How the output is named in messages (what the user typed). Default: the path as displayed. */
+  shown?: string | undefined;
+}
+
+// While the name is unknown, the probe stands in for `<id>.mp4` with an id as long as the API's
+// (`video_` and 48 characters), so that a name too long for the file system shows up here too.
+const PLACEHOLDER_NAME = `video_${'0'.repeat(48)}.mp4`;
+
+/**
+ * Refuses, with a clear message and exit 2, an output that cannot be written: an existing file without
+ * `force`, a folder, a path through a file, a folder that cannot be created or written to. Creates the
+ * folder. Runs before any request.
+ */
+export async function prepareOutput(target: OutputTarget, options: PrepareOptions = {}): Promise<void> {
+  const shown = options.shown ?? displayPath(target.path ?? target.folder);
+  const notWritable = (reason: string) =>
+    new UsageError(`Cannot save to '${shown}': ${reason}.`, undefined, 'output_not_writable');
+
+  if (target.path) {
+    const existing = await stat(target.path).catch(() => undefined);
+    if (existing?.isDirectory()) throw new UsageError(`The output '${shown}' is a folder; give a file name.`);
+    if (existing && !options.force) {
+      throw new UsageError(
+        `The output file '${shown}' exists; pass --force to overwrite it, or choose another with --output.`,
+        undefined,
+        'file_exists',
+      );
+    }
   }
-  await mkdir(dirname(path), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`Cannot create the folder of '${shown}': ${error.code ?? error.message}.`);
+  const file = await fileInPath(target.folder);
+  if (file) throw notWritable(`'${displayPath(file)}' is a file, not a folder`);
+  await makeFolder(target.folder).catch((error: unknown) => {
+    if (!isFsError(error)) throw error;
+    throw notWritable(
+      `the folder '${displayPath(target.folder)}' cannot be created (${explainWriteError(error, error.path ?? target.folder)})`,
+    );
   });
+  await probeWrite(join(target.folder, basename(target.path ?? PLACEHOLDER_NAME))).catch((error: unknown) => {
+    if (!isFsError(error)) throw error;
+    throw notWritable(explainWriteError(error, target.path ?? join(target.folder, PLACEHOLDER_NAME)));
+  });
+}
+
+/**
+ * Creates and removes an empty file named like the download's temporary file for `path` (core's
+ * `.<name>.<8 hex>.part`, beside it): the name and place the download will need first. A probe left by
+ * a crash has the shape of a partial download, which the next download of `path` removes.
+ */
+export async function probeWrite(path: string): Promise<void> {
+  const probe = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.part`);
+  const handle = await open(probe, 'wx');
+  await handle.close();
+  // A download of the same output that starts meanwhile may have removed it as a stale partial file.
+  await unlink(probe).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+}
+
+/**
+ * `mkdir -p`, one folder at a time: Node's `recursive: true` never returns for a path in a folder that
+ * answers "no such file" to any new entry although it exists (`/proc`), so each missing folder is made
+ * on its own and such a folder fails at once.
+ */
+async function makeFolder(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = folder; ; at = dirname(at)) {
+    if (
+      await stat(at).then(
+        (stats) => stats.isDirectory(),
+        () => false,
+      )
+    )
+      break;
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const each of missing) {
+    await mkdir(each).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
+}
+
+/** The deepest existing part of `folder` when it is not a folder (a file in the way), else undefined. */
+async function fileInPath(folder: string): Promise<string | undefined> {
+  for (let at = folder; ; at = dirname(at)) {
+    const stats = await stat(at).catch((error: NodeJS.ErrnoException) => error);
+    if (!(stats instanceof Error)) return stats.isDirectory() ? undefined : at;
+    if (stats.code !== 'ENOENT' && stats.code !== 'ENOTDIR') return undefined; // mkdir will say why
+    if (dirname(at) === at) return undefined;
+  }
 }

@@ -1,9 +1,15 @@
 /**
  * Everything the CLI writes goes through an {@link Output}: results on stdout, progress and messages on
- * stderr, JSON lines on stdout with `--json`. It is also the one place that keeps secrets out of the
- * terminal: every string written is passed through {@link Output.redact}, so an API key that some
- * error message or URL might carry is replaced by `***` before it can reach a screen or a log file.
+ * stderr, JSON lines on stdout with `--json`. It is also the one place that guards the terminal:
+ *
+ * - every string written is passed through {@link Output.redact}, so an API key that some error message
+ *   or URL might carry is replaced by `***` before it can reach a screen or a log file;
+ * - every human-readable string is passed through `neutralise` (see `terminal-text.ts`), so control
+ *   characters from a server or a jobs file are shown escaped instead of acting on the terminal; only the
+ *   CLI's own sequences (its {@link Styles}, and what a progress display marks with `own`) act;
+ * - JSON lines stay exact JSON, with the characters a terminal could act on written as `\u` escapes.
  */
+import { neutralise, own, safeJson } from './terminal-text.js';
 
 /** How the user asked the CLI to talk. */
 export interface OutputOptions {
@@ -38,7 +44,7 @@ export interface Styles {
 const ansi =
   (open: number, close: number): Paint =>
   (text) =>
-    `\x1b[${open}m${text}\x1b[${close}m`;
+    `${own(`\x1b[${open}m`)}${text}${own(`\x1b[${close}m`)}`;
 const plain: Paint = (text) => text;
 
 export function colorEnabled(options: OutputOptions, stream: NodeJS.WriteStream, env = process.env): boolean {
@@ -102,7 +108,7 @@ export class Output {
 
   /** A result line on stdout (a saved path, an id, a table row); nothing in `--json` mode. */
   result(line: string): void {
-    if (!this.json) this.#write('stdout', `${line}\n`);
+    if (!this.json) this.#write('stdout', line, '\n');
   }
 
   /**
@@ -115,25 +121,28 @@ export class Output {
 
   /** A JSON line on stdout; only in `--json` mode. */
   event(value: unknown): void {
-    if (this.json) this.#write('stdout', `${JSON.stringify(value)}\n`);
+    if (this.json) this.#streams.stdout.write(`${safeJson(this.redact(JSON.stringify(value)))}\n`);
   }
 
   /** A message on stderr, unless `--quiet` or `--json`. */
   info(line: string): void {
-    if (this.chatty) this.#write('stderr', `${line}\n`);
+    if (this.chatty) this.#write('stderr', line, '\n');
   }
 
   /** A message on stderr, always (errors, warnings the user must see). */
   error(line: string): void {
-    this.#write('stderr', `${line}\n`);
+    this.#write('stderr', line, '\n');
   }
 
   /** A `--verbose` line on stderr. */
   debug(line: string): void {
-    if (this.verbose) this.#write('stderr', `${this.style.dim(line)}\n`);
+    if (this.verbose) this.#write('stderr', this.style.dim(line), '\n');
   }
 
-  /** Raw text on stderr, for progress displays that redraw a line. */
+  /**
+   * Text on stderr without a line end, for progress displays that redraw a line: their controls (`\r`,
+   * clear line, cursor) must be marked with `own`; any other control is shown escaped, as everywhere.
+   */
   stderrRaw(text: string): void {
     this.#write('stderr', text);
   }
@@ -143,7 +152,8 @@ export class Output {
     return this.#streams.stderr.columns || 80;
   }
 
-  #write(to: 'stdout' | 'stderr', text: string): void {
-    this.#streams[to].write(this.redact(text));
+  /** Human-readable text: redacted, then neutralised (the line end is added by the callers, after it). */
+  #write(to: 'stdout' | 'stderr', text: string, end = ''): void {
+    this.#streams[to].write(neutralise(this.redact(text)) + end);
   }
 }

@@ -42,17 +42,31 @@ function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
 }
 
-/** Options every command that talks to the API has. */
-function withApiOptions(command: Command): Command {
+/**
+ * Options every command that talks to the API has. `startsJobs`: the command can run a job's whole life
+ * (`generate`, `batch`), so `--emulator` may start an emulator of its own when none is running, and
+ * `--job-seconds` sets its render time.
+ */
+function withApiOptions(command: Command, startsJobs = false): Command {
+  command.option('--base-url <url>', 'API host (default: $SORA_BASE_URL, else https://api.gpt.ge)');
+  if (startsJobs) {
+    command
+      .option(
+        '--emulator',
+        'use the running `sora-kit emulator`, else start one inside this command (it stops with it); needs no key',
+      )
+      .option(
+        '--job-seconds <seconds>',
+        'with --emulator: render time of a job on the emulator this command starts (default 3)',
+        positiveSeconds('--job-seconds'),
+      );
+  } else {
+    command.option(
+      '--emulator',
+      'use the running `sora-kit emulator` (start one in another terminal); needs no key',
+    );
+  }
   return command
-    .option('--base-url <url>', 'API host (default: $SORA_BASE_URL, else https://api.gpt.ge)')
-    .option('--emulator', 'run @sora-kit/emulator in this process and use it; needs no key')
-    .option(
-      '--job-seconds <seconds>',
-      'render time of a job on the embedded emulator',
-      positiveSeconds('--job-seconds'),
-      3,
-    )
     .option('--json', 'stdout carries JSON lines only; see the README for their shape')
     .option('-q, --quiet', 'no progress and no messages on stderr (errors still)')
     .option('-v, --verbose', 'log every HTTP request to stderr (method, path, status, time; never the key)')
@@ -130,6 +144,7 @@ ${examples([
           'a JPEG, PNG or WebP image to start from; its size must equal --size',
         )
         .option('--no-wait', 'print the job id and return without waiting'),
+      true,
     ),
     'the MP4',
   )
@@ -276,7 +291,24 @@ ${examples([
       .argument('<prompts.jsonl>', 'the jobs, one JSON object (or JSON string) per line')
       .option('-c, --concurrency <n>', 'jobs in flight at once (1-100)', integer('--concurrency', 1, 100), 4)
       .option('-d, --out-dir <dir>', 'where the videos and manifest.jsonl go', '.')
-      .option('-f, --force', 'overwrite output files that exist but are not in the manifest'),
+      .option('-f, --force', 'overwrite output files that exist but are not in the manifest')
+      .option(
+        '--max-line-bytes <n>',
+        'refuse a jobs file with a line longer than this (default 1048576: 1 MiB)',
+        integer('--max-line-bytes', 1024, 64 << 20),
+      )
+      .option(
+        '--max-jobs <n>',
+        'refuse a jobs file with more jobs than this (default 100000)',
+        integer('--max-jobs', 1, 10_000_000),
+      )
+      .option(
+        '--queue [redis-url]',
+        'add the jobs to a shared queue (@sora-kit/queue) that `sora-kit worker`s run, instead of running them here; the URL defaults to $SORA_QUEUE_URL. `batch status --queue` prints its counts',
+      )
+      .option('--queue-name <name>', 'the queue on that Redis (default: sora-videos)')
+      .option('--no-wait', 'with --queue: add the jobs and exit, without following them'),
+    true,
   )
     .addHelpText(
       'after',
@@ -293,11 +325,47 @@ ${examples([
     )
     .action(action(() => import('./commands/batch.js')));
 
+  withApiOptions(
+    program
+      .command('worker')
+      .summary('run jobs from a shared queue (Redis) until Ctrl-C')
+      .description(
+        [
+          'Runs the jobs that `sora-kit batch --queue` (or @sora-kit/queue) adds to a queue on Redis, --concurrency at a time, and downloads each video into --out-dir. Start one on every machine that should render: they share one queue and one rate limit, a 429 pauses all of them, and a job whose worker dies is resumed by another without a second create.',
+          'Ctrl-C hands the running jobs back to the queue at once; each resumes on another worker (or when a worker starts again), polling the video it already has.',
+        ].join('\n\n'),
+      )
+      .option('--queue [redis-url]', 'the Redis of the queue (default: $SORA_QUEUE_URL)')
+      .option('--queue-name <name>', 'the queue on that Redis (default: sora-videos)')
+      .option(
+        '-c, --concurrency <n>',
+        'jobs at once in this worker (1-100)',
+        integer('--concurrency', 1, 100),
+        4,
+      )
+      .option('-d, --out-dir <dir>', 'where the videos go', '.')
+      .option(
+        '--rate-limit <jobs-per-minute>',
+        'jobs started per minute across every worker of the queue',
+        integer('--rate-limit', 1, 100_000),
+      ),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'sora-kit worker --queue redis://127.0.0.1:6379/0 --concurrency 10 --out-dir videos',
+        'SORA_QUEUE_URL=redis://:secret@redis:6379/0 sora-kit worker --rate-limit 20',
+        'sora-kit batch prompts.jsonl --queue redis://127.0.0.1:6379/0   # enqueue and follow',
+        'sora-kit batch status --queue redis://127.0.0.1:6379/0 --json',
+      ]),
+    )
+    .action(action(() => import('./commands/worker.js')));
+
   program
     .command('emulator')
-    .summary('run the local emulator of the API (sora-emulator)')
+    .summary('run a local emulator of the API; other commands reach it with --emulator')
     .description(
-      'Runs @sora-kit/emulator, a local server of the same API, in the foreground. Every argument is passed to the emulator: `sora-kit emulator --help` shows its own options.',
+      'Runs @sora-kit/emulator, a local server of the same API, in the foreground. While it runs, every other command reaches it with --emulator. `sora-kit emulator --help` shows its options.',
     )
     .helpOption(false)
     .allowUnknownOption()
@@ -307,6 +375,8 @@ ${examples([
       'after',
       examples([
         'sora-kit emulator --port 4010 --job-seconds 5',
+        'sora-kit generate --emulator "a tiger" --no-wait       # in another terminal',
+        'sora-kit status --emulator video_…',
         'SORA_BASE_URL=http://127.0.0.1:4010 SORA_API_KEY=any sora-kit generate "a tiger"',
       ]),
     )

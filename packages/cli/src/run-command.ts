@@ -4,6 +4,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import type { CommandRunner } from './command-env.js';
+import { checkApiOptions } from './context.js';
 import { reportError } from './errors.js';
 import { trapInterrupts } from './interrupt.js';
 import { Output } from './output.js';
@@ -36,6 +37,7 @@ export async function runCommand(
   out.addSecret(process.env.SORA_API_KEY?.trim());
   const interrupts = trapInterrupts();
   try {
+    checkApiOptions(options);
     const { run } = await load();
     return await run(args, options, { out, signal: interrupts.signal });
   } catch (error) {

@@ -206,8 +206,10 @@ describe('exit 130: Ctrl-C', () => {
   it('while creating: says the job may exist and where to look', async () => {
     const slowCreate = await testEmulator({ jobSeconds: 0.2 });
     slowCreate.faults.add({ kind: 'latency', latencyMs: 60_000, method: 'POST', path: '/v1/videos' });
-    const cli = spawnCli(['generate', 'a tiger'], { env: envFor(slowCreate), cwd: dir });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const cli = spawnCli(['generate', 'a tiger', '--verbose'], { env: envFor(slowCreate), cwd: dir });
+    // The last line before the create is sent; then give the request time to leave (the machine is loaded).
+    await cli.waitFor(/^API http:\/\/127\.0\.0\.1:\d+; key from SORA_API_KEY/m);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     cli.child.kill('SIGINT');
     const result = await cli.done;
     expect(result.code).toBe(130);

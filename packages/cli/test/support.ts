@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,20 @@ export interface RunOptions {
   input?: string;
   /** Kill after this long (ms). Default 60 s. */
   timeoutMs?: number;
+  /** A command that runs node for us, e.g. `['setpriv', '--reuid=65534', …, '--']` to run as another user. */
+  prefix?: string[];
+  /** Options for node itself, before the CLI (e.g. `--import` of a probe). */
+  nodeOptions?: string[];
 }
+
+/**
+ * The state folder of every run (`XDG_STATE_HOME`): where a running `sora-kit emulator` is recorded for
+ * `--emulator`. Each test file has its own, so that no emulator of another test (or of the user) is found.
+ */
+export const STATE_HOME = mkdtempSync(join(tmpdir(), 'sora-kit-state-'));
+
+/** What to release after the file's tests (emulators, temporary folders). */
+const cleanups: (() => Promise<unknown>)[] = [];
 
 /** Every output of every run, checked again for the key when the file's tests end. */
 const allOutputs: string[] = [];
@@ -45,6 +58,7 @@ function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
   for (const [name, value] of Object.entries(process.env)) {
     if (!/^(SORA_|NO_COLOR$|FORCE_COLOR$)/.test(name)) env[name] = value;
   }
+  env.XDG_STATE_HOME = STATE_HOME;
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];
     else env[name] = value;
@@ -64,7 +78,8 @@ export interface CliProcess {
 }
 
 export function spawnCli(args: string[], options: RunOptions = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
+  const child = spawn(command!, [...prefixArgs, ...(options.nodeOptions ?? []), CLI, ...args], {
     cwd: options.cwd,
     env: cleanEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -96,6 +111,13 @@ export function spawnCli(args: string[], options: RunOptions = {}): CliProcess {
   let ended = false;
   void done.then(() => {
     ended = true;
+  });
+  // A test that failed half-way must not leave a process behind (an emulator would outlive the file).
+  cleanups.push(async () => {
+    if (ended) return;
+    child.kill('SIGINT');
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (!ended) child.kill('SIGKILL');
   });
   return {
     child,
@@ -138,10 +160,9 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
   return spawnCli(args, options).done;
 }
 
-/** What to release after the file's tests (emulators, temporary folders). */
-const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+  await rm(STATE_HOME, { recursive: true, force: true });
 });
 
 /** An emulator on 127.0.0.1 that accepts only {@link KEY}; closed after the file's tests. */

@@ -7,7 +7,7 @@ import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, KEY, tempDir } from './support.js';
+import { CLI, KEY, STATE_HOME, tempDir } from './support.js';
 
 const run = promisify(execFile);
 const socket = `sora-kit-test-${process.pid}`;
@@ -29,7 +29,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Starts `args` in a detached pane of the given size; answers a function that captures the pane. */
 async function startInPane(name: string, width: number, args: string[], env: Record<string, string> = {}) {
-  const vars = Object.entries({ SORA_API_KEY: KEY, ...env })
+  const vars = Object.entries({ SORA_API_KEY: KEY, XDG_STATE_HOME: STATE_HOME, ...env })
     .map(([k, v]) => `${k}=${quote(v)}`)
     .join(' ');
   const command = `cd ${quote(dir)} && env -u NO_COLOR -u SORA_BASE_URL ${vars} TERM=xterm-256color ${quote(process.execPath)} ${quote(CLI)} ${args.map(quote).join(' ')}; echo EXIT=$?; sleep 600`;

@@ -24,10 +24,22 @@ export function createSoraClient(options: SoraClientOptions = {}): SoraClient {
   // What @sora-kit/core/node needs of the client (whether you chose a fetch, e.g. with a proxy agent, which
   // downloads must then use too), on a symbol: not enumerable, not part of the API.
   const internals: ClientInternals = { fetch: options.fetch, redact: ctx.redact, timeout: ctx.timeout };
-  return Object.defineProperty({ baseUrl: ctx.baseUrl, videos: createVideos(ctx) }, INTERNALS, {
-    value: internals,
-  });
+  return Object.defineProperties(
+    { baseUrl: ctx.baseUrl, videos: createVideos(ctx) },
+    {
+      [INTERNALS]: { value: internals },
+      // Tells @sora-kit/react whether a media URL can be handed to the page's <video> as it is.
+      [KEYLESS]: { value: options.apiKey === null && !options.headers && !options.fetch },
+    },
+  );
 }
+
+/**
+ * @internal Whether a URL under `baseUrl` loads the same in a plain `<video src>` as through the client: it
+ * sends no API key (`apiKey: null`) and has no headers or fetch of its own, as a browser client behind a
+ * server proxy that adds the key. @sora-kit/react then streams media from that URL instead of downloading it.
+ */
+export const KEYLESS = Symbol.for('sora-kit.keyless');
 
 /** @internal What `@sora-kit/core/node` reads of a client. */
 export interface ClientInternals {

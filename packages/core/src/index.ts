@@ -30,6 +30,7 @@ export type {
   ErrorResponse,
   ExtendVideoBody,
   ImageReference,
+  KnownVideoStatus,
   ListOrder,
   operations,
   paths,
@@ -38,6 +39,7 @@ export type {
   VideoCompletedEvent,
   VideoContentLink,
   VideoContentVariant,
+  VideoDuration,
   VideoError,
   VideoFailedEvent,
   VideoId,
@@ -61,6 +63,7 @@ export type { Clock, PollOptions, PollProgress } from './poll.js';
 export { createPollSchedule, type PollSample, type PollScheduleOptions } from './poll-schedule.js';
 export { createRawClient, type RawClient, type RawClientOptions } from './raw-client.js';
 export { createRedactor, REDACTED, type Redactor, redact } from './redact.js';
+export { retryAfterMs } from './retry-after.js';
 export { type NormalizedStatus, normalizeStatus } from './status.js';
 export { validateCreateParams, validatePrompt, validateVariant, validateVideoId } from './validation.js';
 export type {

@@ -42,6 +42,19 @@ describe('list', () => {
     expect(sizes).toEqual([4, 3]);
   });
 
+  test('limit 0: one empty page that says more exist, and for await ends at once', async () => {
+    t.emu.clearRequests();
+    const page = await t.client.videos.list({ limit: 0 });
+    expect(page.data).toEqual([]);
+    expect(page.has_more).toBe(true);
+    // Nothing to follow: an empty page carries no cursor, so the walk stops instead of asking forever.
+    expect(page.hasNextPage()).toBe(false);
+    const ids: string[] = [];
+    for await (const video of t.client.videos.list({ limit: 0 })) ids.push(video.id);
+    expect(ids).toEqual([]);
+    expect(t.emu.requests().map((r) => r.query)).toEqual([{ limit: '0' }, { limit: '0' }]);
+  });
+
   test('break stops fetching pages', async () => {
     t.emu.clearRequests();
     for await (const video of t.client.videos.list({ limit: 2 })) {

@@ -13,6 +13,12 @@ export interface PollScheduleOptions {
    * none), in ms; it then grows by half each time, up to `maxIntervalMs`. Default: 1 000.
    */
   initialIntervalMs?: number | undefined;
+  /**
+   * Called with every answer's estimate of the milliseconds left until the job completes (its progress
+   * reaching 100 at the rate fitted below; `0` once it is overdue), or `undefined` while progress has not
+   * moved. The estimate is made whether or not the server sent `openai-poll-after-ms`. Default: none.
+   */
+  onEstimate?: ((etaMs: number | undefined) => void) | undefined;
 }
 
 /** What one status answer told the scheduler. */
@@ -73,12 +79,19 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
       } else moving ??= { at, progress };
       last = progress;
     }
+    const moved = known && base !== undefined && progress > base.progress;
+    // Progress started somewhere between `base` and `moving`: a rate from `base` is too slow, so the
+    // two moving samples are used as soon as there are two.
+    const from = moved ? (moving && moving.at < at ? moving : base) : undefined;
+    if (options.onEstimate) {
+      // The estimate (for progress bars) aims at the middle of the reading's step, whatever the waits do.
+      const rate = from && known ? (at - from.at) / (progress - from.progress) : undefined;
+      const ahead = known ? 100 - progress - (Number.isInteger(progress) ? 0.5 : 0) : 0;
+      options.onEstimate(rate === undefined ? undefined : Math.max(0, ahead * rate));
+    }
     if (typeof pollAfterMs === 'number' && pollAfterMs >= 0) return Math.max(pollAfterMs, SHORTEST_MS);
-    if (known && base && progress > base.progress) {
+    if (moved && from && base && known) {
       blind = 0;
-      // Progress started somewhere between `base` and `moving`: a rate from `base` is too slow, so the
-      // two moving samples are used as soon as there are two.
-      const from = moving && moving.at < at ? moving : base;
       // Where in the reading's step to aim (an integer reading is most likely rounded down: 99.6 reads 99).
       // A step shorter than `min` (a 1 % step of a 20 s job is 0.2 s): at its end, so the request lands
       // just after the finish, never just before it (which would cost one more, `min` later). A longer

@@ -1,8 +1,10 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import {
   createRawClient,
+  type KnownVideoStatus,
   type Video,
   type VideoCreateParams,
+  type VideoDuration,
   type VideoSeconds,
   type VideoSize,
 } from './index.js';
@@ -16,7 +18,12 @@ describe('generated types', () => {
   });
 
   test('Video has the fields of the protocol', () => {
-    expectTypeOf<Video['status']>().toEqualTypeOf<'queued' | 'in_progress' | 'completed' | 'failed'>();
+    // Open strings: gateways send their own status names, and an extension's seconds is a stitched total.
+    expectTypeOf<Video['status']>().toEqualTypeOf<string>();
+    expectTypeOf<KnownVideoStatus>().toEqualTypeOf<'queued' | 'in_progress' | 'completed' | 'failed'>();
+    expectTypeOf<Video['seconds']>().toEqualTypeOf<VideoDuration>();
+    expectTypeOf<VideoDuration>().toEqualTypeOf<string>();
+    expectTypeOf<VideoSeconds>().toExtend<VideoDuration>();
     expectTypeOf<Video['progress']>().toEqualTypeOf<number>();
     expectTypeOf<Video['completed_at']>().toEqualTypeOf<number | null | undefined>();
     expectTypeOf<Video['error']>().toEqualTypeOf<{ code: string; message: string } | null | undefined>();

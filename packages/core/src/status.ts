@@ -1,9 +1,14 @@
-import type { Video, VideoStatus } from './generated/openapi.js';
+import type { KnownVideoStatus, Video } from './generated/openapi.js';
 
-/** A job's status with gateway names mapped: the spec's four, `expired` (terminal), or `unknown`. */
-export type NormalizedStatus = VideoStatus | 'expired' | 'unknown';
+/**
+ * A job's status with gateway names mapped: the protocol's four (`KnownVideoStatus`), `expired` (terminal),
+ * or `unknown`. The spec's `VideoStatus` is an open string (gateways send their own names); this is what a
+ * program can switch on.
+ */
+export type NormalizedStatus = KnownVideoStatus | 'expired' | 'unknown';
 
-// Names seen at gateways, lower-cased with `-` and spaces as `_`. Anything else is `unknown`: keep polling.
+// Names seen at gateways (the spec's `VideoStatus` examples among them), lower-cased with `-` and spaces as
+// `_`. Anything else is `unknown`: keep polling.
 const NAMES: Record<string, NormalizedStatus> = {
   queued: 'queued',
   not_start: 'queued',

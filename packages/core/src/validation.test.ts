@@ -99,6 +99,48 @@ describe('validation before any request', () => {
     );
   });
 
+  test('extend needs seconds: the length of the new segment', async () => {
+    await rejects(
+      () => t.client.videos.extend({ prompt: 'a', video: { id: 'video_1' } } as never),
+      'seconds',
+      /undefined/,
+      /'4', '8', '12'/,
+    );
+  });
+
+  test('input_reference is a file, { image_url } or { file_id }: never both', async () => {
+    const v = t.client.videos;
+    const both = await rejects(
+      () =>
+        v.create({
+          prompt: 'a',
+          input_reference: { image_url: 'https://x/a.png', file_id: 'file-1' } as never,
+        }),
+      'input_reference',
+      /'image_url' or 'file_id', not both/,
+      /not both/,
+    );
+    expect(both.message).toBe("Invalid 'input_reference': send either 'image_url' or 'file_id', not both.");
+    await rejects(
+      () => v.create({ prompt: 'a', input_reference: 'cat.png' as never }),
+      'input_reference',
+      /'cat.png'/,
+      /image file/,
+    );
+    await rejects(
+      () => v.create({ prompt: 'a', input_reference: { url: 'https://x/a.png' } as never }),
+      'input_reference',
+      /object/,
+      /\{ image_url \} or \{ file_id \}/,
+    );
+    await rejects(
+      () => v.create({ prompt: 'a', input_reference: { file_id: '' } }),
+      'input_reference.file_id',
+      /''/,
+      /non-empty string/,
+    );
+  });
+
   test('size is one of the four', async () => {
     await rejects(
       () => t.client.videos.create({ prompt: 'a', size: '1920x1080' as never }),
@@ -137,10 +179,10 @@ describe('validation before any request', () => {
     await rejects(() => t.client.videos.create({ prompt: 'a', model: '' }), 'model', /''/, /model name/);
   });
 
-  test('list: limit 1-100 and an integer, order asc/desc, after an id', async () => {
+  test('list: limit 0-100 and an integer, order asc/desc, after an id', async () => {
     const v = t.client.videos;
-    await rejects(() => v.list({ limit: 0 }), 'limit', /: 0\./, /1 to 100/);
-    await rejects(() => v.list({ limit: 101 }), 'limit', /101/, /1 to 100/);
+    await rejects(() => v.list({ limit: -1 }), 'limit', /: -1\./, /0 to 100/);
+    await rejects(() => v.list({ limit: 101 }), 'limit', /101/, /0 to 100/);
     await rejects(() => v.list({ limit: 2.5 }), 'limit', /2\.5/, /integer/);
     await rejects(() => v.list({ order: 'newest' as never }), 'order', /'newest'/, /'asc', 'desc'/);
     await rejects(() => v.list({ after: '../x' }), 'after', /'\.\.\/x'/, /letters, digits/);
@@ -216,6 +258,7 @@ describe('exported validators', () => {
       { prompt: 'a', size: '1920x1080' },
       { prompt: 'a', size: '1792x1024' },
       { prompt: 'a', size: '1024x1792', model: 'sora-2-2025-12-08' },
+      { prompt: 'a', input_reference: { image_url: 'https://x/a.png', file_id: 'file-1' } },
     ];
     for (const params of bad) {
       const fromValidator = await messageOf(() => validateCreateParams(params));

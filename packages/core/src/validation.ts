@@ -1,5 +1,6 @@
 import { ValidationError } from './errors.js';
 import type { ListOrder, VideoContentVariant, VideoSeconds, VideoSize } from './generated/openapi.js';
+import { isBlob } from './multipart.js';
 
 // The run-time lists of the spec's enums. The generated layer has types only; `Exhaustive` below makes the
 // build fail when the spec gains a value these lists lack, so they cannot drift apart silently.
@@ -72,19 +73,55 @@ export function checkShape(params: { seconds?: unknown; size?: unknown; model?: 
   }
 }
 
+/**
+ * The first frame of a create: an image file (`Blob`/`File`), or exactly one of `{image_url}` and
+ * `{file_id}`, each a non-empty string (the spec's `ImageReference`).
+ */
+export function checkInputReference(value: unknown): void {
+  if (value === undefined || isBlob(value)) return;
+  const allowed = 'an image file (Blob or File), { image_url } or { file_id }';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ValidationError('input_reference', value, allowed);
+  const reference = value as Record<string, unknown>;
+  const keys = Object.keys(reference);
+  if (keys.includes('image_url') && keys.includes('file_id')) {
+    throw new ValidationError(
+      'input_reference',
+      value,
+      allowed,
+      "Invalid 'input_reference': send either 'image_url' or 'file_id', not both.",
+    );
+  }
+  const [key] = keys;
+  if (keys.length !== 1 || (key !== 'image_url' && key !== 'file_id'))
+    throw new ValidationError('input_reference', value, allowed);
+  const text = reference[key];
+  if (typeof text !== 'string' || text === '')
+    throw new ValidationError(`input_reference.${key}`, text, 'a non-empty string');
+}
+
+/** An extension's `seconds`: required, `'4'`, `'8'` or `'12'` (the length of the new segment). */
+export function checkExtensionSeconds(value: unknown): void {
+  if (value === undefined) throw new ValidationError('seconds', value, list(SECONDS));
+  oneOf('seconds', value, SECONDS);
+}
+
 /** The `variant` of a download. */
 export function checkVariant(value: unknown): void {
   oneOf('variant', value, VARIANTS);
 }
 
-/** The query of a list: `limit` 1-100, `order` asc/desc, `after` an id. */
+/**
+ * The query of a list: `limit` 0-100 (0 asks for an empty page whose `has_more` says whether any video
+ * exists, as the spec allows), `order` asc/desc, `after` an id.
+ */
 export function checkListQuery(query: { limit?: unknown; order?: unknown; after?: unknown }): void {
   const { limit } = query;
   if (
     limit !== undefined &&
-    !(Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 100)
+    !(Number.isInteger(limit) && (limit as number) >= 0 && (limit as number) <= 100)
   ) {
-    throw new ValidationError('limit', limit, 'an integer from 1 to 100');
+    throw new ValidationError('limit', limit, 'an integer from 0 to 100');
   }
   oneOf('order', query.order, ORDERS);
   if (query.after !== undefined) checkId(query.after, 'after');
@@ -94,15 +131,20 @@ export function checkListQuery(query: { limit?: unknown; order?: unknown; after?
 // anything else (a CLI checking a whole batch file, a form validating as the user types). Each throws the
 // same `ValidationError` the client's calls throw, naming the field, the value and what is allowed.
 
-/** Checks `create` parameters (prompt, seconds, size, model, the 1792-needs-pro rule) without sending. */
+/**
+ * Checks `create` parameters (prompt, seconds, size, model, the 1792-needs-pro rule, and an
+ * `input_reference` that is a file or exactly one of `{image_url}` / `{file_id}`) without sending.
+ */
 export function validateCreateParams(params: {
   prompt?: unknown;
   seconds?: unknown;
   size?: unknown;
   model?: unknown;
+  input_reference?: unknown;
 }): void {
   checkText('prompt', params?.prompt);
   checkShape(params ?? {});
+  checkInputReference(params?.input_reference);
 }
 
 /** Checks a prompt: a string of 1 to 32,000 characters, not only whitespace. */

@@ -53,10 +53,13 @@ describe('the other operations against the emulator', () => {
     expect(edit.status).toBe('queued');
     const extension = await t.client.videos.extend({
       prompt: 'it walks on',
-      seconds: '4',
+      seconds: '12',
       video: { id: source.id },
     });
     expect(extension.status).toBe('queued');
+    // The stitched total: the 4 s source plus the 12 s segment.
+    expect(source.seconds).toBe('4');
+    expect(extension.seconds).toBe('16');
     const posts = t.emu.requests().filter((r) => r.method === 'POST');
     expect(posts.every((r) => r.idempotencyKey?.startsWith('sora-kit-'))).toBe(true);
     expect(new Set(posts.map((r) => r.idempotencyKey)).size).toBe(posts.length);

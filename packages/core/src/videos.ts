@@ -17,7 +17,13 @@ import type { Context, CreateOptions, RequestOptions } from './options.js';
 import { paginate, type VideoPager } from './pagination.js';
 import { type JobState, type PollOptions, pollJob } from './poll.js';
 import { normalizeVideo } from './status.js';
-import { checkId, checkListQuery, checkShape, checkText, validateCreateParams } from './validation.js';
+import {
+  checkExtensionSeconds,
+  checkId,
+  checkListQuery,
+  checkText,
+  validateCreateParams,
+} from './validation.js';
 
 /**
  * The model names the spec lists (its `KnownVideoModel`). `model` accepts any string (gateways add their
@@ -48,9 +54,13 @@ export interface VideoEditParams {
   video: VideoReference | Blob;
 }
 
-/** Parameters of `extend`: a completed job by `{id}`, or an MP4 file, continued for `seconds` more. */
+/**
+ * Parameters of `extend`: a completed job by `{id}`, or an MP4 file, continued for `seconds` more. The new
+ * job's `seconds` is the stitched total (a 4 s video extended by `'12'` reports `'16'`).
+ */
 export interface VideoExtendParams extends VideoEditParams {
-  seconds?: VideoSeconds | undefined;
+  /** The length of the new segment (required): `'4'`, `'8'` or `'12'`. */
+  seconds: VideoSeconds;
 }
 
 /** Parameters of `createCharacter`. */
@@ -65,7 +75,7 @@ export interface CharacterCreateParams {
 export interface VideoListParams {
   /** Start after this video id (a cursor). */
   after?: string | undefined;
-  /** Videos per page, 1-100. Default (server side): 20. */
+  /** Videos per page, 0-100 (0: an empty page whose `has_more` says whether any video exists). Default (server side): 20. */
   limit?: number | undefined;
   /** By `created_at`. Default (server side): `desc`. */
   order?: ListOrder | undefined;
@@ -176,7 +186,7 @@ export function createVideos(ctx: Context): Videos {
     },
     async extend(params, options) {
       checkText('prompt', params?.prompt);
-      checkShape({ seconds: params.seconds });
+      checkExtensionSeconds(params?.seconds);
       source(params.video);
       return job(post('/v1/videos/extensions', params, options));
     },

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { bearerAuth } from './auth.js';
+import { requestBodyLimit } from './body-limit.js';
 import { CharacterStore } from './characters.js';
 import { ApiError } from './errors.js';
 import { faultInjection } from './fault-injection.js';
@@ -25,7 +26,7 @@ import { mountFiles } from './routes/files.js';
 import type { OperationHandlers } from './routes/http.js';
 import { videoHandlers } from './routes/videos.js';
 import type { AppEnv, EmulatorState } from './state.js';
-import { compileValidators } from './validation.js';
+import { specValidators } from './validation.js';
 import { toVideo } from './video-view.js';
 import { type WebhookDelivery, WebhookSender } from './webhooks.js';
 
@@ -96,31 +97,36 @@ const invalidUrl = (c: { req: { method: string; path: string } }) =>
 /** Builds the emulator's fetch handlers. Compiles the spec's validators once, here. */
 export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp {
   const resolved = resolveAppOptions(options);
-  const webhooks = resolved.webhook && new WebhookSender(resolved.webhook, resolved.logger);
-  const jobs = new JobStore(
-    resolved.jobMs,
-    Date.now,
-    webhooks &&
+  const webhooks = resolved.webhook && new WebhookSender(resolved.webhook, resolved.logger, resolved.maxJobs);
+  const media = new MediaCache();
+  const jobs = new JobStore({
+    jobMs: resolved.jobMs,
+    contentTtlSeconds: resolved.contentTtlSeconds,
+    maxJobs: resolved.maxJobs,
+    onMediaGone: (jobId) => media.forget(jobId),
+    onSettled:
+      webhooks &&
       ((job, settled) =>
         webhooks.send(
-          settled.status === 'completed' ? 'video.completed' : 'video.failed',
+          // Seen at the instant it ended, a job with no content TTL is already expired: it completed.
+          settled.status === 'failed' ? 'video.failed' : 'video.completed',
           job.id,
           Math.floor(Date.now() / 1000),
         )),
-  );
+  });
   const faults = new FaultQueue();
-  faults.add(...resolved.faults.scheduled);
+  faults.addAll(resolved.faults.scheduled);
   const state: EmulatorState = {
     options: resolved,
     jobs,
-    characters: new CharacterStore(),
-    media: new MediaCache(),
-    idempotency: new IdempotencyStore(),
+    characters: new CharacterStore(resolved.maxJobs),
+    media,
+    idempotency: new IdempotencyStore(resolved.maxJobs),
     requestLog: new RequestLog(resolved.requestLogLimit),
     faults,
     links: new LinkSigner(),
     webhooks,
-    validators: compileValidators(),
+    validators: specValidators(),
     filesBaseUrl: resolved.filesBaseUrl,
   };
 
@@ -135,8 +141,13 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   api.onError(errorHandler(state));
   api.notFound(invalidUrl);
   api.use('*', corsMiddleware, requestTracking(state));
+  // Bodies are limited after auth: a client without a key learns nothing but the 401.
+  const bodyLimit = requestBodyLimit(state);
+  // Only POSTs read a body (a body sent with another method is never read, so never held).
+  api.on('POST', '/_emulator/*', bodyLimit);
   api.route('/_emulator', emulatorRoutes(state));
   api.use('/v1/*', faultInjection(state), bearerAuth(state));
+  api.on('POST', '/v1/*', bodyLimit);
   for (const operation of apiOperations.values()) {
     api.on(operation.method.toUpperCase(), operation.routePath, handlers[operation.id]);
   }

@@ -47,6 +47,12 @@ describe('parseCli', () => {
         '--poll-after-ms',
         'off',
         '--log-requests',
+        '--max-jobs',
+        '50',
+        '--max-body-bytes',
+        '2048',
+        '--max-upload-bytes',
+        '4096',
       ]),
     ).toMatchObject({
       port: 0,
@@ -59,6 +65,9 @@ describe('parseCli', () => {
       contentTtlSeconds: 120,
       pollAfterMs: false,
       logRequests: true,
+      maxJobs: 50,
+      maxBodyBytes: 2048,
+      maxUploadBytes: 4096,
     });
     expect(start(['--poll-after-ms', '250']).pollAfterMs).toBe(250);
   });
@@ -114,6 +123,8 @@ describe('parseCli', () => {
       ['--fault', 'latency;ms'],
       ['positional'],
       ['--unknown'],
+      ['--max-jobs', '0'],
+      ['--max-body-bytes', '1.5'],
     ]) {
       expect(() => parseCli(args), args.join(' ')).toThrow(CliError);
     }

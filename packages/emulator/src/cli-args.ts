@@ -26,6 +26,11 @@ Server
   --poll-after-ms N|off      openai-poll-after-ms header while a job runs
                              (default: a tenth of the job time, 10-1000 ms)
 
+Limits (bounded memory; past them a request is a 413, the oldest job is dropped)
+  --max-jobs N               jobs kept, oldest dropped first (default 10000)
+  --max-body-bytes N         largest JSON body, and text of a form (default 1048576)
+  --max-upload-bytes N       largest uploaded file (default 52428800)
+
 Webhooks (Standard Webhooks signatures)
   --webhook-url URL          POST video.completed / video.failed events here
   --webhook-secret SECRET    signing secret, whsec_<base64> (required with --webhook-url)
@@ -53,7 +58,7 @@ Output
   --version, -v              show the version
 
 Emulator endpoints (no key needed): GET /_emulator/health, GET|DELETE /_emulator/requests,
-GET|POST|DELETE /_emulator/faults, GET /_emulator/webhooks.
+GET|POST|DELETE /_emulator/faults, GET /_emulator/webhooks, GET /_emulator/stats.
 `;
 
 /** Every flag of the bin (parseArgs configuration); the tests check that HELP and the README cover each. */
@@ -67,6 +72,9 @@ export const CLI_OPTIONS = {
   'link-ttl-seconds': { type: 'string' },
   'content-ttl-seconds': { type: 'string' },
   'poll-after-ms': { type: 'string' },
+  'max-jobs': { type: 'string' },
+  'max-body-bytes': { type: 'string' },
+  'max-upload-bytes': { type: 'string' },
   'webhook-url': { type: 'string' },
   'webhook-secret': { type: 'string' },
   'webhook-max-attempts': { type: 'string' },
@@ -100,6 +108,12 @@ function number(flag: string, raw: string | undefined, { integer = false } = {})
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
     throw new CliError(`--${flag} expects a${integer ? 'n integer' : ' number'} >= 0, got "${raw}"`);
   }
+  return value;
+}
+
+function positive(flag: string, raw: string | undefined): number | undefined {
+  const value = number(flag, raw, { integer: true });
+  if (value === 0) throw new CliError(`--${flag} expects an integer >= 1, got "${raw}"`);
   return value;
 }
 
@@ -172,6 +186,9 @@ export function parseCli(argv: string[]): CliCommand {
     linkTtlSeconds: number('link-ttl-seconds', values['link-ttl-seconds']),
     contentTtlSeconds: number('content-ttl-seconds', values['content-ttl-seconds']),
     pollAfterMs: pollAfter === 'off' ? false : number('poll-after-ms', pollAfter),
+    maxJobs: positive('max-jobs', values['max-jobs']),
+    maxBodyBytes: positive('max-body-bytes', values['max-body-bytes']),
+    maxUploadBytes: positive('max-upload-bytes', values['max-upload-bytes']),
     webhook:
       webhookUrl !== undefined && webhookSecret !== undefined
         ? {

@@ -144,14 +144,28 @@ function pathMatches(pattern: string | undefined, path: string): boolean {
   return new RegExp(`^${source}$`).test(path);
 }
 
+/** How many faults may wait in the queue: enough for any test, and a bound on its memory. */
+export const MAX_SCHEDULED_FAULTS = 10_000;
+
 /** The scheduled faults, in the order they were added; the first that matches a request applies. */
 export class FaultQueue {
   #faults: ScheduledFault[] = [];
 
   /** Schedules faults; answers them as scheduled (with `times` filled in). */
   add(...specs: FaultSpec[]): ScheduledFault[] {
+    return this.addAll(specs);
+  }
+
+  /**
+   * `add` for a list of any length (spreading tens of thousands of arguments would overflow the
+   * stack). Refuses the whole list if the queue would hold more than `MAX_SCHEDULED_FAULTS`.
+   */
+  addAll(specs: readonly FaultSpec[]): ScheduledFault[] {
+    if (this.#faults.length + specs.length > MAX_SCHEDULED_FAULTS) {
+      throw new FaultSpecError(`at most ${MAX_SCHEDULED_FAULTS} faults can be scheduled at once`);
+    }
     const added = specs.map(normalizeFault);
-    this.#faults.push(...added);
+    for (const fault of added) this.#faults.push(fault);
     return added;
   }
 

@@ -2,7 +2,8 @@
  * `Idempotency-Key` on POST: the first request with a key makes the job and remembers it; a retry
  * with the same key and the same request gets that job back instead of a second one; the same key
  * with another request is a 409. "The same request" means the same operation and the same decoded
- * body (multipart boundaries differ between retries, so raw bytes cannot be compared).
+ * body (multipart boundaries differ between retries, so raw bytes cannot be compared). The last
+ * `limit` keys are remembered (the emulator keeps as many as it keeps jobs).
  */
 import { ApiError } from './errors.js';
 
@@ -13,6 +14,9 @@ interface Entry {
 
 export class IdempotencyStore {
   readonly #entries = new Map<string, Entry>();
+
+  /** @param limit How many keys are remembered; the oldest is forgotten first. */
+  constructor(private readonly limit: number) {}
 
   /**
    * The id made by an earlier request with `key`, if there was one; throws the 409 envelope when
@@ -33,5 +37,6 @@ export class IdempotencyStore {
   /** Remembers what the request with `key` made. */
   remember(key: string, fingerprint: string, resultId: string): void {
     this.#entries.set(key, { fingerprint, resultId });
+    if (this.#entries.size > this.limit) this.#entries.delete(this.#entries.keys().next().value as string);
   }
 }

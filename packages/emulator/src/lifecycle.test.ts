@@ -140,6 +140,12 @@ describe('lifecycle', () => {
       prompt: 'night',
       remixed_from_video_id: source.id,
     });
+    // The official SDKs may send the remix as a form: the same single `prompt` field.
+    const body = new FormData();
+    body.append('prompt', 'dawn');
+    const asForm = await call<Video>(emulator.url, `/v1/videos/${source.id}/remix`, { method: 'POST', body });
+    expect(asForm.status).toBe(200);
+    expect(asForm.body).toMatchObject({ prompt: 'dawn', seconds: '12', remixed_from_video_id: source.id });
     const missing = await call(emulator.url, `/v1/videos/video_${'0'.repeat(48)}/remix`, {
       method: 'POST',
       json: { prompt: 'night' },
@@ -151,7 +157,7 @@ describe('lifecycle', () => {
     const source = await createVideo(emulator.url);
     const early = await call<ErrorEnvelope>(emulator.url, '/v1/videos/extensions', {
       method: 'POST',
-      json: { prompt: 'more', video: { id: source.id } },
+      json: { prompt: 'more', seconds: '4', video: { id: source.id } },
     });
     expect(early.status).toBe(400);
     expect(early.body.error.param).toBe('video.id');
@@ -317,6 +323,29 @@ describe('list cursors', () => {
 
       const empty = await page(`order=asc&after=${ids[6]}`);
       expect(empty).toEqual({ object: 'list', data: [], first_id: null, last_id: null, has_more: false });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('limit=0 answers an empty page whose has_more says whether any video follows', async () => {
+    const own = await startEmulator({ jobSeconds: 0.2 });
+    try {
+      const page = async (query: string) => call<VideoList>(own.url, `/v1/videos?${query}`);
+      const none = await page('limit=0');
+      expect(none.status).toBe(200);
+      expect(none.body).toEqual({ object: 'list', data: [], first_id: null, last_id: null, has_more: false });
+      const first = await createVideo(own.url);
+      const second = await createVideo(own.url);
+      expect((await page('limit=0')).body).toEqual({
+        object: 'list',
+        data: [],
+        first_id: null,
+        last_id: null,
+        has_more: true,
+      });
+      expect((await page(`limit=0&order=asc&after=${first.id}`)).body.has_more).toBe(true);
+      expect((await page(`limit=0&order=asc&after=${second.id}`)).body.has_more).toBe(false);
     } finally {
       await own.close();
     }

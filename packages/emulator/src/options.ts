@@ -66,6 +66,22 @@ export interface EmulatorAppOptions {
   faults?: FaultOptions;
   /** How many request-log entries are kept (oldest dropped first). Default `10000`. */
   requestLogLimit?: number;
+  /**
+   * How many jobs are kept; past it the oldest is dropped (with its media) to make room, and so are the
+   * oldest characters, idempotency keys and webhook records past the same count. Default `10000`.
+   */
+  maxJobs?: number;
+  /**
+   * The largest JSON body accepted, in bytes, and the budget of a form's text fields; a larger one is a
+   * 413 (`request_too_large`). Default `1048576` (1 MiB).
+   */
+  maxBodyBytes?: number;
+  /**
+   * The largest uploaded file accepted (a form's `input_reference` or `video`), in bytes; a larger one is
+   * a 413 (`file_too_large`) naming the field. A whole form may carry this plus `maxBodyBytes`. The spec
+   * states no figure. Default `52428800` (50 MiB).
+   */
+  maxUploadBytes?: number;
   /** Log one line per request to `logger.info`. Default `false`. */
   logRequests?: boolean;
   /** Where log lines go. Default `console`. */
@@ -96,6 +112,9 @@ export interface ResolvedAppOptions {
   webhook: Required<WebhookOptions> | undefined;
   faults: Required<FaultOptions>;
   requestLogLimit: number;
+  maxJobs: number;
+  maxBodyBytes: number;
+  maxUploadBytes: number;
   logRequests: boolean;
   logger: EmulatorLogger;
 }
@@ -105,6 +124,12 @@ const silent: EmulatorLogger = { info() {}, warn() {}, error() {} };
 function nonNegative(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0)
     throw new RangeError(`${name} must be a number >= 0, got ${value}`);
+  return value;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
   return value;
 }
 
@@ -142,7 +167,10 @@ export function resolveAppOptions(options: EmulatorAppOptions = {}): ResolvedApp
       latencyMs: nonNegative('faults.latencyMs', options.faults?.latencyMs ?? 0),
       gatewayStatusNames: options.faults?.gatewayStatusNames ?? false,
     },
-    requestLogLimit: Math.max(0, options.requestLogLimit ?? 10_000),
+    requestLogLimit: Math.floor(nonNegative('requestLogLimit', options.requestLogLimit ?? 10_000)),
+    maxJobs: positiveInteger('maxJobs', options.maxJobs ?? 10_000),
+    maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? 1024 * 1024),
+    maxUploadBytes: positiveInteger('maxUploadBytes', options.maxUploadBytes ?? 50 * 1024 * 1024),
     logRequests: options.logRequests ?? false,
     logger: options.quiet ? silent : (options.logger ?? console),
   };

@@ -2,14 +2,19 @@
  * Reads a request body the way the spec allows for its operation (JSON or multipart/form-data),
  * validates it, and hands the handler a typed value plus the uploaded files.
  *
- * Multipart fields named with brackets (`video[id]`, `input_reference[image_url]`) are decoded into
- * nested objects: that is how the official SDKs send an object in a form (they always send creates,
- * edits and extensions as multipart). The spec's multipart schemas declare those fields as "a file or
- * the object" (`oneOf`, `style: deepObject`), so every form is validated against its multipart schema.
+ * A form is validated as it was sent, one property per part: the spec's multipart schemas name the
+ * bracketed parts literally (`video[id]`, `input_reference[image_url]`), which is how the official SDKs
+ * send an object in a form (they always send creates, edits and extensions as multipart). Only then are
+ * those names decoded into nested objects, so a handler sees the same shape as from a JSON body.
+ * Decoded bodies, JSON or form, are built of objects without a prototype, and a field name with a
+ * `__proto__`, `constructor` or `prototype` segment is refused (form-fields.ts).
  */
+
+import { bodyTooLarge } from './body-limit.js';
 import { sha256 } from './crypto.js';
 import { toHex, utf8Bytes } from './encoding.js';
 import { ApiError, badRequest } from './errors.js';
+import { assignField, emptyObject, type FormObject, fieldSegments } from './form-fields.js';
 import type { OperationSpec, SchemaObject } from './operations.js';
 import { assertValid, type OperationValidators } from './validation.js';
 
@@ -36,43 +41,31 @@ function fileFields(schema: SchemaObject): Set<string> {
   return new Set(Object.keys(properties).filter((name) => acceptsFile(properties[name])));
 }
 
-/** Sets `target[path...] = value` for a bracketed form field name such as `video[id]` or `tags[]`. */
-function assignField(target: Record<string, unknown>, name: string, value: unknown): void {
-  const match = /^([^[\]]+)((?:\[[^[\]]*\])+)$/.exec(name);
-  if (!match) {
-    target[name] = value;
-    return;
-  }
-  const keys = [
-    match[1] as string,
-    ...[...(match[2] as string).matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? ''),
-  ];
-  let node: Record<string, unknown> | unknown[] = target;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    const last = i === keys.length - 1;
-    if (Array.isArray(node)) {
-      if (last) node.push(value);
-      else node = node[node.push(keys[i + 1] === '' ? [] : {}) - 1] as Record<string, unknown> | unknown[];
-      continue;
-    }
-    if (last) {
-      node[key] = value;
-      continue;
-    }
-    let next = node[key];
-    if (typeof next !== 'object' || next === null) {
-      next = keys[i + 1] === '' ? [] : {};
-      node[key] = next;
-    }
-    node = next as Record<string, unknown> | unknown[];
-  }
+/**
+ * `value` with every object rebuilt as one that inherits nothing. (JSON.parse itself never writes
+ * through `__proto__`, but what is built from input inherits nothing, so no property of a polluted
+ * `Object.prototype` can ever pass for a field.) A walk after parsing, not a reviver: a reviver sends
+ * JSON.parse down its slow path.
+ */
+function withoutPrototype(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(withoutPrototype);
+  const object = emptyObject();
+  for (const key of Object.keys(value)) object[key] = withoutPrototype((value as FormObject)[key]);
+  return object;
+}
+
+/** `{'video[id]': 'v'}` → `{video: {id: 'v'}}`: a valid form as the JSON body it stands for. */
+function decodeBracketedFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const decoded = emptyObject();
+  for (const [name, value] of Object.entries(fields)) assignField(decoded, name, value);
+  return decoded;
 }
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   try {
-    return JSON.parse(text);
+    return withoutPrototype(JSON.parse(text));
   } catch {
     throw new ApiError(
       400,
@@ -82,9 +75,18 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+/** How much a form may carry once parsed (the whole body was limited before it was read). */
+export interface FormLimits {
+  /** Bytes of one uploaded file. */
+  maxUploadBytes: number;
+  /** Bytes of all the text fields together (UTF-8). */
+  maxBodyBytes: number;
+}
+
 async function readForm(
   request: Request,
-): Promise<{ value: Record<string, unknown>; files: Map<string, File> }> {
+  limits: FormLimits,
+): Promise<{ value: FormObject; files: Map<string, File> }> {
   let form: FormData;
   try {
     form = await request.formData();
@@ -95,15 +97,29 @@ async function readForm(
       'invalid_multipart',
     );
   }
-  const value: Record<string, unknown> = {};
+  // Part names are the caller's: no prototype, so `__proto__` is just a key (and refused below).
+  const value = emptyObject();
   const files = new Map<string, File>();
+  const encoder = new TextEncoder();
+  let textBytes = 0;
   for (const [name, entry] of form.entries()) {
     if (typeof entry === 'string') {
-      assignField(value, name, entry);
+      textBytes += encoder.encode(name).byteLength + encoder.encode(entry).byteLength;
+      if (textBytes > limits.maxBodyBytes)
+        throw bodyTooLarge(limits.maxBodyBytes, 'the text fields of a form');
+      fieldSegments(name); // refuses __proto__, constructor, prototype segments
+      value[name] = entry;
     } else {
+      if (entry.size > limits.maxUploadBytes) {
+        throw new ApiError(
+          413,
+          `File '${name}' is too large: ${entry.size} bytes; at most ${limits.maxUploadBytes} bytes are accepted per file.`,
+          { param: name, code: 'file_too_large' },
+        );
+      }
       files.set(name, entry);
       // Files are validated as the schema declares them (strings); their bytes stay in `files`.
-      assignField(value, name, `<file ${entry.name}>`);
+      value[name] = `<file ${entry.name}>`;
     }
   }
   return { value, files };
@@ -136,6 +152,7 @@ export async function readRequestBody<T>(
   request: Request,
   operation: OperationSpec,
   validators: OperationValidators,
+  limits: FormLimits,
 ): Promise<RequestBody<T>> {
   const accepted = operation.body ?? new Map();
   const header = request.headers.get('content-type');
@@ -153,7 +170,7 @@ export async function readRequestBody<T>(
   let value: unknown;
   let files = new Map<string, File>();
   if (mediaType === MULTIPART_TYPE) {
-    const form = await readForm(request);
+    const form = await readForm(request, limits);
     value = form.value;
     files = form.files;
     const declaredFiles = fileFields(content.schema);
@@ -185,5 +202,6 @@ export async function readRequestBody<T>(
   const validate = validators.body.get(mediaType);
   if (!validate) throw new Error(`no validator for ${operation.id} ${mediaType}`);
   assertValid(validate, value);
+  if (mediaType === MULTIPART_TYPE) value = decodeBracketedFields(value as Record<string, unknown>);
   return { value: value as T, files, fingerprint: () => digest(value, files) };
 }

@@ -1,6 +1,8 @@
 /**
  * A log of the requests the emulator answered, for tests ("did the client retry?", "did it send an
- * Idempotency-Key?") and benchmarks. It holds no headers, so never the API key.
+ * Idempotency-Key?") and benchmarks. It holds no headers, so never the API key, and no download token:
+ * a signed `/files/<token>` link lets anyone download the video, so it is a credential, logged
+ * as `/files/[redacted]`.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { FaultKind } from './faults.js';
@@ -11,7 +13,7 @@ import type { AppEnv, EmulatorState } from './state.js';
 export interface RequestLogEntry {
   /** `GET`, `POST`, … (`HEAD` for HEAD requests). */
   method: string;
-  /** The URL path, e.g. `/v1/videos/video_…/content`. */
+  /** The URL path, e.g. `/v1/videos/video_…/content` (`/files/[redacted]` for download links). */
   path: string;
   /** The query parameters (the first value of each). */
   query: Record<string, string>;
@@ -31,26 +33,42 @@ export interface RequestLogEntry {
   fault?: FaultKind;
 }
 
+/** The path as it may be logged: a download link's token (a credential) is redacted, valid or not. */
+export function loggablePath(path: string): string {
+  return path.startsWith('/files/') ? '/files/[redacted]' : path;
+}
+
 export class RequestLog {
-  #entries: RequestLogEntry[] = [];
+  /** A ring of `limit` slots: `#next` is where the next entry goes, the oldest once the ring is full. */
+  // A ring rather than an array trimmed now and then: a trim copies the whole log, and the copies
+  // (and the trimmed entries) pile up as garbage in the long-lived heap.
+  #ring: RequestLogEntry[] = [];
+  #next = 0;
 
   /** @param limit How many entries are kept; the oldest are dropped first. */
   constructor(private readonly limit: number) {}
 
   add(entry: RequestLogEntry): void {
     if (this.limit === 0) return;
-    this.#entries.push(entry);
-    // Trimmed in batches so that a full log does not shift the array on every request.
-    if (this.#entries.length > this.limit * 1.25) this.#entries = this.#entries.slice(-this.limit);
+    if (this.#ring.length < this.limit) this.#ring.push(entry);
+    else this.#ring[this.#next] = entry;
+    this.#next = (this.#next + 1) % this.limit;
+  }
+
+  /** How many entries are kept now. */
+  get size(): number {
+    return this.#ring.length;
   }
 
   /** A copy of the kept entries, oldest first. */
   list(): RequestLogEntry[] {
-    return this.#entries.slice(-this.limit);
+    if (this.#ring.length < this.limit) return this.#ring.slice();
+    return [...this.#ring.slice(this.#next), ...this.#ring.slice(0, this.#next)];
   }
 
   clear(): void {
-    this.#entries = [];
+    this.#ring = [];
+    this.#next = 0;
   }
 }
 
@@ -75,7 +93,7 @@ export function requestTracking(state: EmulatorState): MiddlewareHandler<AppEnv>
     const fault = c.get('fault');
     const entry: RequestLogEntry = {
       method: c.req.method,
-      path: url.pathname,
+      path: loggablePath(url.pathname),
       query: Object.fromEntries(url.searchParams),
       status: c.res.status,
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),

@@ -118,7 +118,8 @@ describe('openai SDK lifecycle', () => {
       seconds: '4',
       video: { id: source.id },
     });
-    expect(extension).toMatchObject({ status: 'queued', size: '1280x720', seconds: '4' });
+    // `seconds` of an extension is the stitched total (the SDK's `Video.seconds` is an open string for it).
+    expect(extension).toMatchObject({ status: 'queued', size: '1280x720', seconds: '12' });
 
     const mp4 = new Uint8Array(await (await client.videos.downloadContent(source.id)).arrayBuffer());
     const editOfFile = await client.videos.edit({ prompt: 'sepia', video: await toFile(mp4, 'source.mp4') });
@@ -155,6 +156,15 @@ describe('openai SDK lifecycle', () => {
     expect(firstPage.data).toHaveLength(2);
     expect(firstPage.has_more).toBe(true);
     expect(firstPage.hasNextPage()).toBe(true);
+
+    // `limit: 0`, as the SDK's own tests send it: an empty page that still says more exist, which the
+    // SDK's iterator reads as the end (no cursor to follow).
+    const emptyPage = await client.videos.list({ limit: 0 });
+    expect(emptyPage.data).toEqual([]);
+    expect(emptyPage.has_more).toBe(true);
+    const walked: string[] = [];
+    for await (const video of client.videos.list({ limit: 0 })) walked.push(video.id);
+    expect(walked).toEqual([]);
   });
 
   it('deletes a job, which is then not found', async () => {

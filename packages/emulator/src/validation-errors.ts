@@ -2,9 +2,10 @@
  * Turns the first Ajv error into the OpenAI error envelope: a message in the style of the real
  * service and `param` naming the field (dotted for nested fields, e.g. `input_reference.image_url`).
  */
-import type { ErrorObject } from 'ajv/dist/2020.js';
+
 import { ApiError } from './errors.js';
 import { resolvePointer } from './operations.js';
+import type { SpecValidationError as ErrorObject } from './spec-validator.js';
 
 const quote = (value: unknown) => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));
 
@@ -143,6 +144,59 @@ function keywordError(error: ErrorObject, inComposite = false): ApiError {
   }
 }
 
+/** "Send one of these, not both": the message for fields that exclude each other. */
+function bothSent(objectName: string | null, fields: string[]): ApiError {
+  // A form's bracketed fields (`video`, `video[id]`) are named after the object they stand for.
+  const base = (field: string) => field.replace(/\[.*$/, '');
+  const param =
+    objectName ??
+    (fields.every((f) => base(f) === base(fields[0] ?? '')) ? base(fields[0] ?? '') : (fields[0] ?? null));
+  const choices = fields.map((f) => `'${f}'`).join(' or ');
+  return new ApiError(400, `Invalid '${param ?? 'body'}': send either ${choices}, not both.`, {
+    param,
+    code: 'invalid_value',
+  });
+}
+
+/** The segments of a JSON pointer as Ajv writes schema paths (URI-encoded, `~1` for `/`). */
+const pointerSegments = (pointer: string) =>
+  pointer
+    .replace(/^#\/?/, '')
+    .split('/')
+    .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+
+/**
+ * `dependentSchemas: {a: {properties: {b: false}}}` is how the spec says "a excludes b" (a form's
+ * `video[id]` and `video`): Ajv reports the `false` schema of `b`; name both fields.
+ */
+function excludedField(error: ErrorObject): ApiError | undefined {
+  if (error.keyword !== 'false schema') return undefined;
+  const segments = pointerSegments(error.schemaPath);
+  const at = segments.lastIndexOf('dependentSchemas');
+  const present = segments[at + 1];
+  if (at < 0 || present === undefined || segments[at + 2] !== 'properties') return undefined;
+  const instance = error.instancePath.split('/');
+  const excluded = pointerSegments(instance.pop() ?? '')[0] ?? '';
+  return bothSent(paramName(instance.join('/')), [present, excluded]);
+}
+
+/**
+ * A `oneOf` of closed objects told apart by their required field (`{image_url}` or `{file_id}`)
+ * fails for an object that has the fields of two branches: say that, not "unknown field".
+ */
+function ambiguousOneOf(error: ErrorObject): ApiError | undefined {
+  if (error.keyword !== 'oneOf' || !Array.isArray(error.schema)) return undefined;
+  const data = error.data;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const branchRequired = (error.schema as { $ref?: string; required?: string[] }[]).map((branch) => {
+    const schema = typeof branch.$ref === 'string' ? (resolvePointer(branch.$ref) as typeof branch) : branch;
+    return schema.required ?? [];
+  });
+  const matched = branchRequired.filter((names) => names.length > 0 && names.every((n) => n in data));
+  if (matched.length < 2) return undefined;
+  return bothSent(paramName(error.instancePath), matched.flat());
+}
+
 const depth = (error: ErrorObject) => (error.instancePath === '' ? 0 : error.instancePath.split('/').length);
 
 /**
@@ -155,6 +209,8 @@ export function validationError(errors: ErrorObject[], data: unknown): ApiError 
   if (!last) return new ApiError(400, 'Invalid request.', { code: 'invalid_value' });
   const conditional = failedConditional(last);
   if (conditional) return conditionalError(conditional, data);
+  const exclusive = excludedField(last) ?? ambiguousOneOf(last);
+  if (exclusive) return exclusive;
   if (last.keyword === 'anyOf' || last.keyword === 'oneOf') {
     // The most specific branch error says the most: the deepest one, preferring a concrete complaint
     // over "not one of the known values" for open enums such as `model`.

@@ -161,6 +161,68 @@ describe('input_reference must match size', () => {
   });
 });
 
+describe('one first frame, one source', () => {
+  const both = /send either '(input_reference\[)?image_url\]?' or '(input_reference\[)?file_id\]?', not both/;
+
+  it('input_reference takes image_url or file_id, and says so when given both', async () => {
+    const error = await expect400(
+      create({ prompt: 'p', input_reference: { image_url: 'https://example.com/a.png', file_id: 'file-1' } }),
+      'input_reference',
+    );
+    expect(error.message).toBe("Invalid 'input_reference': send either 'image_url' or 'file_id', not both.");
+    // The same in a form, as the official SDKs encode the object: bracketed fields.
+    const inForm = await expect400(
+      createForm({
+        prompt: 'p',
+        'input_reference[image_url]': 'https://example.com/a.png',
+        'input_reference[file_id]': 'file-1',
+      }),
+      'input_reference',
+      both,
+    );
+    expect(inForm.message).toBe(
+      "Invalid 'input_reference': send either 'input_reference[image_url]' or 'input_reference[file_id]', not both.",
+    );
+    const png = new Blob([await makeImage('png', 720, 1280)]);
+    await expect400(
+      createForm({ prompt: 'p', input_reference: png, 'input_reference[file_id]': 'file-1' }),
+      'input_reference',
+      /send either 'input_reference\[file_id\]' or 'input_reference', not both/,
+    );
+    // One of them alone passes, in either encoding.
+    expect((await createForm({ prompt: 'p', 'input_reference[file_id]': 'file-1' })).status).toBe(200);
+    expect((await create({ prompt: 'p', input_reference: { file_id: 'file-1' } })).status).toBe(200);
+  });
+
+  it('edits and extensions take a file or video[id], not both, and extensions need seconds', async () => {
+    const source = await createVideo(emulator.url);
+    await waitForStatus(emulator.url, source.id, 'completed');
+    const post = (path: string, init: { json?: unknown; body?: FormData }) =>
+      call<ErrorEnvelope>(emulator.url, path, { method: 'POST', ...init });
+    await expect400(
+      post('/v1/videos/extensions', { json: { prompt: 'p', video: { id: source.id } } }),
+      'seconds',
+      /Missing required parameter: 'seconds'/,
+    );
+    await expect400(
+      post('/v1/videos/extensions', { body: form({ prompt: 'p', 'video[id]': source.id }) }),
+      'seconds',
+      /Missing required parameter: 'seconds'/,
+    );
+    const mp4 = new Blob([
+      new Uint8Array([0, 0, 0, 16, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0]),
+    ]);
+    await expect400(
+      post('/v1/videos/edits', { body: form({ prompt: 'p', video: mp4, 'video[id]': source.id }) }),
+      'video',
+      /send either 'video\[id\]' or 'video', not both/,
+    );
+    await expect400(post('/v1/videos/edits', { body: form({ prompt: 'p' }) }), 'video', /Missing required/);
+    const byId = await post('/v1/videos/edits', { body: form({ prompt: 'p', 'video[id]': source.id }) });
+    expect(byId.status).toBe(200);
+  });
+});
+
 describe('bodies, parameters and routes', () => {
   it('answers 400 for unparsable JSON and for a media type the operation does not take', async () => {
     const bad = await call<ErrorEnvelope>(emulator.url, '/v1/videos', {
@@ -177,19 +239,15 @@ describe('bodies, parameters and routes', () => {
     });
     expect(text.status).toBe(400);
     expect(text.body.error.code).toBe('unsupported_content_type');
-    const remixAsForm = await call<ErrorEnvelope>(
-      emulator.url,
-      `/v1/videos/${(await createVideo(emulator.url)).id}/remix`,
-      {
-        method: 'POST',
-        body: form({ prompt: 'p' }),
-      },
-    );
-    expect(remixAsForm.body.error.message).toMatch(/accepts application\/json/);
+    const characterAsJson = await call<ErrorEnvelope>(emulator.url, '/v1/videos/characters', {
+      method: 'POST',
+      json: { name: 'Whiskers', video: 'x' },
+    });
+    expect(characterAsJson.body.error.message).toMatch(/accepts multipart\/form-data/);
   });
 
-  it('validates list parameters (limit 1-100, order asc/desc, after an id)', async () => {
-    await expect400(call(emulator.url, '/v1/videos?limit=0'), 'limit', /Expected a value >= 1/);
+  it('validates list parameters (limit 0-100, order asc/desc, after an id)', async () => {
+    await expect400(call(emulator.url, '/v1/videos?limit=-1'), 'limit', /Expected a value >= 0/);
     await expect400(call(emulator.url, '/v1/videos?limit=101'), 'limit', /Expected a value <= 100/);
     await expect400(
       call(emulator.url, '/v1/videos?limit=ten'),

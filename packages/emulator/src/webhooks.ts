@@ -52,14 +52,20 @@ const retryable = (status: number) => status === 408 || status === 409 || status
 
 export class WebhookSender {
   readonly #sign: Promise<(message: Uint8Array) => Promise<Uint8Array>>;
-  readonly #deliveries: WebhookDelivery[] = [];
+  #deliveries: WebhookDelivery[] = [];
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #aborts = new Set<AbortController>();
   #closed = false;
 
+  /**
+   * @param options Where and how to deliver.
+   * @param logger Where delivery failures are reported.
+   * @param limit How many delivery records are kept; the oldest are dropped first (their retries go on).
+   */
   constructor(
     private readonly options: Required<WebhookOptions>,
     private readonly logger: EmulatorLogger,
+    private readonly limit = 10_000,
   ) {
     this.#sign = hmacSha256Signer(webhookKey(options.secret));
   }
@@ -76,12 +82,14 @@ export class WebhookSender {
     } as VideoCompletedEvent | VideoFailedEvent;
     const delivery: WebhookDelivery = { eventId: event.id, type, videoId, attempts: 0, state: 'pending' };
     this.#deliveries.push(delivery);
+    // Trimmed in batches so that a full record does not shift the array on every event.
+    if (this.#deliveries.length > this.limit * 1.25) this.#deliveries = this.#deliveries.slice(-this.limit);
     void this.#attempt(delivery, JSON.stringify(event));
   }
 
-  /** Every event so far and how its delivery went. */
+  /** The last `limit` events and how their delivery went, oldest first. */
   deliveries(): WebhookDelivery[] {
-    return this.#deliveries.map((d) => ({ ...d }));
+    return this.#deliveries.slice(-this.limit).map((d) => ({ ...d }));
   }
 
   /** Stops retrying and aborts attempts in flight. */

@@ -3,13 +3,17 @@
  * status line redrawn below them (a bar of the lines done, how many run, failures, elapsed, time left).
  * Not on a terminal: the event lines only. With `--json`: one JSON line per event on stdout.
  */
-import { displayPath } from '../follow-job.js';
+import { displayPath } from '../display-path.js';
 import type { Output } from '../output.js';
 import { formatBytes, formatDuration, renderBar, visibleLength } from '../progress/format.js';
+import { LINE_BREAK, neutralise, own } from '../terminal-text.js';
 import type { BatchSummary, JobEvent } from './run-batch.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const CLEAR_LINE = '\r\x1b[2K';
+// Marked as the CLI's own, so that Output lets them act (see terminal-text.ts).
+const CLEAR_LINE = own('\r\x1b[2K');
+const HIDE_CURSOR = own('\x1b[?25l');
+const SHOW_CURSOR = own('\x1b[?25h');
 
 export class BatchDisplay {
   readonly #out: Output;
@@ -30,7 +34,7 @@ export class BatchDisplay {
     if (out.chatty && out.interactive) {
       this.#timer = setInterval(() => this.#draw(), 150);
       this.#timer.unref();
-      out.stderrRaw('\x1b[?25l');
+      out.stderrRaw(HIDE_CURSOR);
       process.once('exit', restoreCursor);
     }
   }
@@ -39,7 +43,9 @@ export class BatchDisplay {
     const out = this.#out;
     const { line } = event.job;
     const id = event.id ?? '';
-    const tag = `line ${String(line).padEnd(4)} ${id.padEnd(Math.max(id.length, 1))}`;
+    // Padded as shown (a control in a server's id is shown as its escape), for the columns to line up.
+    const shownId = neutralise(id);
+    const tag = `line ${String(line).padEnd(4)} ${shownId.padEnd(Math.max(shownId.length, 1))}`;
     switch (event.type) {
       case 'created':
         this.#running.add(line);
@@ -86,7 +92,7 @@ export class BatchDisplay {
           id,
           error: { code: event.code, message: event.message },
         });
-        this.#log(
+        this.#logProblem(
           `${tag}  ${out.style.red('✗')} ${event.earlier ? 'failed in an earlier run' : 'failed'}: ${event.code}: ${event.message}`,
         );
         return;
@@ -100,7 +106,7 @@ export class BatchDisplay {
           id: event.id ?? null,
           error: { message: event.message },
         });
-        this.#log(
+        this.#logProblem(
           `${tag}  ${out.style.red('✗')} error: ${event.message} (running the batch again retries it)`,
         );
         return;
@@ -127,7 +133,7 @@ export class BatchDisplay {
     if (this.#timer) {
       clearInterval(this.#timer);
       this.#timer = undefined;
-      this.#out.stderrRaw(`${CLEAR_LINE}\x1b[?25h`);
+      this.#out.stderrRaw(CLEAR_LINE + SHOW_CURSOR);
       process.off('exit', restoreCursor);
     }
   }
@@ -146,10 +152,19 @@ export class BatchDisplay {
     );
   }
 
+  /**
+   * A job that failed or hit an error: shown like any event, and with `--quiet` too (on stderr, as errors
+   * are), so that its id is never lost; `--json` has it in its `job` line.
+   */
+  #logProblem(line: string): void {
+    if (this.#out.chatty) this.#log(line);
+    else if (!this.#out.json) this.#out.error(line);
+  }
+
   #log(line: string): void {
     if (!this.#out.chatty) return;
     if (this.#timer) {
-      this.#out.stderrRaw(`${CLEAR_LINE}${line}\n`);
+      this.#out.stderrRaw(`${CLEAR_LINE}${line}${LINE_BREAK}`);
       this.#draw();
     } else {
       this.#out.info(line);

@@ -5,20 +5,28 @@
  * (`"8"`; a number is accepted and sent as text), `size`, `input_reference` (an image path, relative to
  * the jobs file) and `output` (a file name, relative to the output folder). Blank lines are skipped;
  * jobs keep the number of the line they are on, which is how the manifest knows them.
+ *
+ * The file is streamed, never held whole: a job keeps only where its line is, and its parameters are
+ * read again when its job is created (a line edited meanwhile is refused by its hash). A line longer
+ * than `maxLineBytes` is refused without being held, and so is a file of more than `maxJobs` jobs.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import type { VideoCreateParams } from '@sora-kit/core';
 import { validateCreateParams } from '@sora-kit/core';
 import { CliError, UsageError } from '../cli-error.js';
-import { ExitCode } from '../exit-codes.js';
 import { checkInputReference } from '../input-image.js';
+import { checkPromptText } from '../prompt.js';
+import { LINE_BREAK } from '../terminal-text.js';
+import { countLines, readLineAt, readLines } from './line-reader.js';
+import { checkOutputName, outputKey } from './output-names.js';
 
 export interface BatchJob {
   /** 1-based line number in the jobs file. */
   line: number;
-  params: Omit<VideoCreateParams, 'input_reference'>;
+  /** Where the line is in the jobs file (bytes): {@link readJobParams} reads it again for the create. */
+  offset: number;
+  length: number;
   /** Absolute path of the first-frame image, if any. */
   inputReference?: string;
   /** The output file, relative to the output folder (`line-007.mp4` unless the line names one). */
@@ -27,44 +35,93 @@ export interface BatchJob {
   hash: string;
 }
 
+/** The parameters of a job's create, without its image. */
+export type JobParams = Omit<VideoCreateParams, 'input_reference'>;
+
+export interface JobsFileLimits {
+  /** The longest line accepted, in bytes (`--max-line-bytes`). Default {@link DEFAULT_MAX_LINE_BYTES}. */
+  maxLineBytes?: number;
+  /** The most jobs one file may hold (`--max-jobs`). Default {@link DEFAULT_MAX_JOBS}. */
+  maxJobs?: number;
+}
+
+/**
+ * 1 MiB: a prompt is at most 32000 characters, which is at most 384 KiB of JSON even when every one is
+ * an emoji written as `\ud83d\udc2f`; the rest of a line is short.
+ */
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+/** Each line is a paid job: more than this in one file is more likely a mistake than a plan. */
+export const DEFAULT_MAX_JOBS = 100_000;
+
 const FIELDS = ['prompt', 'model', 'seconds', 'size', 'input_reference', 'output'] as const;
 const MAX_REPORTED = 20;
 
-/** Reads and checks every line; throws one `UsageError` listing every problem (by line number). */
-export async function readJobsFile(path: string): Promise<BatchJob[]> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(
-      `Cannot read the jobs file '${path}': ${error.code === 'ENOENT' ? 'it does not exist' : (error.code ?? error.message)}.`,
+/** Reads and checks every line; throws one `UsageError` listing the problems (by line number). */
+export async function readJobsFile(path: string, limits: JobsFileLimits = {}): Promise<BatchJob[]> {
+  const maxLineBytes = limits.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxJobs = limits.maxJobs ?? DEFAULT_MAX_JOBS;
+  const unreadable = (error: NodeJS.ErrnoException) =>
+    new UsageError(
+      `Cannot read the jobs file '${path}': ${error.code === 'ENOENT' ? 'it does not exist' : error.code === 'EISDIR' ? 'it is a folder' : (error.code ?? error.message)}.`,
     );
-  });
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const width = Math.max(3, String(lines.length).length);
+  // The default output names are padded to the number of lines, so count them first (a fast pass).
+  const width = Math.max(
+    3,
+    String(await countLines(path).catch((error) => Promise.reject(unreadable(error)))).length,
+  );
+
   const problems: string[] = [];
+  let problemCount = 0;
+  const problem = (text: string) => {
+    problemCount += 1;
+    if (problems.length < MAX_REPORTED) problems.push(text);
+  };
   const jobs: BatchJob[] = [];
-  for (const [index, raw] of lines.entries()) {
-    if (raw.trim() === '') continue;
-    const line = index + 1;
-    try {
-      jobs.push(await parseLine(raw, line, path, width));
-    } catch (error) {
-      if (!(error instanceof CliError)) throw error;
-      problems.push(error.message.startsWith('line ') ? error.message : `line ${line}: ${error.message}`);
+  const outputs = new Map<string, number>(); // output → its line
+  const folders = new Map<string, number>(); // every folder an output is in → the first such line
+  try {
+    for await (const raw of readLines(path, maxLineBytes)) {
+      if (raw.text === undefined) {
+        problem(
+          `line ${raw.number}: ${raw.length} bytes, longer than the limit of ${maxLineBytes} (--max-line-bytes).`,
+        );
+        continue;
+      }
+      if (raw.text.trim() === '') continue;
+      if (jobs.length + problemCount >= maxJobs) {
+        throw new UsageError(
+          `${path} holds more than ${maxJobs} jobs (line ${raw.number} is one too many); nothing was sent.`,
+          'Split it into several batches (each with its own --out-dir), or raise --max-jobs.',
+          'too_many_jobs',
+        );
+      }
+      try {
+        const parsed = parseLine(raw.text, `line-${String(raw.number).padStart(width, '0')}.mp4`);
+        const inputReference = parsed.inputReference && resolve(dirname(path), parsed.inputReference);
+        if (inputReference) await checkInputReference(inputReference, parsed.params.size, 'input_reference');
+        const clash = collision(parsed.output, raw.number, outputs, folders);
+        if (clash) throw new UsageError(clash);
+        jobs.push({
+          line: raw.number,
+          offset: raw.offset,
+          length: raw.length,
+          ...(inputReference && { inputReference }),
+          output: parsed.output,
+          hash: parsed.hash,
+        });
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error;
+        problem(error.message.startsWith('line ') ? error.message : `line ${raw.number}: ${error.message}`);
+      }
     }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw unreadable(error as NodeJS.ErrnoException);
   }
-  const seen = new Map<string, number>();
-  for (const job of jobs) {
-    const key = process.platform === 'linux' ? job.output : job.output.toLowerCase();
-    const first = seen.get(key);
-    if (first !== undefined)
-      problems.push(`line ${job.line}: output '${job.output}' is also the output of line ${first}.`);
-    else seen.set(key, job.line);
-  }
-  if (problems.length > 0) {
-    problems.sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]));
-    const shown = problems.slice(0, MAX_REPORTED);
-    const more = problems.length - shown.length;
+  if (problemCount > 0) {
+    const more = problemCount - problems.length;
     throw new UsageError(
-      `${path}: ${problems.length} invalid line${problems.length === 1 ? '' : 's'}; nothing was sent.\n${shown.map((p) => `  ${p}`).join('\n')}${more ? `\n  … and ${more} more` : ''}`,
+      `${path}: ${problemCount} invalid line${problemCount === 1 ? '' : 's'}; nothing was sent.${problems.map((p) => `${LINE_BREAK}  ${p}`).join('')}${more ? `${LINE_BREAK}  … and ${more} more` : ''}`,
       'Each line is a JSON string (the prompt) or an object: {"prompt": "...", "model": "sora-2", "seconds": "8", "size": "1280x720", "input_reference": "frame.png", "output": "name.mp4"}.',
       'invalid_jobs_file',
     );
@@ -73,7 +130,65 @@ export async function readJobsFile(path: string): Promise<BatchJob[]> {
   return jobs;
 }
 
-async function parseLine(raw: string, line: number, file: string, width: number): Promise<BatchJob> {
+/**
+ * The parameters of `job`, read again from the jobs file when its job is created. A line that no longer
+ * hashes the same (the file was edited while the batch ran) is refused: nothing is sent for it.
+ */
+export async function readJobParams(path: string, job: BatchJob): Promise<JobParams> {
+  const text = await readLineAt(path, job.offset, job.length);
+  let parsed: ParsedLine | undefined;
+  try {
+    // A line without an `output` had the default name, which is the job's.
+    parsed = parseLine(text, job.output);
+  } catch {}
+  if (!parsed || parsed.hash !== job.hash) {
+    throw new UsageError(
+      `line ${job.line} of ${path} changed while the batch ran; nothing was sent for it`,
+      'Restore the line and run the batch again.',
+      'jobs_file_changed',
+    );
+  }
+  return parsed.params;
+}
+
+/** Why `output` cannot be a new output of line `line`, given those of earlier lines (undefined if it can). */
+function collision(
+  output: string,
+  line: number,
+  outputs: Map<string, number>,
+  folders: Map<string, number>,
+): string | undefined {
+  const key = outputKey(output);
+  const same = outputs.get(key);
+  if (same !== undefined) return `line ${line}: output '${output}' is also the output of line ${same}.`;
+  const under = folders.get(key);
+  if (under !== undefined)
+    return `line ${line}: output '${output}' is a folder of the output of line ${under}.`;
+  const parts = key.split(sep);
+  for (let i = 1; i < parts.length; i++) {
+    const folder = parts.slice(0, i).join(sep);
+    const file = outputs.get(folder);
+    if (file !== undefined)
+      return `line ${line}: output '${output}' is inside '${folder}', the output of line ${file}.`;
+  }
+  outputs.set(key, line);
+  for (let i = 1; i < parts.length; i++) {
+    const folder = parts.slice(0, i).join(sep);
+    if (!folders.has(folder)) folders.set(folder, line);
+  }
+  return undefined;
+}
+
+interface ParsedLine {
+  params: JobParams;
+  /** `input_reference` as written (relative to the jobs file). */
+  inputReference: string | undefined;
+  output: string;
+  hash: string;
+}
+
+/** Parses and checks one line; `defaultOutput` is its output when it names none. */
+function parseLine(raw: string, defaultOutput: string): ParsedLine {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -96,27 +211,20 @@ async function parseLine(raw: string, line: number, file: string, width: number)
       throw new UsageError(`'${key}' must be a string.`);
   }
   const seconds = typeof fields.seconds === 'number' ? String(fields.seconds) : fields.seconds;
-  const params = {
+  const params: JobParams = {
     prompt: fields.prompt as string,
     ...(fields.model !== undefined && { model: fields.model as string }),
     ...(seconds !== undefined && { seconds: seconds as VideoCreateParams['seconds'] }),
     ...(fields.size !== undefined && { size: fields.size as VideoCreateParams['size'] }),
   };
-  // Core's rules (prompt, model, seconds, size), without sending anything.
+  // Core's rules (prompt, model, seconds, size), without sending anything; and no blank prompt.
   try {
+    if (typeof params.prompt === 'string') checkPromptText(params.prompt);
     validateCreateParams(params);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  let inputReference: string | undefined;
-  if (typeof fields.input_reference === 'string') {
-    inputReference = resolve(dirname(file), fields.input_reference);
-    await checkInputReference(inputReference, params.size, 'input_reference');
-  }
-  const output =
-    typeof fields.output === 'string'
-      ? checkOutputName(fields.output)
-      : `line-${String(line).padStart(width, '0')}.mp4`;
+  const output = typeof fields.output === 'string' ? checkOutputName(fields.output) : defaultOutput;
   const hash = createHash('sha256')
     .update(
       JSON.stringify([
@@ -129,23 +237,5 @@ async function parseLine(raw: string, line: number, file: string, width: number)
       ]),
     )
     .digest('hex');
-  return { line, params, ...(inputReference && { inputReference }), output, hash };
-}
-
-/** An `output` must stay inside the output folder. */
-function checkOutputName(name: string): string {
-  const normal = normalize(name);
-  if (
-    name.trim() === '' ||
-    isAbsolute(name) ||
-    normal === '..' ||
-    normal.startsWith(`..${sep}`) ||
-    normal.endsWith(sep)
-  ) {
-    throw new CliError(
-      `Invalid value for 'output': '${name}'. Allowed: a file name inside --out-dir (no absolute path, no '..').`,
-      ExitCode.Usage,
-    );
-  }
-  return normal;
+  return { params, inputReference: fields.input_reference as string | undefined, output, hash };
 }

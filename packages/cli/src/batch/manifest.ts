@@ -16,12 +16,13 @@
  * opened (the state it recorded is recovered from the record before it, see above).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { type FileHandle, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../cli-error.js';
+import { releasePidLock, takePidLock } from '../pid-lock.js';
 
 export const MANIFEST_FILE = 'manifest.jsonl';
-const LOCK_FILE = 'manifest.lock';
+export const LOCK_FILE = 'manifest.lock';
 
 export type ManifestRecord =
   | { type: 'batch'; version: 1; nonce: string; jobs_file: string; at: string }
@@ -80,7 +81,10 @@ export class Manifest {
    */
   static async open(dir: string, jobsFile: string): Promise<Manifest> {
     const lockPath = join(dir, LOCK_FILE);
-    await takeLock(lockPath);
+    await takePidLock(lockPath, {
+      message: (pid) => `Another sora-kit batch (pid ${pid}) is running in this folder.`,
+      code: 'batch_locked',
+    });
     try {
       const path = join(dir, MANIFEST_FILE);
       const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -116,7 +120,7 @@ export class Manifest {
         throw new UsageError(`${path} is not a sora-kit batch manifest (no "batch" record first).`);
       return new Manifest(path, header.nonce, foldRecords(records), await open(path, 'a'), lockPath);
     } catch (error) {
-      await rm(lockPath, { force: true });
+      await releasePidLock(lockPath);
       throw error;
     }
   }
@@ -144,7 +148,7 @@ export class Manifest {
   async close(): Promise<void> {
     await this.#queue;
     await this.#handle.close();
-    await rm(this.#lockPath, { force: true });
+    await releasePidLock(this.#lockPath);
   }
 }
 
@@ -152,7 +156,8 @@ export class Manifest {
 export async function readManifestState(dir: string): Promise<Map<number, LineState>> {
   const path = join(dir, MANIFEST_FILE);
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
+    // No manifest yet; a folder that cannot hold one is reported by the output checks that follow.
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return '';
     throw error;
   });
   return foldRecords(parseManifest(text, path).records);
@@ -231,36 +236,5 @@ async function syncPath(path: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-/** Creates the lock file with our pid; takes over a lock whose process is gone (a killed run). */
-async function takeLock(lockPath: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      await writeFile(lockPath, `${process.pid}\n`, { flag: 'wx' });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new UsageError(
-          `Another sora-kit batch (pid ${pid}) is running in this folder.`,
-          `Wait for it, or stop it; if no such process is running, delete ${lockPath}.`,
-          'batch_locked',
-        );
-      }
-      await rm(lockPath, { force: true });
-    }
-  }
-  throw new UsageError(`Could not take the batch lock ${lockPath}.`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

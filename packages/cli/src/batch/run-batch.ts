@@ -27,7 +27,7 @@ import type { Context } from '../context.js';
 import { downloadFile } from '../download-file.js';
 import { loadInputReference } from '../input-image.js';
 import type { Output } from '../output.js';
-import type { BatchJob } from './jobs-file.js';
+import { type BatchJob, readJobParams } from './jobs-file.js';
 import type { LineState, Manifest } from './manifest.js';
 import type { RateGate } from './rate-gate.js';
 
@@ -53,6 +53,8 @@ export interface BatchSummary {
 
 export interface RunBatchOptions {
   concurrency: number;
+  /** The jobs file, from which each line's parameters are read when its job is created. */
+  jobsFile: string;
   /** For the `--verbose` lines of downloads. */
   out: Output;
   outDir: string;
@@ -118,13 +120,15 @@ export async function runBatch(
 
     if (!state || state.status === 'creating') {
       if (stopping()) return 'pending';
+      // The line is read again (the file is never held whole), and must still be what was checked.
+      const lineParams = await readJobParams(options.jobsFile, job);
       const key = state?.idempotencyKey ?? manifest.idempotencyKey(job.line, job.hash);
       if (!state)
         await manifest.append({ type: 'creating', line: job.line, hash: job.hash, idempotency_key: key });
       const params = {
-        ...job.params,
+        ...lineParams,
         ...(job.inputReference && {
-          input_reference: await loadInputReference(job.inputReference, job.params.size),
+          input_reference: await loadInputReference(job.inputReference, lineParams.size),
         }),
       };
       // No abort signal: a create under way when Ctrl-C comes is let finish, so that its id is recorded.

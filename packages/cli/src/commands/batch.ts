@@ -1,19 +1,22 @@
 /** `sora-kit batch <prompts.jsonl>`: many jobs, at most --concurrency at a time, resumable by rerunning. */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { findPartialDownloads } from '@sora-kit/core/node';
 import { BatchDisplay } from '../batch/batch-display.js';
 import { readJobsFile } from '../batch/jobs-file.js';
 import { MANIFEST_FILE, Manifest, readManifestState } from '../batch/manifest.js';
+import { prepareOutDir } from '../batch/out-dir.js';
 import { RateGate } from '../batch/rate-gate.js';
 import { FatalBatchError, runBatch } from '../batch/run-batch.js';
 import { InterruptedError, UsageError } from '../cli-error.js';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { shellQuote } from '../shell-quote.js';
 
 interface BatchOptions extends ApiOptions {
   concurrency: number;
+  maxLineBytes?: number;
+  maxJobs?: number;
   outDir: string;
   force?: boolean;
 }
@@ -25,11 +28,16 @@ export async function run(
 ): Promise<number> {
   const opts = options as unknown as BatchOptions;
   const { out, signal } = env;
+  // On a shared queue (@sora-kit/queue): enqueue and follow, or print the counts.
+  if (options.queue !== undefined) {
+    const onQueue = await import('../queue/batch-on-queue.js');
+    return args[0] === 'status' ? onQueue.status(options, env) : onQueue.enqueue(args[0] ?? '', options, env);
+  }
   const jobsFile = resolve(args[0] ?? '');
   const outDir = resolve(opts.outDir);
 
   // 1. Every check before the first request: the jobs file, the manifest against it, existing files.
-  const jobs = await readJobsFile(args[0] ?? '');
+  const jobs = await readJobsFile(args[0] ?? '', { maxLineBytes: opts.maxLineBytes, maxJobs: opts.maxJobs });
   const known = await readManifestState(outDir);
   const changed = jobs.filter((job) => known.has(job.line) && known.get(job.line)!.hash !== job.hash);
   if (changed.length > 0) {
@@ -54,19 +62,17 @@ export async function run(
       );
     }
   }
-  await mkdir(outDir, { recursive: true });
+  // Every folder the batch writes, proved writable (and inside --out-dir) on the disk.
+  await prepareOutDir(outDir, opts.outDir, jobs);
 
   // 2. The manifest (locked against a second run in the same folder) and a client behind the shared gate.
+  // Partial files left by a killed run are removed by each download (see download-file.ts).
   const manifest = await Manifest.open(outDir, jobsFile);
-  await removeStaleParts(
-    outDir,
-    jobs.map((job) => job.output),
-  );
   const display = new BatchDisplay(out, jobs.length);
   const gate = new RateGate({ onPause: (_until, delay) => display.rateLimited(delay) });
   let ctx: Awaited<ReturnType<typeof openContext>> | undefined;
   try {
-    ctx = await openContext(opts, out, { wrapFetch: (f) => gate.wrap(f) });
+    ctx = await openContext(opts, out, { wrapFetch: (f) => gate.wrap(f), embeddedEmulator: true });
     const resumed = jobs.filter((job) => known.has(job.line)).length;
     if (resumed > 0)
       display.note(
@@ -74,14 +80,20 @@ export async function run(
       );
     const summary = await runBatch(ctx, jobs, manifest, gate, {
       concurrency: opts.concurrency,
+      jobsFile,
       out,
       outDir,
       signal,
       onEvent: (event) => display.event(event),
     });
     display.summary(summary, manifest.path);
+    const again = `sora-kit batch ${shellQuote(args[0] ?? '')}${ctx.reachArgs} --out-dir ${shellQuote(opts.outDir)} --concurrency ${opts.concurrency}`;
+    // Lines that hit an error have their job (if any) in the manifest: say how to finish them, even with -q.
+    if (!signal.aborted && summary.errors > 0 && !ctx.embedded)
+      out.error(
+        `${summary.errors} line${summary.errors === 1 ? '' : 's'} hit an error; nothing is lost. Retry ${summary.errors === 1 ? 'it' : 'them'} with: ${again}`,
+      );
     if (signal.aborted) {
-      const again = `sora-kit batch ${args[0]} --out-dir ${opts.outDir} --concurrency ${opts.concurrency}`;
       throw new InterruptedError(
         `Interrupted. ${summary.pending} job${summary.pending === 1 ? '' : 's'} not finished (those created keep rendering on the server). Resume with: ${again}`,
       );
@@ -93,16 +105,5 @@ export async function run(
   } finally {
     await manifest.close();
     await ctx?.close();
-  }
-}
-
-/**
- * A run killed with SIGKILL (or a power cut) cannot remove its partial downloads. With the manifest's lock
- * held no other run is writing here, so those of this batch's own outputs are stale, and removed before the
- * rerun downloads again.
- */
-async function removeStaleParts(outDir: string, outputs: string[]): Promise<void> {
-  for (const output of outputs) {
-    for (const stale of await findPartialDownloads(join(outDir, output))) await rm(stale, { force: true });
   }
 }

@@ -4,12 +4,13 @@ import { DownloadError } from '@sora-kit/core/node';
 import { InterruptedError, UsageError } from '../cli-error.js';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
+import { displayPath } from '../display-path.js';
 import { downloadFile } from '../download-file.js';
 import { ExitCode } from '../exit-codes.js';
-import { displayPath } from '../follow-job.js';
 import { prepareOutput, resolveOutput, type Variant } from '../output-file.js';
 import { createProgress } from '../progress/create-progress.js';
 import { formatBytes, formatDuration } from '../progress/format.js';
+import { shellQuote } from '../shell-quote.js';
 
 interface DownloadOptions extends ApiOptions {
   variant: Variant;
@@ -27,9 +28,10 @@ export async function run(
   const id = args[0] ?? '';
   validateVideoId(id);
   validateVariant(opts.variant);
-  const path = (await resolveOutput(opts.output, id, opts.variant))!;
+  const target = await resolveOutput(opts.output, id, opts.variant);
+  const path = target.path!;
   const shown = displayPath(path);
-  await prepareOutput(path, opts.force, shown);
+  await prepareOutput(target, { force: opts.force, shown });
 
   const ctx = await openContext(opts, out);
   const progress = createProgress(out, () => id);
@@ -52,7 +54,7 @@ export async function run(
     progress.stop();
     if (signal.aborted || APIUserAbortError.isInstance(error)) {
       throw new InterruptedError(
-        `Interrupted; nothing was saved. Resume with: sora-kit download ${id}${opts.variant === 'video' ? '' : ` --variant ${opts.variant}`}${opts.output ? ` --output ${opts.output}` : ''}`,
+        `Interrupted; nothing was saved. Resume with: sora-kit download ${id}${ctx.reachArgs}${opts.variant === 'video' ? '' : ` --variant ${opts.variant}`}${opts.output ? ` --output ${shellQuote(opts.output)}` : ''}`,
       );
     }
     if (DownloadError.isInstance(error) && error.code === 'file_exists') {

@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { followJob } from '../follow-job.js';
 import { checkInputReference, loadInputReference } from '../input-image.js';
 import { prepareOutput, resolveOutput } from '../output-file.js';
-import { readPrompt } from '../prompt.js';
+import { checkPromptText, readPrompt } from '../prompt.js';
 import { announceCreated, whileCreating } from './announce.js';
 
 interface GenerateOptions extends ApiOptions {
@@ -36,14 +36,17 @@ export async function run(
   };
 
   // Everything that can be checked is checked before the first request (exit 2, nothing paid for).
+  checkPromptText(prompt);
   validateCreateParams(params);
   if (opts.inputReference !== undefined) await checkInputReference(opts.inputReference, opts.size);
-  if (opts.wait && opts.output !== undefined) {
-    const path = await resolveOutput(opts.output, undefined);
-    if (path) await prepareOutput(path, opts.force, opts.output);
-  }
+  // The output is checked for real (folder, permission, name) before the job exists: a create is paid for.
+  if (opts.wait)
+    await prepareOutput(await resolveOutput(opts.output, undefined), {
+      force: opts.force,
+      shown: opts.output,
+    });
 
-  const ctx = await openContext(opts, env.out);
+  const ctx = await openContext(opts, env.out, { embeddedEmulator: true });
   try {
     if (opts.inputReference !== undefined)
       params.input_reference = await loadInputReference(opts.inputReference, opts.size);

@@ -4,6 +4,7 @@ import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { visibleLength } from '../progress/format.js';
+import { neutralise } from '../terminal-text.js';
 
 interface ListOptions extends ApiOptions {
   limit: number;
@@ -43,19 +44,22 @@ function printTable(videos: Video[], out: CommandEnv['out']): void {
     out.info('No videos.');
     return;
   }
-  const rows = videos.map((v) => [
-    v.id,
-    typeof v.progress === 'number' && v.status !== 'completed'
-      ? `${v.status} ${v.progress}%`
-      : String(v.status),
-    typeof v.created_at === 'number'
-      ? new Date(v.created_at * 1000).toISOString().slice(0, 16).replace('T', ' ')
-      : '',
-    v.model ?? '',
-    v.size ?? '',
-    v.seconds ? `${v.seconds}s` : '',
-    (v.prompt ?? '').replace(/\s+/g, ' '),
-  ]);
+  const rows = videos.map((v) =>
+    [
+      v.id,
+      typeof v.progress === 'number' && v.status !== 'completed'
+        ? `${v.status} ${v.progress}%`
+        : String(v.status),
+      typeof v.created_at === 'number'
+        ? new Date(v.created_at * 1000).toISOString().slice(0, 16).replace('T', ' ')
+        : '',
+      v.model ?? '',
+      v.size ?? '',
+      v.seconds ? `${v.seconds}s` : '',
+      (v.prompt ?? '').replace(/\s+/g, ' '),
+      // Cells as the terminal will show them (controls escaped), so that the columns line up.
+    ].map(neutralise),
+  );
   const header = ['ID', 'STATUS', 'CREATED (UTC)', 'MODEL', 'SIZE', 'LEN', 'PROMPT'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
   // On a terminal the prompt is cut to the width; in a pipe every line is whole.

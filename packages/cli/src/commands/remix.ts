@@ -6,7 +6,7 @@ import { type ApiOptions, openContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { followJob } from '../follow-job.js';
 import { prepareOutput, resolveOutput } from '../output-file.js';
-import { readPrompt } from '../prompt.js';
+import { checkPromptText, readPrompt } from '../prompt.js';
 import { announceCreated, whileCreating } from './announce.js';
 
 interface RemixOptions extends ApiOptions {
@@ -25,11 +25,14 @@ export async function run(
   const source = args[0] ?? '';
   const prompt = await readPrompt(args[1] ?? '');
   validateVideoId(source);
+  checkPromptText(prompt);
   validatePrompt(prompt);
-  if (opts.wait && opts.output !== undefined) {
-    const path = await resolveOutput(opts.output, undefined);
-    if (path) await prepareOutput(path, opts.force, opts.output);
-  }
+  // The output is checked for real (folder, permission, name) before the job exists: a create is paid for.
+  if (opts.wait)
+    await prepareOutput(await resolveOutput(opts.output, undefined), {
+      force: opts.force,
+      shown: opts.output,
+    });
   const ctx = await openContext(opts, env.out);
   try {
     const video = await whileCreating(

@@ -21,10 +21,8 @@ export async function run(
   const opts = options as unknown as WaitOptions;
   const id = args[0] ?? '';
   validateVideoId(id);
-  if (opts.download) {
-    const path = await resolveOutput(opts.output, id);
-    if (path) await prepareOutput(path, opts.force, opts.output ?? undefined);
-  }
+  if (opts.download)
+    await prepareOutput(await resolveOutput(opts.output, id), { force: opts.force, shown: opts.output });
   const ctx = await openContext(opts, env.out);
   try {
     return await followJob(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { own } from '../terminal-text.js';
 import {
   estimateRemainingMs,
   formatBytes,
@@ -33,8 +34,10 @@ describe('format', () => {
     expect(formatPercent(100)).toBe('100%');
   });
 
-  it('measures text without ANSI escapes, one column per code point', () => {
-    expect(visibleLength('\u001b[36mabc\u001b[39m')).toBe(3);
+  it('measures text without our own escapes, one column per code point; foreign ones as shown', () => {
+    expect(visibleLength(`${own('\u001b[36m')}abc${own('\u001b[39m')}`)).toBe(3);
+    // An escape from a server is shown as the six characters `\x1b[2J`.
+    expect(visibleLength('\u001b[2J')).toBe(7);
     expect(visibleLength('⠋ █░')).toBe(4);
   });
 

@@ -1,3 +1,5 @@
+import { visibleText } from '../terminal-text.js';
+
 /** Small formatters shared by the progress displays. */
 
 /** `0:07`, `12:34`, `1:02:03`. */
@@ -38,10 +40,12 @@ export function formatPercent(percent: number): string {
   return `${String(p).padStart(3)}%`;
 }
 
-/** The number of terminal columns `text` takes (ANSI escapes excluded; one column per code point). */
+/**
+ * The number of terminal columns `text` takes: our own styling takes none, any other control counts as
+ * the escape it is shown as (see terminal-text.ts); one column per code point.
+ */
 export function visibleLength(text: string): number {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
-  return [...text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')].length;
+  return [...visibleText(text)].length;
 }
 
 /**

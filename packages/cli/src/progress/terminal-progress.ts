@@ -1,4 +1,5 @@
 import type { Output } from '../output.js';
+import { own, visibleText } from '../terminal-text.js';
 import {
   estimateRemainingMs,
   formatBytes,
@@ -11,8 +12,9 @@ import type { JobState, ProgressReporter } from './progress.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const REDRAW_MS = 120;
-const CLEAR_LINE = '\r\x1b[2K';
-const HIDE_CURSOR = '\x1b[?25l';
+// Marked as the CLI's own, so that Output lets them act (see terminal-text.ts).
+const CLEAR_LINE = own('\r\x1b[2K');
+const HIDE_CURSOR = own('\x1b[?25l');
 const SHOW_CURSOR = '\x1b[?25h';
 
 interface Sample {
@@ -69,7 +71,7 @@ export class TerminalProgress implements ProgressReporter {
     this.#stopped = true;
     if (this.#timer) {
       clearInterval(this.#timer);
-      this.#out.stderrRaw(CLEAR_LINE + SHOW_CURSOR);
+      this.#out.stderrRaw(CLEAR_LINE + own(SHOW_CURSOR));
       process.off('exit', this.#restoreCursor);
     }
   }
@@ -179,9 +181,8 @@ function fit(width: number, parts: Part[]): string {
 
 function truncate(line: string, width: number): string {
   if (visibleLength(line) <= width) return line;
-  // Strip styling rather than cut through an escape sequence.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing ANSI escapes
-  const bare = [...line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')];
+  // Strip styling rather than cut through an escape sequence (and cut what the terminal will show).
+  const bare = [...visibleText(line)];
   return `${bare.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 

@@ -8,7 +8,7 @@ export const openapiDocument: Record<string, unknown> = {
     "title": "Sora video API (OpenAI-compatible /v1/videos)",
     "version": "1.0.0",
     "summary": "Text-to-video jobs (Sora 2) as served by OpenAI-compatible gateways.",
-    "description": "The `/v1/videos` protocol: create a video job from a text prompt, poll it until it completes, then\ndownload its content (MP4 video, WebP thumbnail, JPEG spritesheet). Also: list, delete, remix,\nedit, extend, and reusable characters.\n\nOpenAI retired its own video endpoint on 2026-09-24; the protocol lives on at OpenAI-compatible\ngateways, first among them `https://api.gpt.ge`. This description follows the official shape and\ndocuments what gateways do differently, because a real client has to survive both:\n\n- `GET /v1/videos/{video_id}/content` may answer JSON `{id, url, expires_at, status: \"ready\"}`\n  instead of the bytes; the `url` is on another host and must be fetched **without** the API key.\n- Some gateways report other status names (`NOT_START`, `processing`, `expired`, upper case).\n- Download links expire about an hour after completion.\n\nErrors always use the envelope `{\"error\": {\"message\", \"type\", \"param\", \"code\"}}`. Clients should\nretry 408, 409, 429, 5xx and broken connections with exponential backoff, honouring `retry-after-ms`,\n`Retry-After` and `x-should-retry`, and should send an `Idempotency-Key` on every POST so that a\nretried create never starts (and bills) a second job.\n",
+    "description": "The `/v1/videos` protocol: create a video job from a text prompt, poll it until it completes, then\ndownload its content (MP4 video, WebP thumbnail, JPEG spritesheet). Also: list, delete, remix,\nedit, extend, and reusable characters.\n\nOpenAI retired its own video endpoint on 2026-09-24; the protocol lives on at OpenAI-compatible\ngateways, first among them `https://api.gpt.ge`. This description follows the official shape and\ndocuments what gateways do differently, because a real client has to survive both:\n\n- `GET /v1/videos/{video_id}/content` may answer JSON `{id, url, expires_at, status: \"ready\"}`\n  instead of the bytes; the `url` is on another host and must be fetched **without** the API key.\n- Some gateways report other status names (`NOT_START`, `processing`, `COMPLETED`, `expired`, …):\n  `VideoStatus` is an open string whose description lists them.\n- Download links expire about an hour after completion.\n\nErrors always use the envelope `{\"error\": {\"message\", \"type\", \"param\", \"code\"}}`. Clients should\nretry 408, 409, 429, 5xx and broken connections with exponential backoff, honouring `retry-after-ms`,\n`Retry-After` and `x-should-retry`, and should send an `Idempotency-Key` on every POST so that a\nretried create never starts (and bills) a second job.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -95,9 +95,7 @@ export const openapiDocument: Record<string, unknown> = {
               },
               "encoding": {
                 "input_reference": {
-                  "contentType": "image/jpeg, image/png, image/webp",
-                  "style": "deepObject",
-                  "explode": true
+                  "contentType": "image/jpeg, image/png, image/webp, application/octet-stream"
                 }
               }
             }
@@ -143,10 +141,10 @@ export const openapiDocument: Record<string, unknown> = {
           {
             "name": "limit",
             "in": "query",
-            "description": "How many videos a page holds.",
+            "description": "How many videos a page holds, 0 to 100 (OpenAI's own description allows 0, and its SDKs' tests\nsend it). `limit=0` answers an empty page (`data: []`, `first_id` and `last_id` null) whose\n`has_more` says whether any video would follow: a cheap \"is there anything?\" probe. Absent,\na page holds 20.\n",
             "schema": {
               "type": "integer",
-              "minimum": 1,
+              "minimum": 0,
               "maximum": 100,
               "default": 20
             },
@@ -418,7 +416,7 @@ export const openapiDocument: Record<string, unknown> = {
           "Videos"
         ],
         "summary": "Remix a completed video",
-        "description": "Starts a new job that changes a completed video according to a new prompt. The new job keeps\nthe source's model, size and seconds and carries `remixed_from_video_id`.\n",
+        "description": "Starts a new job that changes a completed video according to a new prompt. The new job keeps\nthe source's model, size and seconds and carries `remixed_from_video_id`. The body is JSON or,\nas the official SDKs may send it, multipart/form-data with the same single `prompt` field.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -433,6 +431,11 @@ export const openapiDocument: Record<string, unknown> = {
               },
               "example": {
                 "prompt": "Same farmyard, but at night under a full moon."
+              }
+            },
+            "multipart/form-data": {
+              "schema": {
+                "$ref": "#/components/schemas/RemixVideoBody"
               }
             }
           }
@@ -469,7 +472,7 @@ export const openapiDocument: Record<string, unknown> = {
           "Videos"
         ],
         "summary": "Edit a video",
-        "description": "Starts a job that edits a video according to a prompt. The source is a completed job\n(`video: {id}` in JSON) or an uploaded video file (multipart).\n",
+        "description": "Starts a job that edits a video according to a prompt. The source is a completed job\n(`video: {id}` in JSON, or the form field `video[id]`) or an uploaded video file (multipart).\nThe new job lasts as long as its source.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -495,9 +498,7 @@ export const openapiDocument: Record<string, unknown> = {
               },
               "encoding": {
                 "video": {
-                  "contentType": "video/mp4",
-                  "style": "deepObject",
-                  "explode": true
+                  "contentType": "video/mp4, application/octet-stream"
                 }
               }
             }
@@ -535,7 +536,7 @@ export const openapiDocument: Record<string, unknown> = {
           "Videos"
         ],
         "summary": "Extend a video",
-        "description": "Starts a job that continues a video for `seconds` more, following a prompt. The source is a\ncompleted job (`video: {id}` in JSON) or an uploaded video file (multipart).\n",
+        "description": "Starts a job that continues a video for `seconds` more (required), following a prompt. The\nsource is a completed job (`video: {id}` in JSON, or the form field `video[id]`) or an uploaded\nvideo file (multipart). The new job's `seconds` is the stitched total: a 4 second video\nextended by `seconds: '12'` reports `\"16\"`, and its content lasts that long.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -562,9 +563,7 @@ export const openapiDocument: Record<string, unknown> = {
               },
               "encoding": {
                 "video": {
-                  "contentType": "video/mp4",
-                  "style": "deepObject",
-                  "explode": true
+                  "contentType": "video/mp4, application/octet-stream"
                 }
               }
             }
@@ -1195,7 +1194,7 @@ export const openapiDocument: Record<string, unknown> = {
       },
       "VideoSeconds": {
         "type": "string",
-        "description": "The duration in seconds, as a **string**. A number or any other value is rejected.",
+        "description": "A requested duration in seconds, as a **string**: `\"4\"`, `\"8\"` or `\"12\"`. A number or any other\nvalue is rejected. (OpenAI's reference text for extensions also names 16 and 20, but its schema\nallows these three only.)\n",
         "enum": [
           "4",
           "8",
@@ -1203,6 +1202,19 @@ export const openapiDocument: Record<string, unknown> = {
         ],
         "default": "4",
         "example": "8"
+      },
+      "VideoDuration": {
+        "description": "How long the video lasts, in whole seconds, as a string. A new job reports the `VideoSeconds` it\nwas created with (`\"4\"`, `\"8\"`, `\"12\"`); an extension reports the **stitched total**: a 4 second\nvideo extended by 12 reports `\"16\"`, and extending that by 8 reports `\"24\"`. Open: clients must\naccept any such string.\n",
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/VideoSeconds"
+          },
+          {
+            "type": "string",
+            "pattern": "^[0-9]+$"
+          }
+        ],
+        "example": "16"
       },
       "VideoSize": {
         "type": "string",
@@ -1216,14 +1228,33 @@ export const openapiDocument: Record<string, unknown> = {
         "default": "720x1280",
         "example": "1280x720"
       },
-      "VideoStatus": {
+      "KnownVideoStatus": {
         "type": "string",
-        "description": "`queued` → `in_progress` → `completed` or `failed`. Gateways may report other names\n(`NOT_START`, `processing`, `expired`, upper case); clients should keep polling on unknown\nnames and treat `expired` as terminal.\n",
+        "description": "The status names of the OpenAI protocol (`VideoStatus` is open to others).",
         "enum": [
           "queued",
           "in_progress",
           "completed",
           "failed"
+        ]
+      },
+      "VideoStatus": {
+        "description": "`queued` → `in_progress` → `completed` or `failed`: the names OpenAI sends. Open, because\ngateways send their own names for the same states, and a client must survive them:\n`NOT_START` (queued), `processing` (in_progress), `COMPLETED`, `FAILED`, other upper-case\nspellings, and `expired` (terminal: the content is gone). The `examples` list the names seen in\nthe wild. Clients should map the known names, keep polling on unknown ones, and treat\n`expired` as terminal.\n",
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/KnownVideoStatus"
+          },
+          {
+            "type": "string",
+            "minLength": 1,
+            "examples": [
+              "NOT_START",
+              "processing",
+              "COMPLETED",
+              "FAILED",
+              "expired"
+            ]
+          }
         ],
         "example": "in_progress"
       },
@@ -1254,7 +1285,7 @@ export const openapiDocument: Record<string, unknown> = {
         "example": "一只凶猛的老虎破门闯入农家小院,土狗吓得跑开,猫咪跳出来击败吓跑老虎。"
       },
       "ImageReference": {
-        "description": "An image that becomes the first frame; its dimensions must equal `size`.",
+        "description": "An image that becomes the first frame; its dimensions must equal `size`. Exactly one of\n`image_url` or `file_id` (each branch is closed): an object with both is a 400 saying so.\n",
         "oneOf": [
           {
             "type": "object",
@@ -1365,7 +1396,7 @@ export const openapiDocument: Record<string, unknown> = {
       },
       "CreateVideoMultipartBody": {
         "type": "object",
-        "description": "Parameters of a new video job (multipart form, with an uploaded first-frame image).",
+        "description": "Parameters of a new video job (multipart form, with an uploaded first-frame image). Each\nproperty is one part of the form, named exactly as listed: the first frame is the file part\n`input_reference`, or the bracketed text part `input_reference[image_url]` or\n`input_reference[file_id]` (how the official SDKs send the JSON form's object). At most one\nof the three.\n",
         "required": [
           "prompt"
         ],
@@ -1375,6 +1406,19 @@ export const openapiDocument: Record<string, unknown> = {
             "$ref": "#/components/schemas/SizeNeedsProModel"
           }
         ],
+        "dependentSchemas": {
+          "input_reference[image_url]": {
+            "properties": {
+              "input_reference": false,
+              "input_reference[file_id]": false
+            }
+          },
+          "input_reference[file_id]": {
+            "properties": {
+              "input_reference": false
+            }
+          }
+        },
         "properties": {
           "prompt": {
             "$ref": "#/components/schemas/Prompt"
@@ -1389,16 +1433,21 @@ export const openapiDocument: Record<string, unknown> = {
             "$ref": "#/components/schemas/VideoSize"
           },
           "input_reference": {
-            "description": "A JPEG, PNG or WebP image file whose dimensions equal `size`; it becomes the first frame. Or the\nJSON form's reference as bracketed fields (`input_reference[image_url]`,\n`input_reference[file_id]`), which is how the official SDKs encode an object in a form.\n",
-            "oneOf": [
-              {
-                "type": "string",
-                "contentMediaType": "application/octet-stream"
-              },
-              {
-                "$ref": "#/components/schemas/ImageReference"
-              }
-            ]
+            "type": "string",
+            "contentMediaType": "application/octet-stream",
+            "description": "A JPEG, PNG or WebP image file whose dimensions equal `size`; it becomes the first frame."
+          },
+          "input_reference[image_url]": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The JSON form's `input_reference: {image_url}` as a form field (an https URL or a data URL of\nan image), named in brackets as the official SDKs encode an object in a form.\n",
+            "example": "https://example.com/cat-720x1280.png"
+          },
+          "input_reference[file_id]": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The JSON form's `input_reference: {file_id}` as a form field.",
+            "example": "file-abc123"
           }
         }
       },
@@ -1434,35 +1483,56 @@ export const openapiDocument: Record<string, unknown> = {
       },
       "EditVideoMultipartBody": {
         "type": "object",
-        "description": "An edit of an uploaded video (multipart form).",
+        "description": "An edit (multipart form): of the uploaded MP4 `video`, or of a completed job named by the text\npart `video[id]`. Exactly one of the two.\n",
         "required": [
-          "prompt",
-          "video"
+          "prompt"
         ],
         "additionalProperties": false,
+        "allOf": [
+          {
+            "description": "A source, by file or by id.",
+            "anyOf": [
+              {
+                "required": [
+                  "video"
+                ]
+              },
+              {
+                "required": [
+                  "video[id]"
+                ]
+              }
+            ]
+          }
+        ],
+        "dependentSchemas": {
+          "video[id]": {
+            "properties": {
+              "video": false
+            }
+          }
+        },
         "properties": {
           "prompt": {
             "$ref": "#/components/schemas/Prompt"
           },
           "video": {
-            "description": "The MP4 to edit, or a completed job as the bracketed field `video[id]` (how the official\nSDKs encode `{video: {id}}` in a form).\n",
-            "oneOf": [
-              {
-                "type": "string",
-                "contentMediaType": "application/octet-stream"
-              },
-              {
-                "$ref": "#/components/schemas/VideoReference"
-              }
-            ]
+            "type": "string",
+            "contentMediaType": "application/octet-stream",
+            "description": "The MP4 to edit."
+          },
+          "video[id]": {
+            "$ref": "#/components/schemas/VideoId",
+            "description": "A completed job to edit, by id: the JSON form's `video: {id}` as a form field, named in\nbrackets as the official SDKs encode an object in a form.\n"
           }
         }
       },
       "ExtendVideoBody": {
         "type": "object",
-        "description": "An extension of a completed video job (JSON form).",
+        "description": "An extension of a completed video job (JSON form); `seconds` is the length of the new segment.",
         "required": [
           "prompt",
+          "seconds",
           "video"
         ],
         "additionalProperties": false,
@@ -1480,12 +1550,36 @@ export const openapiDocument: Record<string, unknown> = {
       },
       "ExtendVideoMultipartBody": {
         "type": "object",
-        "description": "An extension of an uploaded video (multipart form).",
+        "description": "An extension (multipart form): of the uploaded MP4 `video`, or of a completed job named by the\ntext part `video[id]`. Exactly one of the two; `seconds` is the length of the new segment.\n",
         "required": [
           "prompt",
-          "video"
+          "seconds"
         ],
         "additionalProperties": false,
+        "allOf": [
+          {
+            "description": "A source, by file or by id.",
+            "anyOf": [
+              {
+                "required": [
+                  "video"
+                ]
+              },
+              {
+                "required": [
+                  "video[id]"
+                ]
+              }
+            ]
+          }
+        ],
+        "dependentSchemas": {
+          "video[id]": {
+            "properties": {
+              "video": false
+            }
+          }
+        },
         "properties": {
           "prompt": {
             "$ref": "#/components/schemas/Prompt"
@@ -1494,16 +1588,13 @@ export const openapiDocument: Record<string, unknown> = {
             "$ref": "#/components/schemas/VideoSeconds"
           },
           "video": {
-            "description": "The MP4 to extend, or a completed job as the bracketed field `video[id]` (how the official\nSDKs encode `{video: {id}}` in a form).\n",
-            "oneOf": [
-              {
-                "type": "string",
-                "contentMediaType": "application/octet-stream"
-              },
-              {
-                "$ref": "#/components/schemas/VideoReference"
-              }
-            ]
+            "type": "string",
+            "contentMediaType": "application/octet-stream",
+            "description": "The MP4 to extend."
+          },
+          "video[id]": {
+            "$ref": "#/components/schemas/VideoId",
+            "description": "A completed job to extend, by id: the JSON form's `video: {id}` as a form field, named in\nbrackets as the official SDKs encode an object in a form.\n"
           }
         }
       },
@@ -1607,7 +1698,7 @@ export const openapiDocument: Record<string, unknown> = {
             "$ref": "#/components/schemas/VideoModel"
           },
           "seconds": {
-            "$ref": "#/components/schemas/VideoSeconds"
+            "$ref": "#/components/schemas/VideoDuration"
           },
           "size": {
             "$ref": "#/components/schemas/VideoSize"

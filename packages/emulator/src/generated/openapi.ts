@@ -104,7 +104,8 @@ export interface paths {
         /**
          * Remix a completed video
          * @description Starts a new job that changes a completed video according to a new prompt. The new job keeps
-         *     the source's model, size and seconds and carries `remixed_from_video_id`.
+         *     the source's model, size and seconds and carries `remixed_from_video_id`. The body is JSON or,
+         *     as the official SDKs may send it, multipart/form-data with the same single `prompt` field.
          */
         post: operations["remixVideo"];
         delete?: never;
@@ -125,7 +126,8 @@ export interface paths {
         /**
          * Edit a video
          * @description Starts a job that edits a video according to a prompt. The source is a completed job
-         *     (`video: {id}` in JSON) or an uploaded video file (multipart).
+         *     (`video: {id}` in JSON, or the form field `video[id]`) or an uploaded video file (multipart).
+         *     The new job lasts as long as its source.
          */
         post: operations["editVideo"];
         delete?: never;
@@ -145,8 +147,10 @@ export interface paths {
         put?: never;
         /**
          * Extend a video
-         * @description Starts a job that continues a video for `seconds` more, following a prompt. The source is a
-         *     completed job (`video: {id}` in JSON) or an uploaded video file (multipart).
+         * @description Starts a job that continues a video for `seconds` more (required), following a prompt. The
+         *     source is a completed job (`video: {id}` in JSON, or the form field `video[id]`) or an uploaded
+         *     video file (multipart). The new job's `seconds` is the stitched total: a 4 second video
+         *     extended by `seconds: '12'` reports `"16"`, and its content lasts that long.
          */
         post: operations["extendVideo"];
         delete?: never;
@@ -266,12 +270,22 @@ export interface components {
          */
         VideoModel: components["schemas"]["KnownVideoModel"] | string;
         /**
-         * @description The duration in seconds, as a **string**. A number or any other value is rejected.
+         * @description A requested duration in seconds, as a **string**: `"4"`, `"8"` or `"12"`. A number or any other
+         *     value is rejected. (OpenAI's reference text for extensions also names 16 and 20, but its schema
+         *     allows these three only.)
          * @default 4
          * @example 8
          * @enum {string}
          */
         VideoSeconds: "4" | "8" | "12";
+        /**
+         * @description How long the video lasts, in whole seconds, as a string. A new job reports the `VideoSeconds` it
+         *     was created with (`"4"`, `"8"`, `"12"`); an extension reports the **stitched total**: a 4 second
+         *     video extended by 12 reports `"16"`, and extending that by 8 reports `"24"`. Open: clients must
+         *     accept any such string.
+         * @example 16
+         */
+        VideoDuration: components["schemas"]["VideoSeconds"] | string;
         /**
          * @description Width x height in pixels. `1024x1792` and `1792x1024` need a `sora-2-pro` model.
          * @default 720x1280
@@ -280,13 +294,20 @@ export interface components {
          */
         VideoSize: "720x1280" | "1280x720" | "1024x1792" | "1792x1024";
         /**
-         * @description `queued` → `in_progress` → `completed` or `failed`. Gateways may report other names
-         *     (`NOT_START`, `processing`, `expired`, upper case); clients should keep polling on unknown
-         *     names and treat `expired` as terminal.
-         * @example in_progress
+         * @description The status names of the OpenAI protocol (`VideoStatus` is open to others).
          * @enum {string}
          */
-        VideoStatus: "queued" | "in_progress" | "completed" | "failed";
+        KnownVideoStatus: "queued" | "in_progress" | "completed" | "failed";
+        /**
+         * @description `queued` → `in_progress` → `completed` or `failed`: the names OpenAI sends. Open, because
+         *     gateways send their own names for the same states, and a client must survive them:
+         *     `NOT_START` (queued), `processing` (in_progress), `COMPLETED`, `FAILED`, other upper-case
+         *     spellings, and `expired` (terminal: the content is gone). The `examples` list the names seen in
+         *     the wild. Clients should map the known names, keep polling on unknown ones, and treat
+         *     `expired` as terminal.
+         * @example in_progress
+         */
+        VideoStatus: components["schemas"]["KnownVideoStatus"] | string;
         /**
          * @description Sort order by `created_at`.
          * @default desc
@@ -304,7 +325,10 @@ export interface components {
          * @example 一只凶猛的老虎破门闯入农家小院,土狗吓得跑开,猫咪跳出来击败吓跑老虎。
          */
         Prompt: string;
-        /** @description An image that becomes the first frame; its dimensions must equal `size`. */
+        /**
+         * @description An image that becomes the first frame; its dimensions must equal `size`. Exactly one of
+         *     `image_url` or `file_id` (each branch is closed): an object with both is a 400 saying so.
+         */
         ImageReference: {
             /**
              * @description An https URL or a data URL of a JPEG, PNG or WebP image.
@@ -335,18 +359,31 @@ export interface components {
             size?: components["schemas"]["VideoSize"];
             input_reference?: components["schemas"]["ImageReference"];
         } & components["schemas"]["SizeNeedsProModel"];
-        /** @description Parameters of a new video job (multipart form, with an uploaded first-frame image). */
+        /**
+         * @description Parameters of a new video job (multipart form, with an uploaded first-frame image). Each
+         *     property is one part of the form, named exactly as listed: the first frame is the file part
+         *     `input_reference`, or the bracketed text part `input_reference[image_url]` or
+         *     `input_reference[file_id]` (how the official SDKs send the JSON form's object). At most one
+         *     of the three.
+         */
         CreateVideoMultipartBody: {
             prompt: components["schemas"]["Prompt"];
             model?: components["schemas"]["VideoModel"];
             seconds?: components["schemas"]["VideoSeconds"];
             size?: components["schemas"]["VideoSize"];
+            /** @description A JPEG, PNG or WebP image file whose dimensions equal `size`; it becomes the first frame. */
+            input_reference?: string;
             /**
-             * @description A JPEG, PNG or WebP image file whose dimensions equal `size`; it becomes the first frame. Or the
-             *     JSON form's reference as bracketed fields (`input_reference[image_url]`,
-             *     `input_reference[file_id]`), which is how the official SDKs encode an object in a form.
+             * @description The JSON form's `input_reference: {image_url}` as a form field (an https URL or a data URL of
+             *     an image), named in brackets as the official SDKs encode an object in a form.
+             * @example https://example.com/cat-720x1280.png
              */
-            input_reference?: string | components["schemas"]["ImageReference"];
+            "input_reference[image_url]"?: string;
+            /**
+             * @description The JSON form's `input_reference: {file_id}` as a form field.
+             * @example file-abc123
+             */
+            "input_reference[file_id]"?: string;
         } & components["schemas"]["SizeNeedsProModel"];
         /** @description How to change the source video. */
         RemixVideoBody: {
@@ -357,31 +394,41 @@ export interface components {
             prompt: components["schemas"]["Prompt"];
             video: components["schemas"]["VideoReference"];
         };
-        /** @description An edit of an uploaded video (multipart form). */
+        /**
+         * @description An edit (multipart form): of the uploaded MP4 `video`, or of a completed job named by the text
+         *     part `video[id]`. Exactly one of the two.
+         */
         EditVideoMultipartBody: {
             prompt: components["schemas"]["Prompt"];
+            /** @description The MP4 to edit. */
+            video?: string;
             /**
-             * @description The MP4 to edit, or a completed job as the bracketed field `video[id]` (how the official
-             *     SDKs encode `{video: {id}}` in a form).
+             * @description A completed job to edit, by id: the JSON form's `video: {id}` as a form field, named in
+             *     brackets as the official SDKs encode an object in a form.
              */
-            video: string | components["schemas"]["VideoReference"];
-        };
-        /** @description An extension of a completed video job (JSON form). */
+            "video[id]"?: components["schemas"]["VideoId"];
+        } & (unknown | unknown);
+        /** @description An extension of a completed video job (JSON form); `seconds` is the length of the new segment. */
         ExtendVideoBody: {
             prompt: components["schemas"]["Prompt"];
-            seconds?: components["schemas"]["VideoSeconds"];
+            seconds: components["schemas"]["VideoSeconds"];
             video: components["schemas"]["VideoReference"];
         };
-        /** @description An extension of an uploaded video (multipart form). */
+        /**
+         * @description An extension (multipart form): of the uploaded MP4 `video`, or of a completed job named by the
+         *     text part `video[id]`. Exactly one of the two; `seconds` is the length of the new segment.
+         */
         ExtendVideoMultipartBody: {
             prompt: components["schemas"]["Prompt"];
-            seconds?: components["schemas"]["VideoSeconds"];
+            seconds: components["schemas"]["VideoSeconds"];
+            /** @description The MP4 to extend. */
+            video?: string;
             /**
-             * @description The MP4 to extend, or a completed job as the bracketed field `video[id]` (how the official
-             *     SDKs encode `{video: {id}}` in a form).
+             * @description A completed job to extend, by id: the JSON form's `video: {id}` as a form field, named in
+             *     brackets as the official SDKs encode an object in a form.
              */
-            video: string | components["schemas"]["VideoReference"];
-        };
+            "video[id]"?: components["schemas"]["VideoId"];
+        } & (unknown | unknown);
         /** @description A new character (multipart form). */
         CreateCharacterBody: {
             /**
@@ -435,7 +482,7 @@ export interface components {
              */
             expires_at?: number | null;
             model: components["schemas"]["VideoModel"];
-            seconds: components["schemas"]["VideoSeconds"];
+            seconds: components["schemas"]["VideoDuration"];
             size: components["schemas"]["VideoSize"];
             /** @description The prompt the job was created with (not every server echoes it). */
             prompt?: string | null;
@@ -763,7 +810,9 @@ export type CharacterId = components['schemas']['CharacterId'];
 export type KnownVideoModel = components['schemas']['KnownVideoModel'];
 export type VideoModel = components['schemas']['VideoModel'];
 export type VideoSeconds = components['schemas']['VideoSeconds'];
+export type VideoDuration = components['schemas']['VideoDuration'];
 export type VideoSize = components['schemas']['VideoSize'];
+export type KnownVideoStatus = components['schemas']['KnownVideoStatus'];
 export type VideoStatus = components['schemas']['VideoStatus'];
 export type ListOrder = components['schemas']['ListOrder'];
 export type VideoContentVariant = components['schemas']['VideoContentVariant'];
@@ -818,7 +867,10 @@ export interface operations {
                 /** @description Cursor; the id of the last video of the previous page. */
                 after?: components["schemas"]["VideoId"];
                 /**
-                 * @description How many videos a page holds.
+                 * @description How many videos a page holds, 0 to 100 (OpenAI's own description allows 0, and its SDKs' tests
+                 *     send it). `limit=0` answers an empty page (`data: []`, `first_id` and `last_id` null) whose
+                 *     `has_more` says whether any video would follow: a cheap "is there anything?" probe. Absent,
+                 *     a page holds 20.
                  * @example 20
                  */
                 limit?: number;
@@ -1012,6 +1064,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["RemixVideoBody"];
+                "multipart/form-data": components["schemas"]["RemixVideoBody"];
             };
         };
         responses: {

@@ -2,11 +2,11 @@
 // output with ffmpeg and a browser; these pin down the parts that are easy to get subtly wrong.
 import { describe, expect, it } from 'vitest';
 import { LsbBitWriter, MsbBitWriter } from './bit-writer.js';
-import { GLYPH_SIZE, glyphRows, REPLACEMENT_CHAR } from './bitmap-font.js';
+import { GLYPH_SIZE, glyphRows } from './bitmap-font.js';
 import { chooseLevel, escapeNal, nalUnit, PcmH264Encoder } from './h264.js';
 import { MEDIA_TYPES, renderThumbnail, renderVideo, spritesheetGrid } from './index.js';
 import { AC_CHROMA, AC_LUMA, DC_CHROMA, DC_LUMA, ZIGZAG } from './jpeg.js';
-import { createYuv420, Raster, rgbToYuv420, sanitizeText, wrapText } from './raster.js';
+import { createYuv420, Raster, rgbToYuv420, wrapText } from './raster.js';
 import { layoutScene } from './scene.js';
 
 const bits = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(2).padStart(8, '0')).join('');
@@ -161,16 +161,9 @@ describe('JPEG tables', () => {
 });
 
 describe('raster', () => {
-  it('has the 8x8 font and a box for what it cannot draw', () => {
+  it('has the 8x8 font', () => {
     expect([...glyphRows('A'.charCodeAt(0))]).toEqual([0x0c, 0x1e, 0x33, 0x33, 0x3f, 0x33, 0x33, 0x00]);
-    expect(glyphRows(0x3042)).toEqual(glyphRows(REPLACEMENT_CHAR.charCodeAt(0)));
     expect(glyphRows(0x20).every((b) => b === 0)).toBe(true);
-  });
-
-  it('sanitises text to printable ASCII, one box per code point', () => {
-    expect(sanitizeText('café ☕\r\nok\tgo 🎹')).toBe(
-      `caf${REPLACEMENT_CHAR} ${REPLACEMENT_CHAR}\nok go ${REPLACEMENT_CHAR}`,
-    );
   });
 
   it('word-wraps, keeps hard breaks and splits words longer than a line', () => {

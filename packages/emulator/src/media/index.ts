@@ -4,6 +4,7 @@
  */
 export {
   DEFAULT_FPS,
+  MAX_RENDER_SECONDS,
   type RenderSpritesheetOptions,
   type RenderThumbnailOptions,
   type RenderVideoOptions,

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { GLYPH_SIZE, glyphRows, REPLACEMENT_CHAR } from './bitmap-font.js';
 import { Raster } from './raster.js';
 import { renderSpritesheet, renderThumbnail, renderVideo, spritesheetGrid } from './render.js';
 import { drawScene, layoutScene } from './scene.js';
@@ -173,6 +174,11 @@ function pixel(rgb: Uint8Array, width: number, x: number, y: number): number {
   return ((rgb[i] as number) << 16) | ((rgb[i + 1] as number) << 8) | (rgb[i + 2] as number);
 }
 
+/** BT.601 luma of 0xRRGGBB, 0..255. */
+function luma(c: number): number {
+  return 0.299 * (c >>> 16) + 0.587 * ((c >> 8) & 255) + 0.114 * (c & 255);
+}
+
 function near(a: number, b: number, tolerance: number): boolean {
   return [16, 8, 0].every((s) => Math.abs(((a >> s) & 255) - ((b >> s) & 255)) <= tolerance);
 }
@@ -255,6 +261,59 @@ describe.skipIf(!haveFfmpeg && !process.env.CI)(
         });
       }
     }
+
+    it('shows an accented and a CJK prompt legibly in the decoded video', async () => {
+      const [width, height] = [1280, 720];
+      const label = 'video_68d2f1a7c5e08190b1f8a3b0c7e6d5f4\nCrème brûlée 中 🐯';
+      const file = save('v-unicode.mp4', renderVideo({ width, height, seconds: 4, label }));
+      const frame = await decodeRgb(file);
+      const layout = layoutScene(width, height, label, 4);
+      const body = layout.blocks.at(-1);
+      expect(body?.lines).toHaveLength(1);
+      const { x, y, scale } = body ?? { x: 0, y: 0, scale: 1 };
+      // Read the line back from the decoded pixels, cell by cell, with font8x8's ASCII table as the
+      // only reference: each font pixel is sampled at its centre, ink being nearer the text's colour.
+      const threshold = (luma(layout.background) + luma(layout.foreground)) / 2;
+      const cellAt = (index: number) =>
+        Array.from({ length: GLYPH_SIZE + 4 }, (_, row) => {
+          let byte = 0;
+          for (let col = 0; col < GLYPH_SIZE; col++) {
+            const px = x + (index * GLYPH_SIZE + col) * scale + (scale >> 1);
+            const py = y + (row - 2) * scale + (scale >> 1);
+            if (luma(pixel(frame, width, px, py)) > threshold) byte |= 1 << col;
+          }
+          return byte;
+        });
+      const ascii = (rows: number[]) => {
+        for (let c = 0x20; c < 0x7f; c++) {
+          const glyph = [0, 0, ...glyphRows(c), 0, 0];
+          if (glyph.every((b, i) => b === rows[i])) return String.fromCharCode(c);
+        }
+        return '?';
+      };
+      const cells = Array.from({ length: Math.floor((width - x) / (GLYPH_SIZE * scale)) }, (_, i) =>
+        cellAt(i),
+      );
+      const text = cells.map(ascii).join('').trimEnd();
+      // The CJK character and the emoji read as their code points; the accented letters are not ASCII.
+      expect(text).toBe('Cr?me br?l?e U+4E2D U+1F42F');
+      // Each accented letter is its base letter (rows 1-7 of the cell) with ink above it: its accent.
+      for (const [index, base] of [
+        [2, 'e'],
+        [8, 'u'],
+        [10, 'e'],
+      ] as const) {
+        const rows = cells[index] ?? [];
+        expect(rows.slice(3, 10), base).toEqual([...glyphRows(base.charCodeAt(0))].slice(1));
+        expect(
+          rows.slice(0, 3).some((b) => b !== 0),
+          base,
+        ).toBe(true);
+      }
+      // Nothing on the line is the box drawn for characters the font lacks.
+      const box = [0, 0, ...glyphRows(REPLACEMENT_CHAR.charCodeAt(0)), 0, 0];
+      expect(cells.some((rows) => rows.every((b, i) => b === box[i]))).toBe(false);
+    });
 
     it('crops sizes that are not multiples of 16 and honours fps and fractional durations', async () => {
       const file = save(

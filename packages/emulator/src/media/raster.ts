@@ -3,7 +3,8 @@
  * colour conversions the codecs need. Pixels are stored one per `Uint32Array` element as 0xRRGGBB, which
  * makes fills a native `fill()`, and palette building (WebP) a plain integer comparison.
  */
-import { GLYPH_SIZE, glyphRows, REPLACEMENT_CHAR } from './bitmap-font.js';
+import { GLYPH_SIZE } from './bitmap-font.js';
+import { GLYPH_ROWS, glyphFor, ROWS_ABOVE } from './glyphs.js';
 
 /** A colour as 0xRRGGBB. */
 export type Rgb = number;
@@ -43,16 +44,19 @@ export class Raster {
    * Draws one line of text with its top-left corner at (x, y), each font pixel magnified to a
    * `scale` x `scale` square (nearest neighbour keeps the strokes crisp, which also keeps the number of
    * colours tiny for the WebP palette). Only the set pixels are painted: the background shows through.
+   * `text` is what `toDrawableText` returns: one glyph per UTF-16 code unit. Accents of capitals,
+   * cedillas and ogoneks reach up to 2 font pixels above and below the 8x8 cell, into the line gap.
    */
   drawText(text: string, x: number, y: number, scale: number, color: Rgb): void {
     let penX = x;
+    const top = y - ROWS_ABOVE * scale;
     for (let i = 0; i < text.length; i++) {
-      const rows = glyphRows(text.charCodeAt(i));
-      for (let gy = 0; gy < GLYPH_SIZE; gy++) {
+      const rows = glyphFor(text.charCodeAt(i));
+      for (let gy = 0; gy < GLYPH_ROWS; gy++) {
         const bits = rows[gy] ?? 0;
         if (bits === 0) continue;
         for (let gx = 0; gx < GLYPH_SIZE; gx++) {
-          if ((bits >> gx) & 1) this.fillRect(penX + gx * scale, y + gy * scale, scale, scale, color);
+          if ((bits >> gx) & 1) this.fillRect(penX + gx * scale, top + gy * scale, scale, scale, color);
         }
       }
       penX += GLYPH_SIZE * scale;
@@ -66,23 +70,7 @@ export function textWidth(text: string, scale: number): number {
 }
 
 /**
- * Makes arbitrary user text drawable: printable ASCII is kept, CR/LF become line breaks, tabs become a
- * space, and every other code point (non-ASCII, emoji, controls) becomes one replacement box. Iterating
- * by code point means a surrogate pair gives one box, not two.
- */
-export function sanitizeText(text: string): string {
-  let out = '';
-  for (const ch of text.replace(/\r\n?/g, '\n')) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '\n' || (code >= 0x20 && code <= 0x7e)) out += ch;
-    else if (ch === '\t') out += ' ';
-    else out += REPLACEMENT_CHAR;
-  }
-  return out;
-}
-
-/**
- * Word-wraps sanitised text to lines of at most `columns` characters. Explicit '\n' are kept as hard
+ * Word-wraps drawable text (see `toDrawableText`) to lines of at most `columns` characters. Explicit '\n' are kept as hard
  * breaks; a word longer than a line is cut into line-sized pieces; runs of spaces collapse.
  */
 export function wrapText(text: string, columns: number): string[] {

@@ -25,7 +25,8 @@ export interface RenderVideoOptions {
   readonly seconds: number;
   /**
    * Text drawn on the picture: a first line (e.g. the video id) shown as a heading, then the body
-   * (e.g. the prompt). Characters outside printable ASCII are drawn as a box.
+   * (e.g. the prompt). Latin script is drawn with its accents; other characters as their code
+   * point (`U+4E00`), see drawable-text.ts.
    */
   readonly label: string;
   /** Frames per second, an integer 1..120; default 24. */
@@ -60,9 +61,12 @@ function checkSize(width: number, height: number, what: string): void {
   if (width > 8192 || height > 8192) throw new RangeError(`${what} size is limited to 8192x8192`);
 }
 
+/** The longest video, thumbnail or spritesheet source this renderer makes: an hour. */
+export const MAX_RENDER_SECONDS = 3600;
+
 function checkSeconds(seconds: number): void {
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new RangeError(`seconds must be in (0, 3600], got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_RENDER_SECONDS) {
+    throw new RangeError(`seconds must be in (0, ${MAX_RENDER_SECONDS}], got ${seconds}`);
   }
 }
 

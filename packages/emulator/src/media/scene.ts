@@ -7,7 +7,8 @@
  * handful of H.264 macroblocks change (see `dirtyRects`).
  */
 import { GLYPH_SIZE } from './bitmap-font.js';
-import { type Raster, type Rgb, sanitizeText, textWidth, wrapText } from './raster.js';
+import { toDrawableText } from './drawable-text.js';
+import { type Raster, type Rgb, textWidth, wrapText } from './raster.js';
 
 /** A rectangle in scene coordinates. */
 export interface Rect {
@@ -101,7 +102,7 @@ function truncate(lines: string[], max: number, columns: number): string[] {
  * if even the smallest scale is too small, the body is truncated with "...".
  */
 function fitLabel(label: string, areaW: number, areaH: number, maxScale: number, minScale: number) {
-  const paragraphs = sanitizeText(label).split('\n');
+  const paragraphs = toDrawableText(label).split('\n');
   const heading = paragraphs.length > 1 ? (paragraphs[0] ?? '').trim() : '';
   const body = (paragraphs.length > 1 ? paragraphs.slice(1) : paragraphs).join('\n').trim();
   const longestWord = Math.max(0, ...body.split(/[\s]+/).map((w) => w.length));
@@ -139,7 +140,7 @@ function fitLabel(label: string, areaW: number, areaH: number, maxScale: number,
 
 /**
  * Computes the layout of the scene for a `width` x `height` picture of a `seconds`-long clip.
- * `label` is free text (any Unicode; what the bitmap font cannot draw becomes a box).
+ * `label` is free text (any Unicode: see drawable-text.ts for how what is not Latin script is shown).
  */
 export function layoutScene(
   width: number,

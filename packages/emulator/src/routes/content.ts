@@ -36,13 +36,13 @@ export function contentHandlers(state: EmulatorState): Pick<OperationHandlers, '
           { param: 'video_id', code: 'video_not_ready' },
         );
       }
-      const expiresAt = Math.floor(jobState.completedAtMs / 1000) + state.options.contentTtlSeconds;
-      if (Date.now() / 1000 >= expiresAt) {
+      if (jobState.status === 'expired') {
         throw new ApiError(404, `The content of video '${job.id}' has expired.`, {
           param: 'video_id',
           code: 'video_expired',
         });
       }
+      const expiresAt = state.jobs.expiresAtMs(job) / 1000;
       const variant = query.variant ?? defaultVariant;
       if (state.options.contentMode === 'url') {
         const linkExpiresAt = Math.min(

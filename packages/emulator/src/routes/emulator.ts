@@ -6,6 +6,8 @@
  * - `GET /_emulator/requests`, `DELETE /_emulator/requests`: the request log, and clearing it.
  * - `GET|POST|DELETE /_emulator/faults`: the scheduled faults; POST takes one fault or an array.
  * - `GET /_emulator/webhooks`: every webhook event and how its delivery went.
+ * - `GET /_emulator/stats`: what the emulator holds (jobs, characters, bytes of cached media), to watch
+ *   its memory stay bounded.
  */
 import { Hono } from 'hono';
 import { ApiError } from '../errors.js';
@@ -29,7 +31,7 @@ export function emulatorRoutes(state: EmulatorState): Hono<AppEnv> {
       throw new ApiError(400, 'Expected a JSON fault, or an array of faults.', { code: 'invalid_json' });
     }
     try {
-      const added = state.faults.add(...((Array.isArray(body) ? body : [body]) as FaultSpec[]));
+      const added = state.faults.addAll((Array.isArray(body) ? body : [body]) as FaultSpec[]);
       return c.json({ object: 'list', data: added });
     } catch (error) {
       if (error instanceof FaultSpecError) throw new ApiError(400, `Invalid fault: ${error.message}.`);
@@ -40,6 +42,15 @@ export function emulatorRoutes(state: EmulatorState): Hono<AppEnv> {
     state.faults.clear();
     return c.json({ cleared: true });
   });
+  routes.get('/stats', (c) =>
+    c.json({
+      jobs: state.jobs.size,
+      characters: state.characters.size,
+      cachedMediaBytes: state.media.cachedBytes,
+      requestLogEntries: state.requestLog.size,
+      scheduledFaults: state.faults.list().length,
+    }),
+  );
   routes.get('/webhooks', (c) => c.json({ object: 'list', data: state.webhooks?.deliveries() ?? [] }));
   return routes;
 }

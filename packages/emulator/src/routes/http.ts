@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { ApiError, notFound } from '../errors.js';
+import { emptyObject } from '../form-fields.js';
 import type { operations, Video } from '../generated/openapi.js';
 import type { Job } from '../jobs.js';
 import { type ApiOperationId, operationSpec } from '../operations.js';
@@ -42,11 +43,12 @@ export function validParameters<K extends ApiOperationId>(
   const spec = operationSpec(id);
   const compiled = validators(state, id).params;
   const url = new URL(c.req.url);
-  const values = {
-    query: Object.fromEntries(url.searchParams) as Record<string, unknown>,
-    path: c.req.param() as Record<string, unknown>,
-    header: {} as Record<string, unknown>,
-  };
+  // Objects built from input have no prototype: no inherited property can pass for a parameter.
+  const values = { query: emptyObject(), path: emptyObject(), header: emptyObject() };
+  // The last of repeated query parameters wins, as with Object.fromEntries.
+  for (const [name, value] of url.searchParams) values.query[name] = value;
+  const path = c.req.param() as Record<string, string>;
+  for (const name in path) values.path[name] = path[name];
   for (const parameter of spec.parameters) {
     if (parameter.in !== 'header') continue;
     const value = c.req.header(parameter.name);
@@ -66,7 +68,7 @@ export function validBody<T>(
   state: EmulatorState,
   id: ApiOperationId,
 ): Promise<RequestBody<T>> {
-  return readRequestBody<T>(c.req.raw, operationSpec(id), validators(state, id));
+  return readRequestBody<T>(c.req.raw, operationSpec(id), validators(state, id), state.options);
 }
 
 /** The job `id`, or the 404 envelope naming `param`. */
@@ -123,7 +125,8 @@ export async function idempotently(
 ): Promise<Response> {
   const key = c.req.header('idempotency-key');
   if (key === undefined) return answer(make());
-  const fingerprint = `${c.req.method} ${c.req.path} ${await body.fingerprint()}`;
+  // Joined into one flat string: it is kept (with up to `maxJobs` others), a template would keep a rope.
+  const fingerprint = [c.req.method, c.req.path, await body.fingerprint()].join(' ');
   const earlier = state.idempotency.replay(key, fingerprint);
   if (earlier !== undefined) {
     const response = answer(earlier);

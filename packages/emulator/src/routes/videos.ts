@@ -2,12 +2,13 @@
 import { badRequest } from '../errors.js';
 import type {
   CreateVideoBody,
-  CreateVideoMultipartBody,
   DeletedVideo,
+  ImageReference,
   ListOrder,
   RemixVideoBody,
   VideoList,
 } from '../generated/openapi.js';
+import { checkModelName } from '../model-name.js';
 import { jobDefaults, parameterDefault, schemaDefault } from '../operations.js';
 import type { EmulatorState } from '../state.js';
 import { checkInputReference } from '../uploads.js';
@@ -22,6 +23,12 @@ import {
   videoResponse,
 } from './http.js';
 
+/**
+ * A create body as handlers see it: JSON, or a form whose `input_reference[...]` fields were decoded to
+ * the JSON object, and whose file part `input_reference` is a placeholder (its bytes are in `files`).
+ */
+type CreateBody = Omit<CreateVideoBody, 'input_reference'> & { input_reference?: ImageReference | string };
+
 export function videoHandlers(
   state: EmulatorState,
 ): Pick<OperationHandlers, 'createVideo' | 'listVideos' | 'retrieveVideo' | 'deleteVideo' | 'remixVideo'> {
@@ -34,8 +41,9 @@ export function videoHandlers(
   return {
     async createVideo(c) {
       validParameters(c, state, 'createVideo');
-      const body = await validBody<CreateVideoBody | CreateVideoMultipartBody>(c, state, 'createVideo');
+      const body = await validBody<CreateBody>(c, state, 'createVideo');
       const { prompt, model = defaults.model, seconds = defaults.seconds, size = defaults.size } = body.value;
+      checkModelName(model);
       await checkInputReference(body.value.input_reference, body.files.get('input_reference'), size);
       return idempotently(
         c,
@@ -76,8 +84,7 @@ export function videoHandlers(
     async deleteVideo(c) {
       const { path } = validParameters(c, state, 'deleteVideo');
       const job = findJob(state, path.video_id);
-      state.jobs.delete(job.id);
-      state.media.forget(job.id);
+      state.jobs.delete(job.id); // and its media
       const deleted: DeletedVideo = { id: job.id, object: 'video.deleted', deleted: true };
       return c.json(deleted);
     },

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The `sora-emulator` command. A committed file rather than dist/bin.js itself, so that pnpm can link the
+// bin in a fresh checkout before anything is built (it warns for every link to a missing file).
+import '../dist/bin.js';

@@ -1,0 +1,126 @@
+/** One worker in this process against the emulator: how each kind of failure ends a job. */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSoraClient } from '@sora-kit/core';
+import { MODERATION_MARKER, type RunningEmulator, startEmulator } from '@sora-kit/emulator';
+import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createVideoQueue, type VideoQueue } from './queue.js';
+import { type RunningRedis, startRedis } from './test-support/redis-server.js';
+import { createVideoWorker, type VideoWorker } from './worker.js';
+
+let redis: RunningRedis;
+let emulator: RunningEmulator;
+let outDir: string;
+let videos: VideoQueue;
+let worker: VideoWorker;
+let events: QueueEvents;
+let eventsConnection: Redis;
+let n = 0;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+afterEach(async () => {
+  await worker?.close(true);
+  await events?.close();
+  eventsConnection?.disconnect();
+  await videos?.close();
+  await emulator?.close();
+  await rm(outDir, { recursive: true, force: true });
+});
+
+async function setUp(options: { output?: Parameters<typeof createVideoWorker>[0]['output'] } = {}) {
+  const name = `single-${++n}`;
+  emulator = await startEmulator({ jobSeconds: 0.3, quiet: true });
+  outDir = await mkdtemp(join(tmpdir(), 'sora-queue-'));
+  videos = createVideoQueue({ connection: redis.url, name, backoffMs: 100 });
+  const client = createSoraClient({ apiKey: 'sk-queue-test-key', baseUrl: emulator.url });
+  worker = createVideoWorker({ connection: redis.url, name, client, outDir, concurrency: 2, ...options });
+  eventsConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  events = new QueueEvents(name, { connection: eventsConnection });
+  await events.waitUntilReady();
+}
+
+/** Resolves with the job's end: its result, or its failure reason. */
+const finished = (jobId: string) =>
+  new Promise<{ completed?: unknown; failed?: string }>((resolve) => {
+    events.on('completed', (e) => e.jobId === jobId && resolve({ completed: e.returnvalue }));
+    events.on('failed', (e) => e.jobId === jobId && resolve({ failed: e.failedReason }));
+  });
+
+const creates = () => emulator.requests().filter((r) => r.method === 'POST' && r.path === '/v1/videos');
+
+describe('createVideoWorker', () => {
+  it('downloads a completed video to outDir under the line name, and stores the video id on the job', async () => {
+    await setUp();
+    const { jobId } = await videos.add({ prompt: 'a tiger' }, { output: 'clips/tiger.mp4' });
+    const end = await finished(jobId);
+    expect(end.completed).toMatchObject({ path: join(outDir, 'clips/tiger.mp4') });
+    expect(await readdir(join(outDir, 'clips'))).toEqual(['tiger.mp4']);
+    const status = await videos.status(jobId);
+    expect(status).toMatchObject({ state: 'completed', progress: { status: 'completed', progress: 100 } });
+    expect(status?.videoId).toMatch(/^video_/);
+    expect(creates().map((r) => r.idempotencyKey)).toEqual([`sora-kit-queue-${jobId}`]);
+  });
+
+  it('a failed video fails its job at once, without a retry (it was paid for)', async () => {
+    await setUp();
+    const { jobId } = await videos.add({ prompt: `a scene ${MODERATION_MARKER}` });
+    const end = await finished(jobId);
+    expect(end.failed).toMatch(/moderation/);
+    const job = await videos.queue.getJob(jobId);
+    expect(job?.attemptsMade).toBe(1);
+    expect(creates()).toHaveLength(1);
+  });
+
+  it('a 5xx on create is retried by the queue with the same Idempotency-Key: one job on the server', async () => {
+    await setUp();
+    emulator.faults.add({ kind: 'server-error', method: 'POST', path: '/v1/videos', status: 503, times: 2 });
+    const { jobId } = await videos.add({ prompt: 'flaky network' });
+    const end = await finished(jobId);
+    expect(end.completed).toBeDefined();
+    const keys = creates().map((r) => [r.status, r.idempotencyKey]);
+    expect(keys).toEqual([
+      [503, `sora-kit-queue-${jobId}`],
+      [503, `sora-kit-queue-${jobId}`],
+      [200, `sora-kit-queue-${jobId}`],
+    ]);
+  });
+
+  it('an output that throws is retried, resuming the stored video: no second create', async () => {
+    let calls = 0;
+    await setUp({
+      output: async (video) => {
+        calls++;
+        if (calls === 1) throw new Error('disk full');
+        return { path: `kept ${video.id}` };
+      },
+    });
+    const { jobId } = await videos.add({ prompt: 'a lighthouse' });
+    const end = await finished(jobId);
+    expect(end.completed).toMatchObject({ path: expect.stringMatching(/^kept video_/) });
+    expect(calls).toBe(2);
+    expect(creates()).toHaveLength(1);
+  });
+
+  it('a job whose stored video id is unknown to the API fails without creating', async () => {
+    await setUp();
+    // Paused, so that no worker takes the job before its data says a video exists.
+    await videos.queue.pause();
+    const { jobId } = await videos.add({ prompt: 'gone' });
+    // As if an earlier attempt had created a video that was deleted since.
+    const job = await videos.queue.getJob(jobId);
+    await job?.updateData({ ...job.data, videoId: 'video_0000deadbeef' });
+    const ended = finished(jobId);
+    await videos.queue.resume();
+    const end = await ended;
+    expect(end.failed).toMatch(/404/);
+    expect(creates()).toHaveLength(0);
+  });
+});

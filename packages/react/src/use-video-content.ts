@@ -1,0 +1,63 @@
+'use client';
+import type { SoraClient, VideoContentVariant } from '@sora-kit/core';
+import { useCallback, useSyncExternalStore } from 'react';
+import { type ContentState, contentStore } from './content-store.js';
+import { useSoraClient } from './provider.js';
+import { useVideoState } from './use-video.js';
+
+/** Options of {@link useVideoContent}. */
+export interface UseVideoContentOptions {
+  /** `video` (MP4), `thumbnail` (WebP) or `spritesheet` (JPEG). Default: `video`. */
+  variant?: VideoContentVariant | undefined;
+}
+
+/** What {@link useVideoContent} returns. */
+export interface UseVideoContentResult {
+  /** A URL for `<video src>` / `<img src>`, once the job completed (and, downloaded, its bytes are in). */
+  src: string | undefined;
+  /** `src` is set. */
+  isReady: boolean;
+  /** Why the download failed, when the media is downloaded. */
+  error: Error | undefined;
+}
+
+const NONE: ContentState = { src: undefined, error: undefined };
+const keyless = (client: SoraClient) =>
+  (client as unknown as Record<symbol, unknown>)[Symbol.for('sora-kit.keyless')] === true;
+
+/**
+ * A URL to play or show a job's media once it completed (the job is watched meanwhile, sharing its poller).
+ *
+ * A client without a key (a browser behind `@sora-kit/server`) gets the server handler's content URL: the
+ * browser streams it and can seek. A client with a key downloads the media with `downloadContent` (the key
+ * never reaches a URL) into an object URL, revoked when the last component using it unmounts.
+ *
+ * @example
+ * const { src } = useVideoContent(id);
+ * return src ? <video src={src} controls /> : null;
+ */
+export function useVideoContent(
+  id: string | null | undefined,
+  options: UseVideoContentOptions = {},
+): UseVideoContentResult {
+  const client = useSoraClient();
+  const variant = options.variant ?? 'video';
+  const { status } = useVideoState(client, id);
+  const direct = keyless(client);
+  const download = !!id && status === 'completed' && !direct;
+  const store = contentStore(client);
+  const subscribe = useCallback(
+    (listener: () => void) => (download && id ? store.subscribe(id, variant, listener) : () => {}),
+    [store, download, id, variant],
+  );
+  const downloaded = useSyncExternalStore(
+    subscribe,
+    () => (download && id ? store.state(id, variant) : NONE),
+    () => NONE,
+  );
+  if (!id || status !== 'completed') return { src: undefined, isReady: false, error: undefined };
+  const src = direct
+    ? `${client.baseUrl}/v1/videos/${encodeURIComponent(id)}/content${variant === 'video' ? '' : `?variant=${variant}`}`
+    : downloaded.src;
+  return { src, isReady: !!src, error: downloaded.error };
+}

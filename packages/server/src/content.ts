@@ -1,0 +1,142 @@
+import { checkLink, type PrivateLinkPolicy } from '@sora-kit/core';
+import { readCapped } from './body.js';
+import { passHeaders, REDACTED, redactText } from './redact.js';
+import { badGateway, callUpstream, logFailure, readUpstream, relay, type Upstream } from './upstream.js';
+
+/** How the content route treats download links. */
+export interface ContentOptions {
+  contentLinks: 'stream' | 'redirect';
+  allowPrivateLinks: PrivateLinkPolicy;
+}
+
+/** Media types streamed as bytes; any other body (JSON, text, HTML) is read and redacted first. */
+const MEDIA = /^(video|image|audio)\/|^application\/octet-stream/i;
+const MAX_HOPS = 3;
+
+/** The `Range` and `If-Range` of the request, the only headers a download needs. */
+function rangeHeaders(request: Request): Headers {
+  const out = new Headers();
+  const range = request.headers.get('range');
+  if (range !== null && /^bytes=\d*-\d*$/.test(range)) out.set('range', range);
+  const ifRange = request.headers.get('if-range');
+  if (range !== null && ifRange !== null && ifRange.length <= 256) out.set('if-range', ifRange);
+  return out;
+}
+
+/** Streams a media answer to the browser with the safe headers; textual bodies are read and redacted. */
+async function deliver(upstream: Upstream, response: Response, extra: Headers): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  if ((response.status === 200 || response.status === 206) && MEDIA.test(type)) {
+    const headers = passHeaders(response.headers, upstream.apiKey);
+    for (const [name, value] of extra) headers.set(name, value);
+    return new Response(response.body, { status: response.status, headers });
+  }
+  if (response.status === 416) {
+    await response.body?.cancel().catch(() => {});
+    const headers = passHeaders(response.headers, upstream.apiKey);
+    headers.delete('content-length');
+    for (const [name, value] of extra) headers.set(name, value);
+    return new Response(null, { status: 416, headers });
+  }
+  return relay(upstream, await readUpstream(upstream, response), extra);
+}
+
+/**
+ * Fetches a download link the API gave (JSON `{url}` or a redirect) without the key, after core's
+ * `checkLink`: only http(s), no credentials, no loopback/private host unless the API is on one. Each
+ * redirect of the file host is checked again. A link that carries the key is refused outright.
+ */
+async function followLink(
+  upstream: Upstream,
+  options: ContentOptions,
+  link: string,
+  request: Request,
+  signal: AbortSignal,
+  extra: Headers,
+): Promise<Response> {
+  let target = link;
+  for (let hop = 0; hop <= MAX_HOPS; hop++) {
+    if (redactText(target, upstream.apiKey).includes(REDACTED)) {
+      throw badGateway('The video API sent a download link that carries its key.', 'unsafe_link');
+    }
+    try {
+      checkLink(target, upstream.baseUrl, options.allowPrivateLinks);
+    } catch {
+      throw badGateway('The video API sent a download link the server may not follow.', 'unsafe_link');
+    }
+    if (options.contentLinks === 'redirect') {
+      const headers = new Headers(extra);
+      headers.set('location', target);
+      headers.set('cache-control', 'private, no-store');
+      return new Response(null, { status: 302, headers });
+    }
+    // No Authorization, no cookie: the link is its own credential. Bytes as stored (no re-encoding).
+    const headers = rangeHeaders(request);
+    headers.set('accept-encoding', 'identity');
+    let response: Response;
+    try {
+      response = await upstream.fetch(target, {
+        headers,
+        redirect: 'manual',
+        signal,
+      });
+    } catch (error) {
+      if (!signal.aborted) logFailure(upstream, 'the download host could not be reached', error);
+      throw badGateway('The download host could not be reached.', 'download_unavailable');
+    }
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel().catch(() => {});
+      target = new URL(location, target).href;
+      continue;
+    }
+    if (response.status >= 400 && response.status !== 416) {
+      await response.body?.cancel().catch(() => {});
+      throw badGateway(`The download host answered ${response.status}.`, 'download_failed');
+    }
+    return deliver(upstream, response, extra);
+  }
+  throw badGateway('The download link redirects too often.', 'download_failed');
+}
+
+/**
+ * `GET …/content`: the media of an owned job as bytes the browser can use directly (`<video src>`),
+ * `Range` forwarded and 206 kept, whichever way the API serves it (bytes, JSON link, or a redirect).
+ */
+export async function serveContent(
+  upstream: Upstream,
+  options: ContentOptions,
+  request: Request,
+  path: string,
+  signal: { signal: AbortSignal; done(): void },
+  extra: Headers,
+): Promise<Response> {
+  const response = await callUpstream(upstream, path, {
+    method: 'GET',
+    headers: rangeHeaders(request),
+    signal: signal.signal,
+  });
+  const location = response.headers.get('location');
+  let link: string | undefined;
+  if (response.status >= 300 && response.status < 400 && location) {
+    await response.body?.cancel().catch(() => {});
+    link = new URL(location, `${upstream.baseUrl}${path}`).href;
+  } else if (response.ok && /json/i.test(response.headers.get('content-type') ?? '')) {
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder().decode(await readCapped(response.body, 64 * 1024)));
+    } catch {
+      throw badGateway('The video API sent a broken download link.', 'upstream_broken_answer');
+    }
+    const url = (body as { url?: unknown } | null)?.url;
+    if (typeof url !== 'string')
+      throw badGateway('The video API sent a download answer without a url.', 'upstream_broken_answer');
+    link = url;
+  }
+  // The time limit covers getting an answer's headers; the bytes then flow as long as the browser reads.
+  const answer = link
+    ? await followLink(upstream, options, link, request, signal.signal, extra)
+    : await deliver(upstream, response, extra);
+  signal.done();
+  return answer;
+}

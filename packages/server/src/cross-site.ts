@@ -1,0 +1,93 @@
+/** Which other origins may call the handler from a browser (CORS). */
+export interface CorsOptions {
+  /** Exact origins, e.g. `['https://app.example.com']`. No wildcard: each one is a decision. */
+  origins: readonly string[];
+  /** Send `Access-Control-Allow-Credentials: true` (cookies cross-origin). Default: false. */
+  credentials?: boolean | undefined;
+  /** Request headers a preflight may allow. Default: content-type, idempotency-key, range, if-range, authorization. */
+  allowHeaders?: readonly string[] | undefined;
+}
+
+const DEFAULT_ALLOWED_HEADERS = ['content-type', 'idempotency-key', 'range', 'if-range', 'authorization'];
+
+/**
+ * The hosts this request was addressed to: the URL's, `Host` and `X-Forwarded-Host` (frameworks rebuild
+ * `request.url` from their own config, and proxies rewrite `Host`). A page cannot forge these: `Host` is a
+ * forbidden header for scripts, and any other custom header makes a cross-origin request need a
+ * preflight, which the handler does not grant.
+ */
+function ownHosts(request: Request, url: URL): string[] {
+  const hosts = [url.host];
+  const host = request.headers.get('host');
+  if (host) hosts.push(host.toLowerCase());
+  const forwarded = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
+  if (forwarded) hosts.push(forwarded.toLowerCase());
+  return hosts;
+}
+
+function isOwnOrigin(origin: string, request: Request, url: URL, trusted: readonly string[]): boolean {
+  if (trusted.includes(origin)) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false; // `null` and other opaque origins
+  }
+  return /^https?:$/.test(parsed.protocol) && ownHosts(request, url).includes(parsed.host);
+}
+
+/**
+ * Whether a request comes from a page this app trusts: its `Origin` is the handler's own (same host as
+ * the request was addressed to), or one of `trusted`, or, with no `Origin`, `Sec-Fetch-Site: same-origin`. Browsers send `Origin` on every
+ * POST and DELETE (and `Sec-Fetch-Site` everywhere), so a state-changing request with neither did not
+ * come from a browser page of this app and is refused too: forms, `<img>`, `fetch` in `no-cors` mode and
+ * multipart POSTs (which need no preflight) from other sites all end here.
+ */
+export function fromTrustedPage(request: Request, url: URL, trusted: readonly string[]): boolean {
+  const origin = request.headers.get('origin');
+  if (origin !== null) return isOwnOrigin(origin, request, url, trusted);
+  return request.headers.get('sec-fetch-site') === 'same-origin';
+}
+
+/**
+ * Whether a read (GET) is cross-site in a browser: `Sec-Fetch-Site` says another site or origin sent it
+ * and its `Origin` is not trusted. Reads without `Sec-Fetch-Site` (servers, curl, old browsers) pass: the
+ * absence of CORS headers already keeps their answers from other origins' scripts.
+ */
+export function crossSiteRead(request: Request, url: URL, trusted: readonly string[]): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site === null || site === 'same-origin' || site === 'none') return false;
+  const origin = request.headers.get('origin');
+  return !(origin !== null && isOwnOrigin(origin, request, url, trusted));
+}
+
+/** The CORS headers of an answer to an allowed origin (none for others). */
+export function corsHeaders(request: Request, cors: CorsOptions | undefined): Headers {
+  const out = new Headers();
+  const origin = request.headers.get('origin');
+  if (!cors || origin === null || !cors.origins.includes(origin)) return out;
+  out.set('access-control-allow-origin', origin);
+  out.set('vary', 'Origin');
+  if (cors.credentials) out.set('access-control-allow-credentials', 'true');
+  out.set(
+    'access-control-expose-headers',
+    'content-range, accept-ranges, etag, retry-after, openai-poll-after-ms, x-request-id',
+  );
+  return out;
+}
+
+/** The answer to a CORS preflight from an allowed origin for a routed method; undefined otherwise. */
+export function preflight(
+  request: Request,
+  cors: CorsOptions | undefined,
+  allowed: string[],
+): Response | undefined {
+  const method = request.headers.get('access-control-request-method');
+  const headers = corsHeaders(request, cors);
+  if (!cors || !headers.has('access-control-allow-origin') || !method || !allowed.includes(method))
+    return undefined;
+  headers.set('access-control-allow-methods', allowed.join(', '));
+  headers.set('access-control-allow-headers', (cors.allowHeaders ?? DEFAULT_ALLOWED_HEADERS).join(', '));
+  headers.set('access-control-max-age', '600');
+  return new Response(null, { status: 204, headers });
+}

@@ -1,0 +1,14 @@
+export type { CorsOptions } from './cross-site.js';
+export { createSoraHandler, type SoraHandler } from './handler.js';
+export type { SoraHandlerOptions, SoraUser } from './options.js';
+export type { SoraPolicy } from './policy.js';
+export { ROUTES } from './routes.js';
+export {
+  type Awaitable,
+  type JobStore,
+  type JobUsage,
+  memoryStore,
+  type OwnedKind,
+  type StorePage,
+} from './store.js';
+export { createWebhookHandler, type WebhookHandlerOptions } from './webhook.js';

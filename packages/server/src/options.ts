@@ -1,0 +1,54 @@
+import type { PrivateLinkPolicy } from '@sora-kit/core';
+import type { CorsOptions } from './cross-site.js';
+import type { SoraPolicy } from './policy.js';
+import type { Awaitable, JobStore } from './store.js';
+
+/** Who is asking: the handler scopes every job to this id. */
+export interface SoraUser {
+  /** A stable id of the signed-in user (or a tenant, or `'anonymous'` for an app that wants no sign-in). */
+  userId: string;
+}
+
+/** Options of {@link createSoraHandler}. */
+export interface SoraHandlerOptions {
+  /**
+   * Who is asking, from the request (a session cookie, a bearer token of your app): `{ userId }`, or `null`
+   * for a 401. **Required**: there is no default that lets anyone in. An app that truly wants anonymous use
+   * says so: `authorize: () => ({ userId: 'anonymous' })` (then every visitor shares one job list). A throw
+   * becomes a 500 without details.
+   */
+  authorize: (request: Request) => Awaitable<SoraUser | null>;
+  /** The API key, sent to `baseUrl` only. Default: `process.env.SORA_API_KEY` where `process` exists. */
+  apiKey?: string | undefined;
+  /** The API's origin. Default: `process.env.SORA_BASE_URL` where `process` exists, else `https://api.gpt.ge`. */
+  baseUrl?: string | undefined;
+  /** Where the handler is mounted: it serves `${basePath}/v1/videos…` and nothing else. Default: `/api/sora`. */
+  basePath?: string | undefined;
+  /** Who owns which job. Default: {@link memoryStore} (one process; a warning under `NODE_ENV=production`). */
+  store?: JobStore | undefined;
+  /** What a user may do (models, sizes, seconds, jobs in flight, jobs per window, body sizes). Default: the cheap end, see {@link SoraPolicy}. */
+  policy?: SoraPolicy | undefined;
+  /** The `fetch` for upstream calls. Default: the global `fetch`. */
+  fetch?: typeof fetch | undefined;
+  /** Other origins whose pages may call the handler (CORS). Default: none; no preflight is answered. */
+  cors?: CorsOptions | undefined;
+  /**
+   * Origins, besides the request's own, trusted for state-changing requests: the public origin when a
+   * proxy in front rewrites `Host` (the handler then sees `http://internal:3000`). Default: none.
+   */
+  trustedOrigins?: readonly string[] | undefined;
+  /**
+   * What to do when the API answers `/content` with a link to another host (gpt.ge): `'stream'` the bytes
+   * through (the browser never sees the link) or `'redirect'` (302) the browser to it. Default: `'stream'`.
+   */
+  contentLinks?: 'stream' | 'redirect' | undefined;
+  /**
+   * Download links to loopback or private addresses the handler may follow although the API is public
+   * (core's `checkLink` rule). Default: false (only when the API itself is on such an address).
+   */
+  allowPrivateLinks?: PrivateLinkPolicy | undefined;
+  /** Milliseconds an upstream call may take to answer (the body too, except streamed media). Default: 60 000. */
+  timeoutMs?: number | undefined;
+  /** Where the handler's few warnings and errors go. Default: `console`. */
+  logger?: Pick<Console, 'warn' | 'error'> | undefined;
+}

@@ -1,0 +1,136 @@
+import { readCapped } from './body.js';
+import { errorResponse, HandlerRefusal } from './envelope.js';
+import { passHeaders, redactText } from './redact.js';
+
+/** What every upstream call needs: where, with which key and fetch, and for how long. */
+export interface Upstream {
+  baseUrl: string;
+  apiKey: string;
+  fetch: typeof fetch;
+  timeoutMs: number;
+  logger: Pick<Console, 'warn' | 'error'>;
+}
+
+/** Largest JSON answer the handler reads from the API (a list of 100 jobs is a few dozen KB). */
+const MAX_JSON_ANSWER = 4 * 1024 * 1024;
+
+/** A signal that aborts with the client's request, or when `ms` pass before `done()` is called. */
+export function deadline(client: AbortSignal, ms: number): { signal: AbortSignal; done(): void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort(client.reason);
+  if (client.aborted) abort();
+  else client.addEventListener('abort', abort, { once: true });
+  const timer = setTimeout(() => controller.abort(new Error('The video API did not answer in time')), ms);
+  return {
+    signal: controller.signal,
+    done: () => clearTimeout(timer),
+  };
+}
+
+/** Logs why an upstream call failed (the operator needs it; the browser gets only the envelope). */
+export function logFailure(upstream: Upstream, what: string, error: unknown): void {
+  const cause =
+    error instanceof Error
+      ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
+      : String(error);
+  upstream.logger.warn(`@sora-kit/server: ${what}: ${redactText(cause, upstream.apiKey)}`);
+}
+
+/** 502: the API could not be reached or answered nonsense. Never carries the cause's text. */
+export function badGateway(message = 'The video API could not be reached.', code = 'upstream_unavailable') {
+  return new HandlerRefusal(502, { message, type: 'server_error', param: null, code });
+}
+
+/**
+ * Calls the API with the key. `path` is the spec path with its id already checked against the spec's id
+ * pattern; `headers` are only the ones the operation needs. Network failures become a 502 refusal.
+ */
+export async function callUpstream(
+  upstream: Upstream,
+  path: string,
+  init: { method: string; headers?: Headers; body?: BodyInit | null; signal: AbortSignal },
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${upstream.apiKey}`);
+  // Bytes as stored: no decoding and re-encoding on the way through, and Content-Length stays true.
+  headers.set('accept-encoding', 'identity');
+  try {
+    return await upstream.fetch(`${upstream.baseUrl}${path}`, {
+      method: init.method,
+      headers,
+      body: init.body ?? null,
+      redirect: 'manual',
+      signal: init.signal,
+      // No `cache` option: Workers' fetch rejects it, and the API answers job reads with no-store anyway.
+      // @ts-expect-error Node's fetch needs `duplex` for a streamed body; other runtimes ignore it.
+      duplex: 'half',
+    });
+  } catch (error) {
+    if (error instanceof HandlerRefusal) throw error;
+    // A refused or broken request body (413, malformed, cut by the client) is not the API's failure.
+    if ((error as { cause?: unknown } | null)?.cause instanceof HandlerRefusal)
+      throw (error as { cause: unknown }).cause;
+    if (!init.signal.aborted) logFailure(upstream, 'the video API could not be reached', error);
+    throw badGateway();
+  }
+}
+
+/** An API answer read as text with the key removed, and parsed when it is JSON. */
+export interface UpstreamJson {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+/** Reads an API answer (capped, redacted). A body cut off mid-way becomes a 502. */
+export async function readUpstream(upstream: Upstream, response: Response): Promise<UpstreamJson> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readCapped(response.body, MAX_JSON_ANSWER);
+  } catch {
+    throw badGateway('The video API answer broke off or was too large.', 'upstream_broken_answer');
+  }
+  const text = redactText(new TextDecoder().decode(bytes), upstream.apiKey);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/**
+ * The answer to send the browser for an API answer: the same status and (redacted) JSON body with only the
+ * safe headers. The API refusing the server's own key (401/403) is the server's fault, not the user's: a
+ * 502. A non-JSON answer becomes an envelope.
+ */
+export function relay(upstream: Upstream, answer: UpstreamJson, extra?: Headers): Response {
+  const headers = passHeaders(answer.headers, upstream.apiKey);
+  headers.delete('content-length');
+  for (const [name, value] of extra ?? []) headers.set(name, value);
+  if (answer.status === 401 || answer.status === 403) {
+    return errorResponse(
+      502,
+      {
+        message: "The video API refused the server's credentials.",
+        type: 'server_error',
+        code: 'upstream_auth',
+      },
+      extra,
+    );
+  }
+  if (answer.json === undefined && answer.status >= 400) {
+    const status = answer.status >= 500 ? 502 : answer.status;
+    const message = `The video API answered ${answer.status}.`;
+    return errorResponse(status, { message, type: 'server_error', code: 'upstream_error' }, extra);
+  }
+  if (answer.json === undefined || answer.status < 200 || (answer.status >= 300 && answer.status < 400)) {
+    const message = 'The video API sent an answer that is not JSON.';
+    return errorResponse(502, { message, type: 'server_error', code: 'upstream_broken_answer' }, extra);
+  }
+  headers.set('content-type', 'application/json');
+  return new Response(answer.text, { status: answer.status, headers });
+}

@@ -1,0 +1,104 @@
+import {
+  createWebhookDeduper,
+  type VideoWebhookEvent,
+  verifyWebhook,
+  type WebhookDeduper,
+  type WebhookDeduperOptions,
+} from '@sora-kit/core';
+import { readCapped } from './body.js';
+import { errorResponse } from './envelope.js';
+
+/** Options of {@link createWebhookHandler}. */
+export interface WebhookHandlerOptions {
+  /** The endpoint's signing secret, `whsec_<base64>`. */
+  secret: string;
+  /**
+   * Handles a verified `video.completed` / `video.failed` event. The handler answers 2xx once it resolves
+   * and 500 when it throws, so the sender retries (and the retry runs it again). Runs once per delivery.
+   */
+  onEvent: (event: VideoWebhookEvent) => unknown;
+  /**
+   * Drops replays and the sender's retries of a delivery already handled (by `webhook-id`): a deduper, or
+   * the options of core's `createWebhookDeduper` (e.g. a shared `store` for several instances).
+   * Default: `createWebhookDeduper()` (memory, one process).
+   */
+  dedupe?: WebhookDeduper | WebhookDeduperOptions | undefined;
+  /** How far `webhook-timestamp` may be from now, in seconds. Default: 300. */
+  toleranceSeconds?: number | undefined;
+  /** Largest delivery body, in bytes. Default: 1 MiB. */
+  maxBodyBytes?: number | undefined;
+  /** Where failures of `onEvent` are logged. Default: `console`. */
+  logger?: Pick<Console, 'error'> | undefined;
+}
+
+const isDeduper = (value: unknown): value is WebhookDeduper =>
+  typeof (value as WebhookDeduper | undefined)?.run === 'function';
+
+/**
+ * Makes a webhook endpoint (a web-standard handler): verifies the Standard Webhooks signature over the raw
+ * bytes with core's `verifyWebhook` (400 when it fails), runs `onEvent` once per delivery id (core's
+ * deduper; a replay of a handled delivery answers 204 without running it, one being handled right now 409),
+ * and answers 204 when `onEvent` resolves, 500 when it throws.
+ *
+ * @example
+ * export const POST = createWebhookHandler({
+ *   secret: process.env.SORA_WEBHOOK_SECRET!,
+ *   onEvent: async (event) => { if (event.type === 'video.completed') await markDone(event.data.id); },
+ * });
+ */
+export function createWebhookHandler(
+  options: WebhookHandlerOptions,
+): (request: Request) => Promise<Response> {
+  if (typeof options?.secret !== 'string' || options.secret === '')
+    throw new TypeError("createWebhookHandler needs 'secret'");
+  if (typeof options.onEvent !== 'function') throw new TypeError("createWebhookHandler needs 'onEvent'");
+  const dedupe = isDeduper(options.dedupe) ? options.dedupe : createWebhookDeduper(options.dedupe ?? {});
+  const logger = options.logger ?? console;
+  const limit = options.maxBodyBytes ?? 1024 * 1024;
+  return async (request) => {
+    if (request.method !== 'POST') {
+      return errorResponse(
+        405,
+        { message: 'Webhooks are POSTed.', type: 'invalid_request_error', code: 'method_not_allowed' },
+        { allow: 'POST' },
+      );
+    }
+    let event: VideoWebhookEvent;
+    let payload: Uint8Array;
+    try {
+      payload = await readCapped(request.body, limit);
+      event = await verifyWebhook({
+        payload,
+        headers: request.headers,
+        secret: options.secret,
+        toleranceSeconds: options.toleranceSeconds,
+      });
+    } catch {
+      return errorResponse(400, {
+        message: 'The webhook delivery is not validly signed.',
+        type: 'invalid_request_error',
+        code: 'invalid_signature',
+      });
+    }
+    try {
+      const outcome = await dedupe.run(request.headers.get('webhook-id')!, () => options.onEvent(event));
+      if (outcome === 'in-flight') {
+        return errorResponse(409, {
+          message: 'This delivery is being handled.',
+          type: 'invalid_request_error',
+          code: 'in_flight',
+        });
+      }
+      return new Response(null, { status: 204 });
+    } catch (error) {
+      logger.error(
+        `@sora-kit/server: the webhook handler failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return errorResponse(500, {
+        message: 'The webhook handler failed.',
+        type: 'server_error',
+        code: 'handler_failed',
+      });
+    }
+  };
+}
