@@ -8,17 +8,10 @@
  * retries a 429 after the server's delay, and that retry, like every other request, waits at the gate.
  */
 
-/** Parses `retry-after-ms`, else `Retry-After` (seconds or an HTTP date); undefined when neither is usable. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const ms = Number(headers.get('retry-after-ms'));
-  if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers.get('retry-after');
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+import { retryAfterMs } from '@sora-kit/core';
+
+// One parser of `retry-after-ms` / `Retry-After` for the batch and the queue: core's.
+export { retryAfterMs };
 
 export interface RateGateOptions {
   /** The pause when a 429 names no delay. Default `1000` ms. */
