@@ -1,61 +1,86 @@
-// 512 MiB of content through the handler (Node adapter, its own process) against the same download
-// straight from the stand-in API (its own process): peak RSS of the handler's process and the time ratio.
-import { fileURLToPath } from 'node:url';
-import { startChild } from './spawn.mjs';
+// Media through the handler: `curl -s -o /dev/null` of a video's /content, whole processes alternating in
+// rounds (the harness's `pairRuns`), from
+//   direct    the origin itself (scripts/bench/file-server.mjs, a plain node:http server, own process)
+//   handler   the handler behind its Node adapter in front of that origin (children.mjs, own process)
+//   floor     the least a Node proxy can do in front of it (children.mjs, own process)
+// Each figure is the median of the rounds' time ratios to `direct`. The peak resident memory of the
+// handler's and the floor's processes are read from /proc after every round (rss.mjs). A second, fresh
+// handler process streams a smaller video the same number of times: if its peak is the same, nothing grows
+// with the size of the download.
+import { join } from 'node:path';
+import { pairRuns, ROOT, runProcess, startServer } from '../../../scripts/bench/harness.mjs';
+import { peakRssMB, rssMB } from './rss.mjs';
 
-const children = fileURLToPath(new URL('./children.mjs', import.meta.url));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const CHILDREN = new URL('./children.mjs', import.meta.url).pathname;
+const FILE_SERVER = join(ROOT, 'scripts/bench/file-server.mjs');
+const KEY = 'sk-bench-0123456789';
+const PATH = '/v1/videos/video_bench/content';
 
-async function download(url) {
-  const start = performance.now();
-  const response = await fetch(url);
-  let bytes = 0;
-  for await (const chunk of response.body) bytes += chunk.length;
-  return { ms: performance.now() - start, bytes };
+/** One `curl` download of `url`, checked whole. */
+async function curl(url, size) {
+  const run = await runProcess('curl', ['-s', '-f', '-o', '/dev/null', '-w', '%{size_download}', url]);
+  if (run.code !== 0 || Number(run.stdout) !== size)
+    throw new Error(`curl ${url}: exit ${run.code}, ${run.stdout} bytes of ${size}`);
+  return run;
 }
 
-export async function measureContent({ mebibytes = Number(process.env.BENCH_MIB ?? 512), runs = 5 } = {}) {
-  const size = mebibytes * 1024 * 1024;
-  const media = await startChild(process.execPath, [children, 'media'], { SIZE: String(size) });
-  const proxy = await startChild(process.execPath, [children, 'handler', media.url], {}, true);
-  const pipe = await startChild(process.execPath, [children, 'pipe', media.url], {}, true);
-  const rssOf = (server) =>
-    new Promise((resolve) => {
-      server.child.once('message', (m) => resolve(m.maxRssMB));
-      server.child.send('rss');
-    });
-  const rssNow = () => rssOf(proxy);
+/** Starts the origin of `mebibytes`, the handler's process in front of it and (`withFloor`) the floor's. */
+async function startAll(mebibytes, withFloor = true) {
+  const origin = await startServer(process.execPath, [FILE_SERVER, String(mebibytes)]);
+  const [handler, floor] = await Promise.all([
+    startServer(process.execPath, [CHILDREN, 'handler', origin.url, KEY, 'video_bench']),
+    withFloor ? startServer(process.execPath, [CHILDREN, 'floor', origin.url]) : undefined,
+  ]);
+  return {
+    origin,
+    handler,
+    floor,
+    close: async () => {
+      await Promise.all([handler.close(), floor?.close()]);
+      await origin.close();
+    },
+  };
+}
+
+export async function measureContent({ mebibytes = 512, smallMebibytes = 64, rounds = 5 } = {}) {
+  const size = mebibytes * 2 ** 20;
+  const servers = await startAll(mebibytes);
+  const { origin, handler, floor } = servers;
   try {
-    const idleRssMB = await rssNow();
-    const direct = [];
-    const through = [];
-    const piped = [];
-    for (let run = 0; run < runs; run++) {
-      const a = await download(`${media.url}/v1/videos/video_bench/content`);
-      const b = await download(`${proxy.url}/api/sora/v1/videos/video_bench/content`);
-      const c = await download(`${pipe.url}/api/sora/v1/videos/video_bench/content`);
-      if (a.bytes !== size || b.bytes !== size || c.bytes !== size)
-        throw new Error(`short download of ${size}`);
-      direct.push(a.ms);
-      through.push(b.ms);
-      piped.push(c.ms);
-    }
-    const maxRssMB = await rssNow();
-    const pipeRssMB = await rssOf(pipe);
+    const idleRssMB = rssMB(handler.child.pid);
+    const floorIdleRssMB = rssMB(floor.child.pid);
+    const results = await pairRuns(
+      {
+        direct: () => curl(`${origin.url}${PATH}`, size),
+        handler: () => curl(`${handler.url}/api/sora${PATH}`, size),
+        floor: () => curl(`${floor.url}/api/sora${PATH}`, size),
+      },
+      { baseline: 'direct', rounds },
+    );
+    const peak = { handler: peakRssMB(handler.child.pid), floor: peakRssMB(floor.child.pid) };
     return {
-      pipeMs: median(piped),
-      pipeRatio: median(piped.map((t, i) => t / direct[i])),
-      pipeRssMB,
-      idleRssMB,
       mebibytes,
-      directMs: median(direct),
-      throughMs: median(through),
-      ratio: median(through.map((t, i) => t / direct[i])),
-      maxRssMB,
+      rounds,
+      ...results,
+      idleRssMB,
+      floorIdleRssMB,
+      peakRssMB: peak.handler,
+      floorPeakRssMB: peak.floor,
+      small: await measureSmall(smallMebibytes, rounds),
     };
   } finally {
-    proxy.child.kill();
-    pipe.child.kill();
-    media.child.kill();
+    await servers.close();
+  }
+}
+
+/** Peak RSS of a fresh handler process that streams `mebibytes` `rounds` times. */
+async function measureSmall(mebibytes, rounds) {
+  const size = mebibytes * 2 ** 20;
+  const servers = await startAll(mebibytes, false);
+  try {
+    for (let i = 0; i < rounds; i++) await curl(`${servers.handler.url}/api/sora${PATH}`, size);
+    return { mebibytes, peakRssMB: peakRssMB(servers.handler.child.pid) };
+  } finally {
+    await servers.close();
   }
 }
