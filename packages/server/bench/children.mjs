@@ -4,6 +4,8 @@
 //                                                  the API at API_URL; the user `bench` owns each ID
 //   node children.mjs floor API_URL                the least a Node proxy can do in front of the same API:
 //                                                  http.request(...) piped both ways, headers as they come
+//   node children.mjs fetch-floor API_URL          the least a proxy on `fetch` (as the handler is) can do:
+//                                                  fetch(...) with the request's key, its body written out
 // Only the modules each role needs are loaded, so a process's memory is its server's.
 import { createServer, request } from 'node:http';
 
@@ -40,7 +42,28 @@ if (role === 'handler') {
       req.pipe(upstream);
     }),
   );
+} else if (role === 'fetch-floor') {
+  listen(
+    createServer(async (req, res) => {
+      try {
+        const headers = { 'accept-encoding': 'identity' };
+        if (req.headers.authorization) headers.authorization = req.headers.authorization;
+        const answer = await fetch(`${apiUrl}${req.url.replace(/^\/api\/sora/, '')}`, { headers });
+        const length = answer.headers.get('content-length');
+        res.writeHead(answer.status, {
+          'content-type': answer.headers.get('content-type') ?? 'application/octet-stream',
+          ...(length ? { 'content-length': length } : {}),
+        });
+        for await (const chunk of answer.body) {
+          if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+        }
+        res.end();
+      } catch {
+        res.destroy();
+      }
+    }),
+  );
 } else {
-  throw new Error(`unknown role ${role}: handler or floor`);
+  throw new Error(`unknown role ${role}: handler, floor or fetch-floor`);
 }
 process.on('SIGTERM', () => process.exit(0));

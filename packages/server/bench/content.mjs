@@ -1,12 +1,12 @@
 // Media through the handler: `curl -s -o /dev/null` of a video's /content, whole processes alternating in
 // rounds (the harness's `pairRuns`), from
-//   direct    the origin itself (scripts/bench/file-server.mjs, a plain node:http server, own process)
-//   handler   the handler behind its Node adapter in front of that origin (children.mjs, own process)
-//   floor     the least a Node proxy can do in front of it (children.mjs, own process)
-// Each figure is the median of the rounds' time ratios to `direct`. The peak resident memory of the
-// handler's and the floor's processes are read from /proc after every round (rss.mjs). A second, fresh
-// handler process streams a smaller video the same number of times: if its peak is the same, nothing grows
-// with the size of the download.
+//   direct        the origin itself (scripts/bench/file-server.mjs, a plain node:http server, own process)
+//   handler       the handler behind its Node adapter in front of that origin (children.mjs, own process)
+//   floor         the least a Node proxy can do in front of it (children.mjs, own process)
+//   fetch floor   the least a proxy on `fetch`, as the handler is, can do (children.mjs, own process)
+// Each figure is the median of the rounds' time ratios to `direct`. Each proxy's peak resident memory
+// (VmHWM) is read from /proc after the last round (rss.mjs). A second, fresh handler process streams a
+// smaller video the same number of times: if its peak is the same, nothing grows with a download's size.
 import { join } from 'node:path';
 import { pairRuns, ROOT, runProcess, startServer } from '../../../scripts/bench/harness.mjs';
 import { peakRssMB, rssMB } from './rss.mjs';
@@ -15,6 +15,11 @@ const CHILDREN = new URL('./children.mjs', import.meta.url).pathname;
 const FILE_SERVER = join(ROOT, 'scripts/bench/file-server.mjs');
 const KEY = 'sk-bench-0123456789';
 const PATH = '/v1/videos/video_bench/content';
+const PROXIES = {
+  handler: (origin) => [CHILDREN, 'handler', origin, KEY, 'video_bench'],
+  floor: (origin) => [CHILDREN, 'floor', origin],
+  'fetch floor': (origin) => [CHILDREN, 'fetch-floor', origin],
+};
 
 /** One `curl` download of `url`, checked whole. */
 async function curl(url, size) {
@@ -24,19 +29,19 @@ async function curl(url, size) {
   return run;
 }
 
-/** Starts the origin of `mebibytes`, the handler's process in front of it and (`withFloor`) the floor's. */
-async function startAll(mebibytes, withFloor = true) {
+/** Starts the origin of `mebibytes` and the named proxies in front of it, each in its own process. */
+async function startAll(mebibytes, names) {
   const origin = await startServer(process.execPath, [FILE_SERVER, String(mebibytes)]);
-  const [handler, floor] = await Promise.all([
-    startServer(process.execPath, [CHILDREN, 'handler', origin.url, KEY, 'video_bench']),
-    withFloor ? startServer(process.execPath, [CHILDREN, 'floor', origin.url]) : undefined,
-  ]);
+  const proxies = Object.fromEntries(
+    await Promise.all(
+      names.map(async (name) => [name, await startServer(process.execPath, PROXIES[name](origin.url))]),
+    ),
+  );
   return {
     origin,
-    handler,
-    floor,
+    proxies,
     close: async () => {
-      await Promise.all([handler.close(), floor?.close()]);
+      await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
       await origin.close();
     },
   };
@@ -44,43 +49,34 @@ async function startAll(mebibytes, withFloor = true) {
 
 export async function measureContent({ mebibytes = 512, smallMebibytes = 64, rounds = 5 } = {}) {
   const size = mebibytes * 2 ** 20;
-  const servers = await startAll(mebibytes);
-  const { origin, handler, floor } = servers;
+  const names = Object.keys(PROXIES);
+  const { origin, proxies, close } = await startAll(mebibytes, names);
   try {
-    const idleRssMB = rssMB(handler.child.pid);
-    const floorIdleRssMB = rssMB(floor.child.pid);
+    const idleRssMB = Object.fromEntries(names.map((n) => [n, rssMB(proxies[n].child.pid)]));
+    const download = (url) => () => curl(`${url}${PATH}`, size);
     const results = await pairRuns(
       {
-        direct: () => curl(`${origin.url}${PATH}`, size),
-        handler: () => curl(`${handler.url}/api/sora${PATH}`, size),
-        floor: () => curl(`${floor.url}/api/sora${PATH}`, size),
+        direct: download(origin.url),
+        ...Object.fromEntries(names.map((n) => [n, download(`${proxies[n].url}/api/sora`)])),
       },
       { baseline: 'direct', rounds },
     );
-    const peak = { handler: peakRssMB(handler.child.pid), floor: peakRssMB(floor.child.pid) };
-    return {
-      mebibytes,
-      rounds,
-      ...results,
-      idleRssMB,
-      floorIdleRssMB,
-      peakRssMB: peak.handler,
-      floorPeakRssMB: peak.floor,
-      small: await measureSmall(smallMebibytes, rounds),
-    };
+    const peak = Object.fromEntries(names.map((n) => [n, peakRssMB(proxies[n].child.pid)]));
+    for (const n of names) Object.assign(results[n], { idleRssMB: idleRssMB[n], peakRssMB: peak[n] });
+    return { mebibytes, rounds, ...results, small: await measureSmall(smallMebibytes, rounds) };
   } finally {
-    await servers.close();
+    await close();
   }
 }
 
 /** Peak RSS of a fresh handler process that streams `mebibytes` `rounds` times. */
 async function measureSmall(mebibytes, rounds) {
   const size = mebibytes * 2 ** 20;
-  const servers = await startAll(mebibytes, false);
+  const { proxies, close } = await startAll(mebibytes, ['handler']);
   try {
-    for (let i = 0; i < rounds; i++) await curl(`${servers.handler.url}/api/sora${PATH}`, size);
-    return { mebibytes, peakRssMB: peakRssMB(servers.handler.child.pid) };
+    for (let i = 0; i < rounds; i++) await curl(`${proxies.handler.url}/api/sora${PATH}`, size);
+    return { mebibytes, peakRssMB: peakRssMB(proxies.handler.child.pid) };
   } finally {
-    await servers.close();
+    await close();
   }
 }

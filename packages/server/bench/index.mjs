@@ -14,15 +14,16 @@ console.log('@sora-kit/server benchmarks (lower ratios are better)\n');
 
 if (wanted('overhead')) {
   const o = await measureOverhead();
-  // The handler's hop over the floor's, block by block: what the handler adds to the least a proxy costs.
-  const overFloor = summarize(o.handler.blocks.map((ratio, i) => ratio / o.floor.blocks[i]));
+  // The handler's hop over a bare `fetch` proxy's, block by block: what the handler adds to the least a
+  // proxy on `fetch` costs.
+  const overFetch = summarize(o.handler.blocks.map((ratio, i) => ratio / o['fetch floor'].blocks[i]));
   bench.add({
     id: 'server.retrieve',
     title:
       '`retrieve` through the handler behind its Node adapter (own process) vs `fetch` straight to the emulator (own process)',
     measured:
       `${ratioText(o.handler)}; ${ms(o.handler.medianMs)} vs ${ms(o.direct.medianMs)}; ` +
-      `${ratioText(overFloor)} the floor proxy's`,
+      `over a bare proxy on \`fetch\`: ${ratioText(overFetch)}`,
     ratio: o.handler.ratio,
     varies: o.handler.varies,
     summary: true,
@@ -33,6 +34,13 @@ if (wanted('overhead')) {
     measured: `${ratioText(o.floor)}; ${ms(o.floor.medianMs)}`,
     ratio: o.floor.ratio,
     varies: o.floor.varies,
+  });
+  bench.add({
+    id: 'server.retrieve-fetch-floor',
+    title: 'the same through a bare proxy on `fetch`, as the handler is (own process)',
+    measured: `${ratioText(o['fetch floor'])}; ${ms(o['fetch floor'].medianMs)}`,
+    ratio: o['fetch floor'].ratio,
+    varies: o['fetch floor'].varies,
   });
   bench.add({
     id: 'server.retrieve-in-process',
@@ -48,33 +56,39 @@ if (wanted('overhead')) {
 
 if (wanted('content')) {
   const c = await measureContent();
-  const { handler, floor, direct } = c;
+  const { handler, direct } = c;
   const s = (value) => `${(value / 1000).toFixed(2)} s`;
+  const rss = (p) => `peak RSS ${mb(p.peakRssMB)} (${mb(p.idleRssMB)} before the first download)`;
   bench.add({
     id: 'server.content',
     title: `${c.mebibytes} MiB of \`/content\` through the handler behind its Node adapter (own process) vs curl straight from the origin`,
-    measured:
-      `${ratioText(handler)}, ${s(handler.medianMs)} vs ${s(direct.medianMs)}; ` +
-      `peak RSS of the handler's process ${mb(c.peakRssMB)} (${mb(c.idleRssMB)} before the first download)`,
+    measured: `${ratioText(handler)}, ${s(handler.medianMs)} vs ${s(direct.medianMs)}; ${rss(handler)}`,
     target: '≤ 1.3x, ≤ 100 MB',
-    ok: handler.ratio <= 1.3 && c.peakRssMB <= 100,
+    ok: handler.ratio <= 1.3 && handler.peakRssMB <= 100,
     ratio: handler.ratio,
     varies: handler.varies,
     summary: true,
   });
-  bench.add({
-    id: 'server.content-floor',
-    title: `${c.mebibytes} MiB through the floor of any Node proxy (\`http.request\` piped, own process) vs the same curl`,
-    measured: `${ratioText(floor)}, ${s(floor.medianMs)}; peak RSS ${mb(c.floorPeakRssMB)} (${mb(c.floorIdleRssMB)} before)`,
-    ratio: floor.ratio,
-    varies: floor.varies,
-  });
+  const floors = {
+    floor: ['content-floor', 'the floor of any Node proxy (`http.request` piped, own process)'],
+    'fetch floor': ['content-fetch-floor', 'a bare proxy on `fetch`, as the handler is (own process)'],
+  };
+  for (const [name, [id, what]] of Object.entries(floors)) {
+    const p = c[name];
+    bench.add({
+      id: `server.${id}`,
+      title: `${c.mebibytes} MiB through ${what} vs the same curl`,
+      measured: `${ratioText(p)}, ${s(p.medianMs)}; ${rss(p)}`,
+      ratio: p.ratio,
+      varies: p.varies,
+    });
+  }
   bench.add({
     id: 'server.content-small',
     title: `peak RSS of a fresh handler process streaming ${c.small.mebibytes} MiB ${c.rounds} times (does memory grow with the size?)`,
-    measured: `${mb(c.small.peakRssMB)}, against ${mb(c.peakRssMB)} for ${c.mebibytes} MiB`,
+    measured: `${mb(c.small.peakRssMB)}, against ${mb(handler.peakRssMB)} for ${c.mebibytes} MiB`,
   });
-  bench.note(`${c.rounds} rounds of the three downloads, in rotating order`);
+  bench.note(`${c.rounds} rounds of the four downloads, in rotating order`);
 }
 
 bench.save();

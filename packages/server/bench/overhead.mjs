@@ -4,6 +4,7 @@
 //   direct       `fetch` straight to the emulator with the key (the baseline)
 //   handler      the same through the handler's process (an extra HTTP hop, as an app serves it)
 //   floor        the same through the floor proxy's process (the extra hop alone)
+//   fetch floor  the same through a bare proxy on `fetch`, as the handler is (children.mjs)
 //   in-process   the handler called in this process with a `Request` (its own work, without the hop)
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -38,9 +39,10 @@ export async function measureOverhead({ blocks = 11, rounds = 150, warmup = 200 
       body: '{"prompt":"bench"}',
     }).then((r) => r.json());
     const id = created.id;
-    const [handler, floor] = await Promise.all([
+    const [handler, floor, fetchFloor] = await Promise.all([
       start(CHILDREN, 'handler', emulator.url, KEY, id),
       start(CHILDREN, 'floor', emulator.url),
+      start(CHILDREN, 'fetch-floor', emulator.url),
     ]);
     const store = memoryStore();
     store.add('bench', id, 'video', Date.now());
@@ -62,6 +64,7 @@ export async function measureOverhead({ blocks = 11, rounds = 150, warmup = 200 
         direct: () => json(fetch(`${emulator.url}${path}`, { headers })),
         handler: () => json(fetch(`${handler.url}/api/sora${path}`)),
         floor: () => json(fetch(`${floor.url}/api/sora${path}`, { headers })),
+        'fetch floor': () => json(fetch(`${fetchFloor.url}/api/sora${path}`, { headers })),
         'in-process': () => json(inProcess(new Request(`http://app.local/api/sora${path}`))),
       },
       { baseline: 'direct', blocks, rounds, warmup },
