@@ -38,7 +38,12 @@ describe('requestFields: request headers checked as fetch checks them', () => {
       ['authorization', 'Bearer k'],
       ['range', 'bytes=5-'],
     ]);
-    expect([...requestFields([['X-A', '1'], ['x-a', '2']])]).toEqual([['x-a', '1, 2']]);
+    expect([
+      ...requestFields([
+        ['X-A', '1'],
+        ['x-a', '2'],
+      ]),
+    ]).toEqual([['x-a', '1, 2']]);
     expect([...requestFields(new Headers({ 'If-Range': '"e"' }))]).toEqual([['if-range', '"e"']]);
   });
 
@@ -67,41 +72,44 @@ describe('requestFields: request headers checked as fetch checks them', () => {
 // The point of RawHeaders and the lean answers: a process that only downloads never loads undici (about
 // 40 ms of start-up in Node 20). Checked in a process of its own, on the built package.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-describe.runIf(existsSync(join(root, 'dist/node/index.js')))('a download-only process (built package)', () => {
-  let server: RawServer;
-  let dir: string;
-  beforeAll(async () => {
-    const media = Buffer.alloc(3 << 20, 7);
-    server = await startRawServer((_, res) => {
-      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': media.length });
-      res.end(media);
+describe.runIf(existsSync(join(root, 'dist/node/index.js')))(
+  'a download-only process (built package)',
+  () => {
+    let server: RawServer;
+    let dir: string;
+    beforeAll(async () => {
+      const media = Buffer.alloc(3 << 20, 7);
+      server = await startRawServer((_, res) => {
+        res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': media.length });
+        res.end(media);
+      });
+      dir = await mkdtemp(join(tmpdir(), 'sora-kit-lean-'));
     });
-    dir = await mkdtemp(join(tmpdir(), 'sora-kit-lean-'));
-  });
-  afterAll(async () => {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    });
 
-  test('downloadToFile with the default transport loads no undici; with the global fetch it does', async () => {
-    const script = `
+    test('downloadToFile with the default transport loads no undici; with the global fetch it does', async () => {
+      const script = `
       import { createSoraClient } from '@sora-kit/core';
       import { downloadToFile } from '@sora-kit/core/node';
       const [base, path, useFetch] = process.argv.slice(1);
       const client = createSoraClient({ apiKey: 'k', baseUrl: base });
       await downloadToFile(client, 'video_1', path, useFetch ? { fetch: (u, i) => fetch(u, i) } : {});
       console.log(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici'))));`;
-    const run = async (path: string, ...flag: string[]) => {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--input-type=module', '-e', script, server.url, path, ...flag],
-        { cwd: root },
-      );
-      expect((await stat(path)).size).toBe(3 << 20);
-      return JSON.parse(stdout) as string[];
-    };
-    expect(await run(join(dir, 'lean.mp4'))).toEqual([]);
-    // The control: the same check does see undici when it is loaded.
-    expect((await run(join(dir, 'fetch.mp4'), 'fetch')).length).toBeGreaterThan(0);
-  });
-});
+      const run = async (path: string, ...flag: string[]) => {
+        const { stdout } = await promisify(execFile)(
+          process.execPath,
+          ['--input-type=module', '-e', script, server.url, path, ...flag],
+          { cwd: root },
+        );
+        expect((await stat(path)).size).toBe(3 << 20);
+        return JSON.parse(stdout) as string[];
+      };
+      expect(await run(join(dir, 'lean.mp4'))).toEqual([]);
+      // The control: the same check does see undici when it is loaded.
+      expect((await run(join(dir, 'fetch.mp4'), 'fetch')).length).toBeGreaterThan(0);
+    });
+  },
+);
