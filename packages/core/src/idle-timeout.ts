@@ -10,6 +10,12 @@ export const NODE_BODY = Symbol.for('sora-kit.nodeBody');
  * stream of `nodeFetch` (which `downloadToFile` reads and watches itself) are kept.
  */
 export function withIdleTimeout(response: Response, ms: number, abort: (reason: Error) => void): Response {
+  // nodeFetch's raw body keeps its own idle timeout (and fails with the same error): no second stream.
+  const raw = (response as { [NODE_BODY]?: { setIdleTimeout?(ms: number): void } })[NODE_BODY];
+  if (raw?.setIdleTimeout) {
+    raw.setIdleTimeout(ms);
+    return response;
+  }
   const source = response.body;
   if (!source) return response;
   const reader = source.getReader();

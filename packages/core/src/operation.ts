@@ -76,10 +76,12 @@ export function api<P extends keyof paths, M extends Method>(
 ) {
   const values = (call.path ?? {}) as Record<string, string>;
   let url = ctx.baseUrl + path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]!));
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(call.query ?? {}))
-    if (value !== undefined) query.set(name, String(value));
-  if (query.size) url += `?${query}`;
+  if (call.query) {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(call.query))
+      if (value !== undefined) query.set(name, String(value));
+    if (query.size) url += `?${query}`;
+  }
   const { body } = call;
   // Built once: a FormData (unlike a stream) can be sent again by each retry.
   const form =
