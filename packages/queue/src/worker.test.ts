@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVideoQueue, type VideoQueue } from './queue.js';
 import { type RunningRedis, startRedis } from './test-support/redis-server.js';
-import { createVideoWorker, type VideoWorker } from './worker.js';
+import { createVideoWorker, type VideoWorker, type VideoWorkerOptions } from './worker.js';
 
 let redis: RunningRedis;
 let emulator: RunningEmulator;
@@ -35,7 +35,7 @@ afterEach(async () => {
   await rm(outDir, { recursive: true, force: true });
 });
 
-async function setUp(options: { output?: Parameters<typeof createVideoWorker>[0]['output'] } = {}) {
+async function setUp(options: Partial<Pick<VideoWorkerOptions, 'output' | 'limiter'>> = {}) {
   const name = `single-${++n}`;
   emulator = await startEmulator({ jobSeconds: 0.3, quiet: true });
   outDir = await mkdtemp(join(tmpdir(), 'sora-queue-'));
@@ -122,5 +122,17 @@ describe('createVideoWorker', () => {
     const end = await ended;
     expect(end.failed).toMatch(/404/);
     expect(creates()).toHaveLength(0);
+  });
+
+  it('a limiter of one job per window starts every job: its own count is not taken for a 429 pause', async () => {
+    await setUp({ limiter: { max: 1, duration: 300 } });
+    const added = await videos.addBulk([0, 1, 2].map((i) => ({ params: { prompt: `limited ${i}` } })));
+    const ends = await Promise.race([
+      Promise.all(added.map(({ jobId }) => finished(jobId))),
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000)),
+    ]);
+    expect(ends).not.toBe('timeout');
+    for (const end of ends as { completed?: unknown }[]) expect(end.completed).toBeDefined();
+    expect(creates().map((r) => r.status)).toEqual([200, 200, 200]);
   });
 });
