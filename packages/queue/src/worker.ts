@@ -71,7 +71,10 @@ export interface VideoWorkerOptions {
    * has neither). Default: 120 000 ms.
    */
   maxRateLimitPauseMs?: number | undefined;
-  /** Called with every progress report of every job this worker runs. */
+  /**
+   * Called with every progress report of every job this worker runs. (On the queue job, what `status()` and
+   * BullMQ's `progress` events show, a report is stored at every new status and otherwise at most every 2 s.)
+   */
   onProgress?: ((jobId: string, progress: VideoJobProgress) => void) | undefined;
 }
 
@@ -85,6 +88,9 @@ export interface VideoWorker {
    */
   close(force?: boolean): Promise<void>;
 }
+
+/** The least time between two progress reports of a job stored in Redis, when its status is the same. */
+const PROGRESS_STORE_MS = 2000;
 
 const pauseFor = (error: RateLimitError, max: number) =>
   Math.min(max, Math.max(250, (error.headers && retryAfterMs(error.headers)) ?? 1000));
@@ -137,6 +143,7 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
       await job.updateData({ ...job.data, videoId });
     }
     let last = '';
+    let stored = { status: '', at: 0 };
     const video = await client.videos.poll(videoId, {
       signal,
       onProgress: ({ status, progress }) => {
@@ -145,6 +152,12 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
         if (key === last) return;
         last = key;
         options.onProgress?.(String(job.id), report);
+        // In Redis: every new status at once, a new progress at most every PROGRESS_STORE_MS. Each store is a
+        // script with a hash write and a stream event that every QueueEvents listener reads, and a short job
+        // is polled every few hundred ms: unthrottled, progress was most of the queue's Redis commands.
+        const now = performance.now();
+        if (status === stored.status && now - stored.at < PROGRESS_STORE_MS) return;
+        stored = { status, at: now };
         void job.updateProgress(report as unknown as object).catch(() => {});
       },
     });
