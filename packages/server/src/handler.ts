@@ -1,5 +1,6 @@
 import {
   normalizeStatus,
+  redact,
   SoraError,
   ValidationError,
   validateCreateParams,
@@ -20,7 +21,6 @@ import {
 import { boundaryOf, inspectUpload, type MultipartFields } from './multipart.js';
 import type { SoraHandlerOptions } from './options.js';
 import { checkJobShape, resolvePolicy } from './policy.js';
-import { redactText } from './redact.js';
 import { matchRoute, type RouteMatch } from './routes.js';
 import { type JobStore, MEMORY_STORE, memoryStore } from './store.js';
 import {
@@ -577,7 +577,7 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
       }
       // authorize, the store, or a bug: logged here (key removed), never detailed to the browser.
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      logger.error(`@sora-kit/server: ${redactText(text, options.apiKey ?? env('SORA_API_KEY') ?? '')}`);
+      logger.error(`@sora-kit/server: ${redact(text, options.apiKey ?? env('SORA_API_KEY'))}`);
       if (SoraError.isInstance(error)) return badGateway().toResponse();
       return errorResponse(500, {
         message: 'The server failed to handle the request.',
