@@ -5,7 +5,7 @@ import {
 } from 'ai';
 import { describe, expect, test } from 'vitest';
 import { useEmulator } from './test-support/emulator.js';
-import { ffprobe } from './test-support/media.js';
+import { ffprobe } from '@sora-kit/test-support/media';
 
 // A gpt.ge-style gateway: `/content` answers JSON `{ url }` with a temporary link on another origin.
 const t = useEmulator({ jobSeconds: 0.3, contentMode: 'url' });

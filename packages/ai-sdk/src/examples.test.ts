@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KEY, useEmulator } from './test-support/emulator.js';
-import { ffprobeFile } from './test-support/media.js';
+import { ffprobeFile } from '@sora-kit/test-support/media';
 
 // The README's examples, run as they are, each in its own Node process, against the emulator. They import
 // the built package by name, and `ai` as an app would.

@@ -5,7 +5,7 @@ import {
 } from 'ai';
 import { describe, expect, test } from 'vitest';
 import { useEmulator } from './test-support/emulator.js';
-import { ffprobe } from './test-support/media.js';
+import { ffprobe } from '@sora-kit/test-support/media';
 
 // experimental_generateVideo end to end, through the real `ai` package, over real HTTP to the emulator.
 const t = useEmulator({ jobSeconds: 0.4 });

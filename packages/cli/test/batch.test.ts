@@ -73,7 +73,7 @@ describe('batch', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(await mp4s(outDir)).toEqual(EXPECTED_FILES);
     expect(await probe(join(outDir, 'cat.mp4'))).toMatchObject({ width: 1280, height: 720 });
-    expect((await probe(join(outDir, 'line-002.mp4'))).duration).toBeCloseTo(8, 0);
+    expect((await probe(join(outDir, 'line-002.mp4'))).durationSeconds).toBeCloseTo(8, 0);
     expect(result.stderr).toMatch(/Batch: 7\/7 saved in/);
     // Never more than 3 jobs rendering at once: at most 3 creates before the first download.
     const log = emulator.requests();

@@ -81,7 +81,7 @@ describe('--emulator finds a running sora-kit emulator', () => {
     expect(jsonLines(list.stdout).map((v) => v.id)).toContain(id);
     const waited = await runCli(['wait', id, '--emulator', '-o', 'kept.mp4'], { cwd: dir });
     expect(waited.code, waited.stderr).toBe(0);
-    expect(await probe(join(dir, 'kept.mp4'))).toMatchObject({ codec: 'h264' });
+    expect(await probe(join(dir, 'kept.mp4'))).toMatchObject({ codecName: 'h264' });
     const thumb = await runCli(['download', id, '--emulator', '--variant', 'thumbnail', '-o', 'kept.webp'], {
       cwd: dir,
     });

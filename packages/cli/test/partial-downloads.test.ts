@@ -61,7 +61,7 @@ describe('a .part left by a SIGKILLed download', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain(`removed ${part}, left by a download that was killed`);
     expect((await readdir(dir)).filter((entry) => entry.includes('killed.mp4'))).toEqual(['killed.mp4']);
-    expect(await probe(join(dir, 'killed.mp4'))).toMatchObject({ codec: 'h264' });
+    expect(await probe(join(dir, 'killed.mp4'))).toMatchObject({ codecName: 'h264' });
   });
 
   it('a download of the same output that is still running is left alone; the second is refused', async () => {

@@ -65,7 +65,7 @@ describe('batch --queue and worker', () => {
 
     expect((await readdir(outDir)).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `t${i}.mp4`).sort());
     const info = await probe(join(outDir, 't0.mp4'));
-    expect(info.duration).toBeCloseTo(4, 0);
+    expect(info.durationSeconds).toBeCloseTo(4, 0);
     expect(creates(emulator)).toHaveLength(12);
 
     const status = await runCli(['batch', 'status', '--queue', '--json', ...name], { env });

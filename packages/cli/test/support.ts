@@ -209,34 +209,8 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** What ffprobe says about a media file. */
-export async function probe(
-  path: string,
-): Promise<{ codec: string; width: number; height: number; duration: number; format: string }> {
-  const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
-  const { stdout } = await promisify(execFile)('ffprobe', [
-    '-v',
-    'error',
-    '-show_entries',
-    'stream=codec_name,width,height:format=duration,format_name',
-    '-of',
-    'json',
-    path,
-  ]);
-  const info = JSON.parse(stdout) as {
-    streams: { codec_name: string; width: number; height: number }[];
-    format: { duration?: string; format_name: string };
-  };
-  const stream = info.streams[0]!;
-  return {
-    codec: stream.codec_name,
-    width: stream.width,
-    height: stream.height,
-    duration: Number(info.format.duration ?? Number.NaN),
-    format: info.format.format_name,
-  };
-}
+/** What ffprobe says about a saved video: the helper every package's tests share. */
+export { ffprobeFile as probe } from '@sora-kit/test-support/media';
 
 /** A valid PNG of one colour (8-bit RGB), `width` x `height`: what an API that decodes images accepts. */
 export function solidPng(width: number, height: number): Buffer {

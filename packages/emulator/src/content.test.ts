@@ -7,7 +7,7 @@ import type { VideoContentLink } from './generated/openapi.js';
 import { type RunningEmulator, startEmulator } from './index.js';
 import { spritesheetGrid } from './media/index.js';
 import { call, createVideo, type ErrorEnvelope, TEST_KEY, waitForStatus } from './test-support/http.js';
-import { ffprobe } from './test-support/media-tools.js';
+import { ffprobe } from '@sora-kit/test-support/media';
 
 const auth = { authorization: `Bearer ${TEST_KEY}` };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

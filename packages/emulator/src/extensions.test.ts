@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Video } from './generated/openapi.js';
 import { type RunningEmulator, startEmulator } from './index.js';
 import { call, createVideo, type ErrorEnvelope, TEST_KEY, waitForStatus } from './test-support/http.js';
-import { ffprobe } from './test-support/media-tools.js';
+import { ffprobe } from '@sora-kit/test-support/media';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {

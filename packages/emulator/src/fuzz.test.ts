@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from './faults.js';
 import { type BinProcess, ensureBuilt, runBin } from './test-support/bin-process.js';
-import { makeImage } from './test-support/media-tools.js';
+import { makeImage } from '@sora-kit/test-support/media';
 
 const RUNS = 300;
 const ROUTE_TIME_MS = 2500;

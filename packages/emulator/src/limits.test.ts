@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from './index.js';
 import { resolveAppOptions } from './options.js';
 import { call, type ErrorEnvelope } from './test-support/http.js';
-import { makeImage } from './test-support/media-tools.js';
+import { makeImage } from '@sora-kit/test-support/media';
 
 const MIB = 1024 * 1024;
 const UPLOAD_LIMIT = 64 * 1024;

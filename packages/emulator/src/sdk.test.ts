@@ -6,7 +6,7 @@ import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Video } from './generated/openapi.js';
 import { type RunningEmulator, startEmulator } from './index.js';
-import { makeImage } from './test-support/media-tools.js';
+import { makeImage } from '@sora-kit/test-support/media';
 
 const KEY = 'sk-sdk-test';
 let emulator: RunningEmulator;

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderVideo } from './media/index.js';
-import { makeImage } from './test-support/media-tools.js';
+import { makeImage } from '@sora-kit/test-support/media';
 
 const specPath = join(dirname(fileURLToPath(import.meta.url)), '../../../spec/openapi.yaml');
 const prismBin = join(

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openapiDocument } from './generated/document.js';
 import { type RunningEmulator, startEmulator } from './index.js';
 import { call, createVideo, type ErrorEnvelope, waitForStatus } from './test-support/http.js';
-import { makeImage } from './test-support/media-tools.js';
+import { makeImage } from '@sora-kit/test-support/media';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
