@@ -6,9 +6,8 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunningEmulator } from '@sora-kit/emulator';
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The queue package's own test helper: a real redis-server on a free port.
-import { type RunningRedis, startRedis } from '../../queue/dist/test-support/redis-server.js';
 import {
   type CliProcess,
   creates,
