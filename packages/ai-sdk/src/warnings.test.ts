@@ -1,9 +1,9 @@
 import { APICallError, InvalidArgumentError } from '@ai-sdk/provider';
 import { createSoraClient } from '@sora-kit/core';
+import { makeImage } from '@sora-kit/test-support/media';
 import { experimental_startVideo as startVideo } from 'ai';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { KEY, useEmulator } from './test-support/emulator.js';
-import { makeImage } from '@sora-kit/test-support/media';
 
 // Each mapping of the AI SDK's options to Sora's, through the real `experimental_startVideo`: the warnings
 // it returns, and what the emulator (which validates every request against the spec) actually made.

@@ -13,7 +13,11 @@ describe('media tools', () => {
       ['webp-lossless', 'webp', 'webp'],
     ] as const) {
       const image = await makeImage(format, 64, 48);
-      expect(await ffprobe(image, extension), format).toMatchObject({ codecName: codec, width: 64, height: 48 });
+      expect(await ffprobe(image, extension), format).toMatchObject({
+        codecName: codec,
+        width: 64,
+        height: 48,
+      });
     }
   });
 
