@@ -5,15 +5,11 @@
  */
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAllOutputsForKey, jsonLines, probe, runCli, STATE_HOME, spawnCli, tempDir } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { dir, jsonLines, probe, runCli, STATE_HOME, spawnCli, useWorkDir } from './support.js';
 
-let dir: string;
 const stateDir = join(STATE_HOME, 'sora-kit', 'emulators');
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(checkAllOutputsForKey);
+useWorkDir();
 
 describe('sora-kit emulator', () => {
   it('passes its flags to sora-emulator, serves the API, and stops on Ctrl-C', async () => {

@@ -1,29 +1,22 @@
 /** generate, wait, status, download, list, delete, remix: the built CLI against a real emulator. */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  checkAllOutputsForKey,
   creates,
+  dir,
+  emulator,
+  env,
   envFor,
   jsonLines,
   probe,
   runCli,
   solidPng,
-  tempDir,
   testEmulator,
+  useSharedEmulator,
 } from './support.js';
 
-let emulator: Awaited<ReturnType<typeof testEmulator>>;
-let env: Record<string, string>;
-let dir: string;
-
-beforeAll(async () => {
-  emulator = await testEmulator({ jobSeconds: 0.5 });
-  env = envFor(emulator);
-  dir = await tempDir();
-});
-afterAll(checkAllOutputsForKey);
+useSharedEmulator({ jobSeconds: 0.5 });
 
 /** Creates a completed job through the CLI and answers its id. */
 async function completedJob(prompt = 'a lighthouse at dawn'): Promise<string> {

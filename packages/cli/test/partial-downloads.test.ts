@@ -4,22 +4,16 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAllOutputsForKey, envFor, probe, runCli, spawnCli, tempDir, testEmulator } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dir, emulator, env, probe, runCli, spawnCli, useSharedEmulator } from './support.js';
 
-let emulator: Awaited<ReturnType<typeof testEmulator>>;
-let env: Record<string, string>;
-let dir: string;
 let id: string;
 
+useSharedEmulator({ jobSeconds: 0.3 });
 beforeAll(async () => {
-  emulator = await testEmulator({ jobSeconds: 0.3 });
-  env = envFor(emulator);
-  dir = await tempDir();
   id = (await runCli(['generate', 'a tiger', '--no-wait'], { env, cwd: dir })).stdout.trim();
   expect((await runCli(['wait', id, '--no-download'], { env, cwd: dir })).code).toBe(0);
 });
-afterAll(checkAllOutputsForKey);
 
 /**
  * Waits until the folder holds the temporary file of a download to `name`. The download's lock comes

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@sora-kit/emulator';
-import { afterAll, expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm build\` in packages/cli first`);
@@ -189,6 +189,47 @@ export async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sora-kit-cli-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+// The set-up most test files share. The bindings below are set by the hooks of `useWorkDir` and
+// `useSharedEmulator` (an ES module's exports are live: a test file that imports them sees the values once
+// its `beforeAll` hooks have run). Each test file has its own copy of this module, so of them.
+
+/** The test file's working folder (`useWorkDir`, `useSharedEmulator`). */
+export let dir: string;
+/** The emulator all the test file's tests share (`useSharedEmulator`). */
+export let emulator: RunningEmulator;
+/** The environment that points the CLI at {@link emulator} with {@link KEY} (`useSharedEmulator`). */
+export let env: Record<string, string>;
+
+/** Before the file's tests: a working folder, {@link dir}. After them: every output checked for the key. */
+export function useWorkDir(): void {
+  beforeAll(async () => {
+    dir = await tempDir();
+  });
+  afterAll(checkAllOutputsForKey);
+}
+
+/**
+ * {@link useWorkDir}, plus one emulator for the file's tests ({@link emulator}, with `options`, e.g. its
+ * `jobSeconds`) and its {@link env}. Its request log is cleared before each test, so that a test can prove
+ * that nothing was sent.
+ */
+export function useSharedEmulator(options: EmulatorOptions = {}): void {
+  useWorkDir();
+  beforeAll(async () => {
+    emulator = await testEmulator(options);
+    env = envFor(emulator);
+  });
+  beforeEach(() => emulator.clearRequests());
+}
+
+/**
+ * Makes every poll of a job fail (a 503, 50 times: past core's retries), so that the job exists on the
+ * server but the command cannot follow it. `faults.clear()` ends it.
+ */
+export function failEveryPoll(target: RunningEmulator): void {
+  target.faults.add({ kind: 'server-error', method: 'GET', path: '/v1/videos/*', status: 503, times: 50 });
 }
 
 /** The creates (POST /v1/videos) in the emulator's request log. */
