@@ -1,5 +1,5 @@
 export { createSoraClient, type SoraClient } from './client.js';
-export type { DownloadContentOptions } from './content.js';
+export type { ContentLinkAnswer, DownloadContentOptions } from './content.js';
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
