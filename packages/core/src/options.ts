@@ -87,7 +87,7 @@ export interface Context {
 }
 
 /**
- * Reads an environment variable where the runtime has an environment (Node and Bun's `process.env`, else
+ * Reads an environment variable where the runtime has an environment (Node's and Bun's, else
  * Deno's `Deno.env`), trimmed. Undefined when it is unset or blank, and where there is no environment to
  * read (a browser, an edge worker, Deno without `--allow-env`). How the client finds `SORA_API_KEY` and
  * `SORA_BASE_URL`; for packages built on it that read their own settings the same way.
