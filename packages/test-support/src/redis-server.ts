@@ -1,0 +1,87 @@
+/**
+ * A real `redis-server` (Debian's package) for tests and benches: started on a free loopback port with
+ * nothing persisted, stopped after. No Redis mock anywhere: BullMQ's Lua scripts are what is under test.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, Socket } from 'node:net';
+
+export interface RunningRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+const ping = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = new Socket();
+    socket.setTimeout(500);
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+  });
+
+/** Starts `redis-server` on a free port (a few tries, in case another process takes the port first). */
+export async function startRedis(): Promise<RunningRedis> {
+  let lastError = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const child: ChildProcess = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.once('error', (error) => {
+      lastError = `${error.message} (install it: apt-get install redis-server)`;
+    });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && child.exitCode === null && !lastError) {
+      if (await ping(port)) {
+        return {
+          url: `redis://127.0.0.1:${port}/0`,
+          port,
+          async stop() {
+            child.kill('SIGKILL');
+            await exited;
+          },
+        };
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    lastError ||= stderr || 'redis-server did not answer PING';
+  }
+  throw new Error(`could not start redis-server: ${lastError}`);
+}
