@@ -26,7 +26,7 @@ import {
   summarize,
 } from '../../../scripts/bench/harness.mjs';
 import { createVideoQueue } from '../dist/index.js';
-import { startRedis } from '../dist/test-support/redis-server.js';
+import { startRedis } from '@sora-kit/test-support/redis';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAUSED, pauseLeft, pauseQueue } from './rate-limit-pause.js';
-import { type RunningRedis, startRedis } from './test-support/redis-server.js';
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 
 let server: RunningRedis;
 let redis: Redis;

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoJobProgress } from './job-data.js';
 import { createVideoQueue, type VideoQueue } from './queue.js';
-import { type RunningRedis, startRedis } from './test-support/redis-server.js';
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { createVideoWorker, type VideoWorker, type VideoWorkerOptions } from './worker.js';
 
 let redis: RunningRedis;

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { type RunningEmulator, startEmulator } from '@sora-kit/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVideoQueue, type VideoQueue } from './queue.js';
-import { type RunningRedis, startRedis } from './test-support/redis-server.js';
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { spawnWorker, until, type WorkerProcess } from './test-support/workers.js';
 
 let redis: RunningRedis;
