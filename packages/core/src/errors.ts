@@ -22,16 +22,20 @@ export class SoraError extends Error {
 
 /** A request was invalid before it was sent: names the field, the value and what is allowed. No request was made. */
 export class ValidationError extends SoraError {
+  /** The parameter at fault, e.g. `seconds`. */
+  declare readonly field: string;
+  /** The value given. */
+  declare readonly value: unknown;
+  /** What is allowed, as text (e.g. `'4', '8', '12'`). */
+  declare readonly allowed: string;
   constructor(
-    /** The parameter at fault, e.g. `seconds`. */
-    readonly field: string,
-    /** The value given. */
-    readonly value: unknown,
-    /** What is allowed, as text (e.g. `'4', '8', '12'`). */
-    readonly allowed: string,
+    field: string,
+    value: unknown,
+    allowed: string,
     message = `Invalid value for '${field}': ${show(value)}. Allowed: ${allowed}.`,
   ) {
     super(message);
+    Object.assign(this, { field, value, allowed });
   }
 }
 
@@ -54,34 +58,42 @@ interface ErrorBody {
  * official `openai` SDK so that code written for it keeps working.
  */
 export class APIError extends SoraError {
+  /** The HTTP status; undefined when no answer arrived (connection, timeout, abort). */
+  declare readonly status: number | undefined;
+  /** The answer's headers. */
+  declare readonly headers: Headers | undefined;
   /** The `error` object of the answer's body (`{message, type, param, code}`), when there was one. */
-  readonly error: ErrorBody | undefined;
+  declare readonly error: ErrorBody | undefined;
   /** `error.code`, e.g. `invalid_value`, `rate_limit_exceeded`. */
-  readonly code: string | null | undefined;
+  declare readonly code: string | null | undefined;
   /** `error.param`, the request field at fault. */
-  readonly param: string | null | undefined;
+  declare readonly param: string | null | undefined;
   /** `error.type`, e.g. `invalid_request_error`. */
-  readonly type: string | undefined;
+  declare readonly type: string | undefined;
   /** The server's `x-request-id`: quote it when reporting a problem. */
-  readonly requestId: string | null | undefined;
+  declare readonly requestId: string | null | undefined;
 
   constructor(
-    /** The HTTP status; undefined when no answer arrived (connection, timeout, abort). */
-    readonly status: number | undefined,
+    status: number | undefined,
     body: unknown,
     message: string | undefined,
-    /** The answer's headers. */
-    readonly headers: Headers | undefined,
+    headers: Headers | undefined,
     options?: ErrorOptions,
   ) {
-    const error = (body as { error?: ErrorBody } | undefined)?.error ?? (body as ErrorBody | undefined);
-    const text = error?.message ?? (typeof body === 'string' && body ? body : undefined) ?? message;
+    const found = (body as { error?: ErrorBody } | undefined)?.error ?? (body as ErrorBody | undefined);
+    const text = found?.message ?? (typeof body === 'string' && body ? body : undefined) ?? message;
     super(status ? `${status} ${text ?? 'status code (no body)'}` : (text ?? 'Request failed'), options);
-    this.error = typeof error === 'object' ? error : undefined;
-    this.code = this.error?.code;
-    this.param = this.error?.param;
-    this.type = this.error?.type;
-    this.requestId = headers?.get('x-request-id');
+    const error = typeof found === 'object' ? found : undefined;
+    const requestId = headers?.get('x-request-id');
+    Object.assign(this, {
+      status,
+      headers,
+      error,
+      code: error?.code,
+      param: error?.param,
+      type: error?.type,
+      requestId,
+    });
   }
 }
 
@@ -142,12 +154,14 @@ export function errorFromResponse(status: number, body: unknown, headers: Header
  * (and other terminal gateway states). `video` is the job as last seen.
  */
 export class VideoFailedError extends SoraError {
+  /** The job as last seen. */
+  declare readonly video: Video;
   /** The job's `error.code` (e.g. `moderation_blocked`), or its status when it carries no error (`expired`). */
-  readonly code: string;
-  constructor(readonly video: Video) {
+  declare readonly code: string;
+  constructor(video: Video) {
     const code = video.error?.code ?? String(video.status);
     super(`Video ${video.id} ${video.status}: ${video.error?.message ?? code}`);
-    this.code = code;
+    Object.assign(this, { video, code });
   }
 }
 
@@ -156,17 +170,15 @@ export class VideoFailedError extends SoraError {
  * may still finish: poll it again by `video.id`.
  */
 export class PollTimeoutError extends SoraError {
-  constructor(
-    /**
-     * The job as last seen. When no status answer arrived before the deadline, only `id` is known (and
-     * `status` is `'unknown'`).
-     */
-    readonly video: Video,
-    timeoutMs: number,
-    seen = true,
-  ) {
+  /**
+   * The job as last seen. When no status answer arrived before the deadline, only `id` is known (and
+   * `status` is `'unknown'`).
+   */
+  declare readonly video: Video;
+  constructor(video: Video, timeoutMs: number, seen = true) {
     const state = seen ? `still ${video.status}` : 'gave no status answer';
     super(`Video ${video.id} ${state} after ${timeoutMs} ms; poll it again to resume`);
+    Object.assign(this, { video });
   }
 }
 

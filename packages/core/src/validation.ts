@@ -28,8 +28,9 @@ const ID = /^[A-Za-z0-9_\-.:]{1,256}$/;
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
-function oneOf(field: string, value: unknown, allowed: readonly string[]): void {
-  if (value !== undefined && !allowed.includes(value as string)) {
+/** `value` is one of `allowed`; `undefined` passes unless the field is `required`. */
+function oneOf(field: string, value: unknown, allowed: readonly string[], required?: boolean): void {
+  if ((required || value !== undefined) && !allowed.includes(value as string)) {
     throw new ValidationError(field, value, list(allowed));
   }
 }
@@ -79,31 +80,26 @@ export function checkShape(params: { seconds?: unknown; size?: unknown; model?: 
  */
 export function checkInputReference(value: unknown): void {
   if (value === undefined || isBlob(value)) return;
-  const allowed = 'an image file (Blob or File), { image_url } or { file_id }';
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ValidationError('input_reference', value, allowed);
-  const reference = value as Record<string, unknown>;
-  const keys = Object.keys(reference);
-  if (keys.includes('image_url') && keys.includes('file_id')) {
+  const keys = typeof value === 'object' && value ? Object.keys(value) : [];
+  const [key] = keys;
+  if (keys.length !== 1 || (key !== 'image_url' && key !== 'file_id')) {
+    const both = keys.includes('image_url') && keys.includes('file_id');
     throw new ValidationError(
       'input_reference',
       value,
-      allowed,
-      "Invalid 'input_reference': send either 'image_url' or 'file_id', not both.",
+      'an image file (Blob or File), { image_url } or { file_id }',
+      both ? "Invalid 'input_reference': send either 'image_url' or 'file_id', not both." : undefined,
     );
   }
-  const [key] = keys;
-  if (keys.length !== 1 || (key !== 'image_url' && key !== 'file_id'))
-    throw new ValidationError('input_reference', value, allowed);
-  const text = reference[key];
-  if (typeof text !== 'string' || text === '')
+  const text = (value as Record<string, unknown>)[key];
+  if (typeof text !== 'string' || !text) {
     throw new ValidationError(`input_reference.${key}`, text, 'a non-empty string');
+  }
 }
 
 /** An extension's `seconds`: required, `'4'`, `'8'` or `'12'` (the length of the new segment). */
 export function checkExtensionSeconds(value: unknown): void {
-  if (value === undefined) throw new ValidationError('seconds', value, list(SECONDS));
-  oneOf('seconds', value, SECONDS);
+  oneOf('seconds', value, SECONDS, true);
 }
 
 /** The `variant` of a download. */
