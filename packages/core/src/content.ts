@@ -40,7 +40,7 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
     ctx,
     'get',
     '/v1/videos/{video_id}/content',
-    { path: { video_id: id }, query: { variant: options.variant } },
+    { id, query: { variant: options.variant } },
     { ...options, headers: { ...options.headers, ...ranged }, fetch: fetchChecked },
     { auth: true, stream: true },
   );

@@ -21,9 +21,9 @@ export type Answer<P extends keyof paths, M extends Method> =
     ? T
     : unknown;
 
-/** What a call sends: path parameters and query as the spec types them, and a body. */
+/** What a call sends: the path's one parameter (every path has at most one), a query as the spec types it, and a body. */
 export interface Call<P extends keyof paths, M extends Method> {
-  path?: Parameters<P, M> extends { path: infer X } ? X : never;
+  id?: Parameters<P, M> extends { path: infer X } ? X[keyof X] : never;
   query?: Parameters<P, M> extends { query?: infer X } ? X : never;
   /** JSON, or multipart when one of its fields is a file. */
   body?: object;
@@ -74,8 +74,8 @@ export function api<P extends keyof paths, M extends Method>(
   options: RequestOptions = {},
   mode?: SendMode,
 ) {
-  const values = (call.path ?? {}) as Record<string, string>;
-  let url = ctx.baseUrl + path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]!));
+  // (An encoded id has no `$`, which `replace` would read as a pattern.)
+  let url = ctx.baseUrl + path.replace(/\{\w+\}/, encodeURIComponent(call.id!));
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(call.query ?? {}))
     if (value !== undefined) query.set(name, String(value));

@@ -21,8 +21,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 function patternOf(secret: string): RegExp {
   const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
   const any = [...forms].map(escapeRegExp).join('|');
-  const bearer = `bearer\\s+(?:${any})`;
-  return new RegExp(secret.length >= 8 ? `${bearer}|${any}` : bearer, 'gi');
+  // `(bearer\s+)` is captured, so that the replacement keeps the scheme; it is optional for real keys.
+  return new RegExp(`(bearer\\s+)${secret.length >= 8 ? '?' : ''}(?:${any})`, 'gi');
 }
 
 /** How deep {@link createRedactor} looks into objects and `cause` chains (a hostile body can nest deeply). */
@@ -37,7 +37,7 @@ export function createRedactor(secret: string | null | undefined): Redactor {
   if (!secret) return (value) => value;
   const pattern = patternOf(secret);
   const clean = (text: string) =>
-    text.replace(pattern, (match) => (/^bearer/i.test(match) ? `Bearer ${REDACTED}` : REDACTED));
+    text.replace(pattern, (_, bearer?: string) => (bearer ? `Bearer ${REDACTED}` : REDACTED));
 
   // Each case answers the value itself when the secret is not in it, so callers can tell by `===`.
   const scrub = (value: unknown, depth: number): unknown => {

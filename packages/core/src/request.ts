@@ -28,20 +28,17 @@ export interface SendMode {
 /** Waits `ms`, or rejects with `APIUserAbortError` as soon as `signal` fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new APIUserAbortError());
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', abort);
-    };
+    // An aborted signal never fires again: its listener needs no removal once it ran.
     const abort = () => {
-      done();
+      clearTimeout(timer);
       reject(new APIUserAbortError());
     };
     const timer = setTimeout(() => {
-      done();
+      signal?.removeEventListener('abort', abort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', abort);
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort);
   });
 }
 

@@ -4,10 +4,8 @@
 /** Whether an error answer is worth retrying: `x-should-retry` decides, else 408, 409, 429 and 5xx are. */
 export function shouldRetry(response: Response): boolean {
   const header = response.headers.get('x-should-retry');
-  if (header === 'true') return true;
-  if (header === 'false') return false;
   const s = response.status;
-  return s === 408 || s === 409 || s === 429 || s >= 500;
+  return header === 'true' || (header !== 'false' && (s === 408 || s === 409 || s === 429 || s >= 500));
 }
 
 /**

@@ -138,9 +138,7 @@ export function createVideos(ctx: Context): Videos {
 
   const fetchState = async (id: string, options: RequestOptions) => {
     checkId(id);
-    return stateOf(
-      await api(ctx, 'get', '/v1/videos/{video_id}', { path: { video_id: id }, fresh: true }, options),
-    );
+    return stateOf(await api(ctx, 'get', '/v1/videos/{video_id}', { id, fresh: true }, options));
   };
 
   const start = async (params: VideoCreateParams, options?: CreateOptions) => {
@@ -171,12 +169,12 @@ export function createVideos(ctx: Context): Videos {
     },
     async delete(id, options) {
       checkId(id);
-      return (await api(ctx, 'delete', '/v1/videos/{video_id}', { path: { video_id: id } }, options)).data;
+      return (await api(ctx, 'delete', '/v1/videos/{video_id}', { id }, options)).data;
     },
     async remix(id, params, options) {
       checkId(id);
       checkText('prompt', params?.prompt);
-      const call = { path: { video_id: id }, body: { prompt: params.prompt } };
+      const call = { id, body: { prompt: params.prompt } };
       return job(api(ctx, 'post', '/v1/videos/{video_id}/remix', call, paid(options)));
     },
     async edit(params, options) {
@@ -198,9 +196,7 @@ export function createVideos(ctx: Context): Videos {
     },
     async getCharacter(id, options) {
       checkId(id, 'character_id');
-      return (
-        await api(ctx, 'get', '/v1/videos/characters/{character_id}', { path: { character_id: id } }, options)
-      ).data;
+      return (await api(ctx, 'get', '/v1/videos/characters/{character_id}', { id }, options)).data;
     },
     downloadContent: async (id, options) => downloadContent(ctx, id, options),
     poll: async (id, options) => pollJob(fetchState, id, options),
