@@ -42,7 +42,7 @@ export class ValidationError extends SoraError {
 /** Shows a value in a message: strings quoted and cut short (a 32 000 character prompt is not echoed). */
 export function show(value: unknown): string {
   if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
-  return typeof value === 'object' && value !== null ? typeof value : String(value);
+  return value && typeof value === 'object' ? 'object' : String(value);
 }
 
 /** The shape of the `error` object of every error answer. */
@@ -145,8 +145,12 @@ const byStatus: Record<number, typeof APIError> = {
 
 /** The error class of an answer's status, as the official SDK names them. */
 export function errorFromResponse(status: number, body: unknown, headers: Headers): APIError {
-  const Class = byStatus[status] ?? (status >= 500 ? InternalServerError : APIError);
-  return new Class(status, body, undefined, headers);
+  return new (byStatus[status] ?? (status >= 500 ? InternalServerError : APIError))(
+    status,
+    body,
+    undefined,
+    headers,
+  );
 }
 
 /**

@@ -36,11 +36,8 @@ export function withIdleTimeout(response: Response, ms: number, abort: (reason: 
     },
     { highWaterMark: 0 },
   );
-  const watched = new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+  // A response is a valid init of another: its status, statusText and headers are read from it.
+  const watched = new Response(body, response);
   Object.defineProperties(watched, {
     url: { value: response.url },
     [NODE_BODY]: { value: (response as { [NODE_BODY]?: unknown })[NODE_BODY] },

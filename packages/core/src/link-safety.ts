@@ -7,12 +7,11 @@ import { SoraError } from './errors.js';
  * service (`169.254.169.254`), an admin port on `127.0.0.1`, or a neighbour on the private network (SSRF).
  */
 export class UnsafeLinkError extends SoraError {
-  constructor(
-    /** The link, as the server sent it. */
-    readonly url: string,
-    reason: string,
-  ) {
+  /** The link, as the server sent it. */
+  declare readonly url: string;
+  constructor(url: string, reason: string) {
     super(`Refused the download link ${JSON.stringify(url.slice(0, 200))}: ${reason}`);
+    Object.assign(this, { url });
   }
 }
 UnsafeLinkError.prototype.name = 'UnsafeLinkError';

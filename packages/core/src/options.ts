@@ -107,7 +107,8 @@ export const runtimeFetch: typeof fetch = (input, init) => fetch(input, init);
 
 /** Resolves the options and their defaults into the shared context. */
 export function createContext(options: SoraClientOptions): Context {
-  const apiKey = options.apiKey === undefined ? readEnv('SORA_API_KEY') : options.apiKey;
+  // A default applies to `undefined` only: `null` stays (no key at all).
+  const { apiKey = readEnv('SORA_API_KEY') } = options;
   const baseUrl = (options.baseUrl ?? readEnv('SORA_BASE_URL') ?? 'https://api.gpt.ge').replace(
     /\/+(v1\/*)?$/,
     '',

@@ -82,20 +82,17 @@ export async function pollJob(
   try {
     for (;;) {
       if (!state) {
-        let late = false;
         const remaining = deadline - clock.now();
         // setTimeout fires at once for more than 2^31-1 ms: a deadline that far away needs no timer.
-        const timer =
-          remaining < 2 ** 31
-            ? setTimeout(() => {
-                late = true;
-                stop.abort();
-              }, remaining)
-            : undefined;
+        const timer = remaining < 2 ** 31 ? setTimeout(abort, remaining) : undefined;
         try {
           state = await fetchState(id, request);
         } catch (error) {
-          if (late && !signal?.aborted) throw new PollTimeoutError(last ?? unseen(id), limit, !!last);
+          // Stopped, and not by the caller: by the deadline.
+          if (stop.signal.aborted && !signal?.aborted) {
+            // All that is known of a job no status answer arrived for: its id.
+            throw new PollTimeoutError(last ?? ({ id, status: 'unknown' } as Video), limit, !!last);
+          }
           throw error;
         } finally {
           clearTimeout(timer);
@@ -120,6 +117,3 @@ export async function pollJob(
     signal?.removeEventListener('abort', abort);
   }
 }
-
-/** All that is known of a job no status answer arrived for: its id. */
-const unseen = (id: string): Video => ({ id, status: 'unknown' }) as unknown as Video;

@@ -63,7 +63,7 @@ export function createRedactor(secret: string | null | undefined): Redactor {
   };
 
   const scrubError = (error: Error, depth: number): Error => {
-    const fields: [string, unknown, boolean | undefined][] = [];
+    const fields: [string, PropertyDescriptor][] = [];
     let changed = false;
     for (const name of Object.getOwnPropertyNames(error)) {
       let v: unknown;
@@ -72,18 +72,17 @@ export function createRedactor(secret: string | null | undefined): Redactor {
       } catch {
         continue; // a getter that throws
       }
-      const cleaned = scrub(v, depth + 1);
-      changed ||= cleaned !== v;
-      fields.push([name, cleaned, Object.getOwnPropertyDescriptor(error, name)?.enumerable]);
+      const value = scrub(v, depth + 1);
+      changed ||= value !== v;
+      const enumerable = !!Object.getOwnPropertyDescriptor(error, name)?.enumerable;
+      fields.push([name, { value, writable: true, configurable: true, enumerable }]);
     }
-    if (!changed) return error;
     // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
     // properties may be read-only) is replaced by a plain copy of its own properties, and its name.
+    // (`fromEntries` makes a `__proto__` field an own property like any other.)
+    if (!changed) return error;
     const target = isOurs(error) ? error : Object.defineProperty(new Error(), 'name', { value: error.name });
-    for (const [name, value, enumerable = false] of fields) {
-      Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable });
-    }
-    return target;
+    return Object.defineProperties(target, Object.fromEntries(fields));
   };
 
   return <T>(value: T): T => scrub(value, 0) as T;

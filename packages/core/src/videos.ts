@@ -129,11 +129,12 @@ export function createVideos(ctx: Context): Videos {
     options?: CreateOptions,
   ) => api(ctx, 'post', path, { body }, paid(options));
 
-  // A job as answered, with the server's suggested wait before asking about it again.
-  const stateOf = ({ data, response }: { data: Video; response: Response }): JobState => {
-    const after = Number.parseFloat(response.headers.get('openai-poll-after-ms') ?? '');
-    return { video: data, pollAfterMs: Number.isNaN(after) ? undefined : after };
-  };
+  // A job as answered, with the server's suggested wait before asking about it again (NaN when it
+  // suggested none, or nonsense: the poll schedule takes only a number from 0 up).
+  const stateOf = ({ data, response }: { data: Video; response: Response }): JobState => ({
+    video: data,
+    pollAfterMs: Number.parseFloat(response.headers.get('openai-poll-after-ms') ?? ''),
+  });
   const job = async (answer: Promise<{ data: Video }>) => normalizeVideo((await answer).data);
 
   const fetchState = async (id: string, options: RequestOptions) => {
