@@ -29,7 +29,7 @@ export async function readText(response: Response, limit: number): Promise<strin
   let text = '';
   let size = 0;
   for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
-    size += read.value.byteLength;
+    size += read.value.length; // bytes: a Uint8Array
     if (size > limit) {
       await reader?.cancel().catch(() => {});
       throw tooLarge(response, limit);

@@ -38,19 +38,19 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
     transport(url, { ...init, [CHECK_REDIRECT]: checked } as RequestInit);
   const { response } = await api(
     ctx,
-    'get',
+    'GET',
     '/v1/videos/{video_id}/content',
     { id, query: { variant: options.variant } },
     { ...options, headers: { ...options.headers, ...ranged }, fetch: fetchChecked },
     { auth: true, stream: true },
   );
   if (!response.headers.get('content-type')?.includes('json')) return response;
-  let link: VideoContentLink | undefined;
-  try {
-    link = JSON.parse(await readText(response, ctx.maxResponseBytes));
-  } catch (error) {
-    if (SoraError.isInstance(error)) throw error;
-  }
+  // Not JSON, or a body that broke: no url. (Ours, a too large or idle body, is thrown as it is.)
+  const link: VideoContentLink | undefined = await readText(response, ctx.maxResponseBytes)
+    .then(JSON.parse)
+    .catch((error) => {
+      if (SoraError.isInstance(error)) throw error;
+    });
   const url = link?.url;
   if (typeof url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
   checked(url);

@@ -2,7 +2,7 @@ import type { Video } from './generated/openapi.js';
 
 // Shared by every copy of the package (Symbol.for is global), so `isInstance` recognises errors thrown by
 // another install of @sora-kit/core, where `instanceof` would fail (two copies, two classes).
-const BRAND = Symbol.for('sora-kit.error');
+export const BRAND = Symbol.for('sora-kit.error');
 
 /** The base class of every error sora-kit throws. */
 export class SoraError extends Error {
@@ -81,7 +81,7 @@ export class APIError extends SoraError {
     options?: ErrorOptions,
   ) {
     const found = (body as { error?: ErrorBody } | undefined)?.error ?? (body as ErrorBody | undefined);
-    const text = found?.message ?? (typeof body === 'string' && body ? body : undefined) ?? message;
+    const text = found?.message ?? ((typeof body === 'string' && body) || undefined) ?? message;
     super(status ? `${status} ${text ?? 'status code (no body)'}` : (text ?? 'Request failed'), options);
     const error = typeof found === 'object' ? found : undefined;
     const requestId = headers?.get('x-request-id');

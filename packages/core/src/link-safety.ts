@@ -44,8 +44,8 @@ const privateV4 = (host: string) => /^\d+\.\d+\.\d+\.\d+$/.test(host) && PRIVATE
  */
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (!host.startsWith('[')) return privateV4(host);
+  if (/(^|\.)localhost$/.test(host)) return true;
+  if (host[0] !== '[') return privateV4(host);
   const v6 = host.slice(1, -1);
   const inside = EMBEDDED_V4.exec(v6);
   if (!inside) return PRIVATE_V6.test(v6);

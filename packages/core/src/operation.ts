@@ -8,8 +8,9 @@ import { type SendMode, send } from './request.js';
 // `Request` and a query serializer per call, which cost more than the 15 % over a bare `fetch` this
 // client allows itself, and 2.6 KB of a browser bundle. (`createRawClient` still exposes openapi-fetch.)
 
-type Method = 'get' | 'post' | 'delete';
-type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+/** The HTTP method, as `fetch` is given it. */
+type Method = 'GET' | 'POST' | 'DELETE';
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][Lowercase<M>]>;
 type Parameters<P extends keyof paths, M extends Method> =
   Operation<P, M> extends { parameters: infer X } ? X : never;
 
@@ -55,12 +56,10 @@ export const runtimeMayCache = (g: Runtime = globalThis as Runtime): unknown =>
 let noStore: RequestInit | undefined;
 const uncached = (fetcher: typeof fetch): RequestInit | undefined => {
   if (fetcher === runtimeFetch && !runtimeMayCache()) return;
-  if (!noStore) {
-    try {
-      noStore = new Request('http://h', { cache: 'no-store' }) && { cache: 'no-store' };
-    } catch {
-      noStore = {};
-    }
+  try {
+    noStore ??= new Request('http://h', { cache: 'no-store' }) && { cache: 'no-store' };
+  } catch {
+    noStore = {};
   }
   return noStore;
 };
@@ -93,7 +92,7 @@ export function api<P extends keyof paths, M extends Method>(
       fetcher(url, {
         ...(call.fresh && uncached(fetcher)),
         ...init,
-        method: method.toUpperCase(),
+        method,
         headers: json ? { 'Content-Type': 'application/json', ...init.headers } : init.headers,
         body: form ?? json,
       }),

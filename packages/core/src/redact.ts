@@ -1,3 +1,5 @@
+import { BRAND } from './errors.js';
+
 /** What stands in for the API key wherever it would otherwise appear. */
 export const REDACTED = '[redacted]';
 
@@ -19,8 +21,9 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * and still removed.
  */
 function patternOf(secret: string): RegExp {
-  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
-  const any = [...forms].map(escapeRegExp).join('|');
+  // (A form that equals another is a repeated alternative, which matches the same.)
+  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+  const any = forms.map(escapeRegExp).join('|');
   // `(bearer\s+)` is captured, so that the replacement keeps the scheme; it is optional for real keys.
   return new RegExp(`(bearer\\s+)${secret.length >= 8 ? '?' : ''}(?:${any})`, 'gi');
 }
@@ -63,7 +66,10 @@ export function createRedactor(secret: string | null | undefined): Redactor {
   };
 
   const scrubError = (error: Error, depth: number): Error => {
-    const fields: [string, PropertyDescriptor][] = [];
+    // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
+    // properties may be read-only) is replaced by a plain copy of its name and own properties.
+    const ours = BRAND in error;
+    const fields: [string, PropertyDescriptor][] = ours ? [] : [['name', { value: error.name }]];
     let changed = false;
     for (const name of Object.getOwnPropertyNames(error)) {
       let v: unknown;
@@ -74,22 +80,15 @@ export function createRedactor(secret: string | null | undefined): Redactor {
       }
       const value = scrub(v, depth + 1);
       changed ||= value !== v;
-      const enumerable = !!Object.getOwnPropertyDescriptor(error, name)?.enumerable;
+      const enumerable = Object.keys(error).includes(name);
       fields.push([name, { value, writable: true, configurable: true, enumerable }]);
     }
-    // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
-    // properties may be read-only) is replaced by a plain copy of its own properties, and its name.
     // (`fromEntries` makes a `__proto__` field an own property like any other.)
-    if (!changed) return error;
-    const target = isOurs(error) ? error : Object.defineProperty(new Error(), 'name', { value: error.name });
-    return Object.defineProperties(target, Object.fromEntries(fields));
+    return changed ? Object.defineProperties(ours ? error : new Error(), Object.fromEntries(fields)) : error;
   };
 
   return <T>(value: T): T => scrub(value, 0) as T;
 }
-
-// Errors of this package carry a brand (see errors.ts); read without importing it, to keep this file leaf.
-const isOurs = (error: Error) => Symbol.for('sora-kit.error') in error;
 
 let last: { secret: string | null | undefined; redactor: Redactor } | undefined;
 

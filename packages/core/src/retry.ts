@@ -20,7 +20,8 @@ export function retryDelay(retry: number, headers?: Headers): number {
   const after = headers?.get('retry-after');
   if (after && !ms) {
     const seconds = Number.parseFloat(after);
-    ms = Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000;
+    // (`Infinity` seconds and a date that does not parse both end as no usable wait below.)
+    ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(after) - Date.now();
   }
   if (ms !== undefined && ms > 0 && ms < 60_000) return ms;
   return Math.min(0.5 * 2 ** retry, 8) * (1 - Math.random() * 0.25) * 1000;

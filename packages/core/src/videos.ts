@@ -110,9 +110,8 @@ export interface Videos {
 }
 
 const uuid = (): string =>
-  // randomUUID is missing outside secure contexts (a page on plain http).
-  crypto.randomUUID?.() ??
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  // randomUUID is missing outside secure contexts (a page on plain http): 128 random bits all the same.
+  crypto.randomUUID?.() ?? crypto.getRandomValues(new Uint32Array(4)).join('-');
 
 /** Builds `client.videos` over the shared context. */
 export function createVideos(ctx: Context): Videos {
@@ -127,7 +126,7 @@ export function createVideos(ctx: Context): Videos {
     path: P,
     body: object,
     options?: CreateOptions,
-  ) => api(ctx, 'post', path, { body }, paid(options));
+  ) => api(ctx, 'POST', path, { body }, paid(options));
 
   // A job as answered, with the server's suggested wait before asking about it again (NaN when it
   // suggested none, or nonsense: the poll schedule takes only a number from 0 up).
@@ -139,7 +138,7 @@ export function createVideos(ctx: Context): Videos {
 
   const fetchState = async (id: string, options: RequestOptions) => {
     checkId(id);
-    return stateOf(await api(ctx, 'get', '/v1/videos/{video_id}', { id, fresh: true }, options));
+    return stateOf(await api(ctx, 'GET', '/v1/videos/{video_id}', { id, fresh: true }, options));
   };
 
   const start = async (params: VideoCreateParams, options?: CreateOptions) => {
@@ -162,7 +161,7 @@ export function createVideos(ctx: Context): Videos {
       checkListQuery(params);
       // Each page load is scrubbed like the methods' errors (the pager is not a method's promise).
       const page = (after?: string) =>
-        api(ctx, 'get', '/v1/videos', { query: { ...params, after }, fresh: true }, options).then(
+        api(ctx, 'GET', '/v1/videos', { query: { ...params, after }, fresh: true }, options).then(
           ({ data }) => ({ ...data, data: data.data.map(normalizeVideo) }),
           fail,
         );
@@ -170,13 +169,13 @@ export function createVideos(ctx: Context): Videos {
     },
     async delete(id, options) {
       checkId(id);
-      return (await api(ctx, 'delete', '/v1/videos/{video_id}', { id }, options)).data;
+      return (await api(ctx, 'DELETE', '/v1/videos/{video_id}', { id }, options)).data;
     },
     async remix(id, params, options) {
       checkId(id);
       checkText('prompt', params?.prompt);
       const call = { id, body: { prompt: params.prompt } };
-      return job(api(ctx, 'post', '/v1/videos/{video_id}/remix', call, paid(options)));
+      return job(api(ctx, 'POST', '/v1/videos/{video_id}/remix', call, paid(options)));
     },
     async edit(params, options) {
       checkText('prompt', params?.prompt);
@@ -197,7 +196,7 @@ export function createVideos(ctx: Context): Videos {
     },
     async getCharacter(id, options) {
       checkId(id, 'character_id');
-      return (await api(ctx, 'get', '/v1/videos/characters/{character_id}', { id }, options)).data;
+      return (await api(ctx, 'GET', '/v1/videos/characters/{character_id}', { id }, options)).data;
     },
     downloadContent: async (id, options) => downloadContent(ctx, id, options),
     poll: async (id, options) => pollJob(fetchState, id, options),
