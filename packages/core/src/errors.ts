@@ -13,7 +13,7 @@ export class SoraError extends Error {
   static isInstance<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class it is called on, e.g. RateLimitError.
     const name = (this.prototype as Error).name;
-    for (let p = value; typeof p === 'object' && p !== null; p = Object.getPrototypeOf(p)) {
+    for (let p = value; p && typeof p === 'object'; p = Object.getPrototypeOf(p)) {
       if (Object.hasOwn(p, 'name') && (p as Error).name === name && BRAND in p) return true;
     }
     return false;

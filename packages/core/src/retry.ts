@@ -14,15 +14,13 @@ export function shouldRetry(response: Response): boolean {
  * to 8 s, less up to 25 % of jitter so that many clients do not retry in step.
  */
 export function retryDelay(retry: number, headers?: Headers): number {
-  let ms: number | undefined;
-  const afterMs = headers?.get('retry-after-ms');
-  if (afterMs) ms = Number.parseFloat(afterMs);
+  // NaN when absent or not a number, and NaN is no usable wait (neither > 0 nor < 60 s).
+  let ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
   const after = headers?.get('retry-after');
   if (after && !ms) {
     const seconds = Number.parseFloat(after);
     // (`Infinity` seconds and a date that does not parse both end as no usable wait below.)
     ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(after) - Date.now();
   }
-  if (ms !== undefined && ms > 0 && ms < 60_000) return ms;
-  return Math.min(0.5 * 2 ** retry, 8) * (1 - Math.random() * 0.25) * 1000;
+  return ms > 0 && ms < 60_000 ? ms : Math.min(0.5 * 2 ** retry, 8) * (1 - Math.random() * 0.25) * 1000;
 }

@@ -138,9 +138,9 @@ export function validateCreateParams(params: {
   model?: unknown;
   input_reference?: unknown;
 }): void {
-  checkText('prompt', params?.prompt);
-  checkShape(params ?? {});
-  checkInputReference(params?.input_reference);
+  checkText('prompt', params?.prompt); // throws for no params at all
+  checkShape(params);
+  checkInputReference(params.input_reference);
 }
 
 /** Checks a prompt: a string of 1 to 32,000 characters, not only whitespace. */
