@@ -19,7 +19,9 @@ export async function readText(response: Response, limit: number): Promise<strin
   // compressed length, which its decoded length is not below.)
   const declared = Number(response.headers.get('content-length'));
   let size = declared > limit ? declared : 0;
-  for (let read; size <= limit && (read = await reader?.read()) && !read.done; ) {
+  while (size <= limit) {
+    const read = await reader?.read();
+    if (!read || read.done) break;
     size += read.value.length; // bytes: a Uint8Array
     text += decoder.decode(read.value, { stream: true });
   }
