@@ -74,11 +74,10 @@ export function api<P extends keyof paths, M extends Method>(
   mode?: SendMode,
 ) {
   // (An encoded id has no `$`, which `replace` would read as a pattern.)
-  let url = ctx.baseUrl + path.replace(/\{\w+\}/, encodeURIComponent(call.id!));
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(call.query ?? {}))
-    if (value !== undefined) query.set(name, String(value));
-  if (query.size) url += `?${query}`;
+  // The query's pairs, less those left undefined (URLSearchParams writes each value as a string).
+  const pairs = Object.entries(call.query ?? {}).filter(([, value]) => value !== undefined);
+  const query = `${new URLSearchParams(pairs as string[][])}`;
+  const url = ctx.baseUrl + path.replace(/\{\w+\}/, encodeURIComponent(call.id!)) + (query && `?${query}`);
   const { body } = call;
   // Built once: a FormData (unlike a stream) can be sent again by each retry.
   const form =

@@ -64,11 +64,7 @@ export async function send<T>(
     const controller = new AbortController();
     const abort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', abort);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeout);
+    const timer = setTimeout(() => controller.abort(), timeout);
     let failure: SoraError;
     let wait: Headers | undefined;
     try {
@@ -99,7 +95,8 @@ export async function send<T>(
     } catch (error) {
       signal?.removeEventListener('abort', abort);
       if (signal?.aborted) throw new APIUserAbortError();
-      if (timedOut) failure = new APIConnectionTimeoutError();
+      // Aborted, and not by the caller: by the timeout.
+      if (controller.signal.aborted) failure = new APIConnectionTimeoutError();
       else if (SoraError.isInstance(error)) throw error;
       // The runtime's error, kept as `cause` (the key is scrubbed from it at the client's boundary).
       else failure = new APIConnectionError(undefined, { cause: error });
