@@ -21,14 +21,11 @@ export async function readText(response: Response, limit: number): Promise<strin
   let size = declared > limit ? declared : 0;
   while (size <= limit) {
     const read = await reader?.read();
-    if (!read || read.done) break;
+    if (!read || read.done) return text + decoder.decode();
     size += read.value.length; // bytes: a Uint8Array
     text += decoder.decode(read.value, { stream: true });
   }
-  if (size > limit) {
-    await reader?.cancel().catch(() => {});
-    const message = `Answer larger than maxResponseBytes (${limit} bytes)`;
-    throw new APIError(response.status, undefined, message, response.headers);
-  }
-  return text + decoder.decode();
+  await reader?.cancel().catch(() => {});
+  const message = `Answer larger than maxResponseBytes (${limit} bytes)`;
+  throw new APIError(response.status, undefined, message, response.headers);
 }

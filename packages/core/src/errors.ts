@@ -84,7 +84,6 @@ export class APIError extends SoraError {
     const text = found?.message ?? ((typeof body === 'string' && body) || undefined) ?? message;
     super(status ? `${status} ${text ?? 'status code (no body)'}` : (text ?? 'Request failed'), options);
     const error = typeof found === 'object' ? found : undefined;
-    const requestId = headers?.get('x-request-id');
     Object.assign(this, {
       status,
       headers,
@@ -92,7 +91,7 @@ export class APIError extends SoraError {
       code: error?.code,
       param: error?.param,
       type: error?.type,
-      requestId,
+      requestId: headers?.get('x-request-id'),
     });
   }
 }

@@ -5,11 +5,11 @@ export const NODE_BODY = Symbol.for('sora-kit.nodeBody');
 
 /**
  * The response with a body that fails with `APIConnectionTimeoutError` when no byte arrives for `ms`
- * (after the headers, a server can otherwise hold a download open forever), calling `abort` to drop the
+ * (after the headers, a server can otherwise hold a download open forever), aborting `request` to drop the
  * connection. Only the waits count: a slow reader is not cut. Status, headers, `url` and the raw Node
  * stream of `nodeFetch` (which `downloadToFile` reads and watches itself) are kept.
  */
-export function withIdleTimeout(response: Response, ms: number, abort: (reason: Error) => void): Response {
+export function withIdleTimeout(response: Response, ms: number, request: AbortController): Response {
   const source = response.body;
   if (!source) return response;
   const reader = source.getReader();
@@ -19,7 +19,7 @@ export function withIdleTimeout(response: Response, ms: number, abort: (reason: 
         const timer = setTimeout(() => {
           const error = new APIConnectionTimeoutError();
           controller.error(error);
-          abort(error);
+          request.abort(error);
           reader.cancel(error).catch(() => {});
         }, ms);
         try {

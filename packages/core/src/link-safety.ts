@@ -32,7 +32,7 @@ const EMBEDDED_V4 = /^(?:::ffff|64:ff9b:):(?:([\da-f]{1,4}):)?([\da-f]{1,4})$/;
  * fec0::/10 site-local and ff00::/8 multicast (with the reserved fe00::/9 between them). */
 const PRIVATE_V6 = /^(::|f[c-f][\da-f]{2}:)/;
 
-const privateV4 = (host: string) => /^\d+\.\d+\.\d+\.\d+$/.test(host) && PRIVATE_V4.test(host);
+const privateV4 = (host: string) => /^(\d+\.){3}\d+$/.test(host) && PRIVATE_V4.test(host);
 
 /**
  * Whether a URL's hostname is loopback, private, link-local or otherwise not a public internet address:
@@ -81,7 +81,7 @@ export function checkLink(link: string, baseUrl: string, allowPrivate: PrivateLi
   } catch {
     throw new UnsafeLinkError(link, 'it is not an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (!/^https?:$/.test(url.protocol)) {
     throw new UnsafeLinkError(link, `the scheme ${url.protocol} is not http: or https:`);
   }
   if (url.username || url.password) throw new UnsafeLinkError(link, 'it carries credentials');

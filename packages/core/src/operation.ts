@@ -74,9 +74,9 @@ export function api<P extends keyof paths, M extends Method>(
   mode?: SendMode,
 ) {
   // (An encoded id has no `$`, which `replace` would read as a pattern.)
-  // The query's pairs, less those left undefined (URLSearchParams writes each value as a string).
-  const pairs = Object.entries(call.query ?? {}).filter(([, value]) => value !== undefined);
-  const query = `${new URLSearchParams(pairs as string[][])}`;
+  // The query less its undefined fields, which a JSON round trip drops (URLSearchParams writes each value
+  // as a string).
+  const query = `${new URLSearchParams(JSON.parse(JSON.stringify(call.query ?? {})))}`;
   const url = ctx.baseUrl + path.replace(/\{\w+\}/, encodeURIComponent(call.id!)) + (query && `?${query}`);
   const { body } = call;
   // Built once: a FormData (unlike a stream) can be sent again by each retry.

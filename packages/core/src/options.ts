@@ -132,7 +132,8 @@ export function createContext(options: SoraClientOptions): Context {
           );
         }
         // A key with a line break or a control character would make fetch throw an error quoting it.
-        if (apiKey && /[^\x20-\x7e]/.test(apiKey)) {
+        if (apiKey && /[^ -~]/.test(apiKey)) {
+          // (` ` to `~`: printable ASCII)
           throw new SoraError('The API key contains characters not allowed in a header.');
         }
         auth = apiKey ? { ...headers, Authorization: `Bearer ${apiKey}` } : headers;

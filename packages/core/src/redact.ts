@@ -45,7 +45,7 @@ export function createRedactor(secret: string | null | undefined): Redactor {
   // Each case answers the value itself when the secret is not in it, so callers can tell by `===`.
   const scrub = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return clean(value);
-    if (typeof value !== 'object' || value === null) return value;
+    if (!value || typeof value !== 'object') return value;
     if (depth > MAX_DEPTH) return undefined; // deeper than any error or body a client makes: dropped
     if (value instanceof Error) return scrubError(value, depth);
     if (Array.isArray(value)) {
@@ -69,22 +69,22 @@ export function createRedactor(secret: string | null | undefined): Redactor {
     // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
     // properties may be read-only) is replaced by a plain copy of its name and own properties.
     const ours = BRAND in error;
-    const fields: [string, PropertyDescriptor][] = ours ? [] : [['name', { value: error.name }]];
+    // No prototype, so that a field named `__proto__` is one like any other.
+    const fields = { __proto__: null } as unknown as PropertyDescriptorMap;
+    if (!ours) fields.name = { value: error.name };
     let changed = false;
     for (const name of Object.getOwnPropertyNames(error)) {
-      let v: unknown;
       try {
-        v = (error as unknown as Record<string, unknown>)[name];
+        const v = (error as unknown as Record<string, unknown>)[name];
+        const value = scrub(v, depth + 1);
+        changed ||= value !== v;
+        const enumerable = Object.keys(error).includes(name);
+        fields[name] = { value, writable: true, configurable: true, enumerable };
       } catch {
-        continue; // a getter that throws
+        // a getter that throws: the field is left out
       }
-      const value = scrub(v, depth + 1);
-      changed ||= value !== v;
-      const enumerable = Object.keys(error).includes(name);
-      fields.push([name, { value, writable: true, configurable: true, enumerable }]);
     }
-    // (`fromEntries` makes a `__proto__` field an own property like any other.)
-    return changed ? Object.defineProperties(ours ? error : new Error(), Object.fromEntries(fields)) : error;
+    return changed ? Object.defineProperties(ours ? error : new Error(), fields) : error;
   };
 
   return <T>(value: T): T => scrub(value, 0) as T;

@@ -72,7 +72,7 @@ export async function send<T>(
       // A streamed body still needs the caller's signal; a read one does not (and a long-lived signal
       // would otherwise collect one listener per poll).
       if (response.ok && mode.stream) {
-        const watched = withIdleTimeout(response, timeout, (reason) => controller.abort(reason));
+        const watched = withIdleTimeout(response, timeout, controller);
         return { data: undefined as T, response: watched };
       }
       const text = await readText(response, ctx.maxResponseBytes);

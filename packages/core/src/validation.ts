@@ -24,7 +24,7 @@ export type EnumsAreComplete = Exhaustive<
 /** The known non-pro model names (dated snapshots too), which cannot render the 1792 sizes. */
 const NON_PRO = /^sora-2(-\d{4}-\d{2}-\d{2})?$/;
 /** The spec's `VideoId` / `CharacterId` pattern. */
-const ID = /^[A-Za-z0-9_\-.:]{1,256}$/;
+const ID = /^[\w\-.:]{1,256}$/; // (\w: letters, digits and _)
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
