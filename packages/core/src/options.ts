@@ -108,32 +108,29 @@ export const runtimeFetch: typeof fetch = (input, init) => fetch(input, init);
 /** Resolves the options and their defaults into the shared context. */
 export function createContext(options: SoraClientOptions): Context {
   // A default applies to `undefined` only: `null` stays (no key at all).
-  const { apiKey = readEnv('SORA_API_KEY') } = options;
-  const baseUrl = (options.baseUrl ?? readEnv('SORA_BASE_URL') ?? 'https://api.gpt.ge').replace(
-    /\/+(v1\/*)?$/,
-    '',
-  );
-  const f: typeof fetch = options.fetch ?? runtimeFetch;
-  const headers = options.headers ?? {};
+  const { apiKey = readEnv('SORA_API_KEY'), headers = {} } = options;
   let auth: Record<string, string> | undefined; // kept in this closure, never on an object
   return {
-    baseUrl,
-    fetch: f,
+    baseUrl: (options.baseUrl ?? readEnv('SORA_BASE_URL') ?? 'https://api.gpt.ge').replace(
+      /\/+(v1\/*)?$/,
+      '',
+    ),
+    fetch: options.fetch ?? runtimeFetch,
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     allowPrivateLinks: options.allowPrivateLinks ?? false,
     authHeaders() {
       if (!auth) {
-        if (apiKey === undefined || apiKey === '') {
+        if (apiKey !== null && !apiKey) {
           throw new SoraError(
             'Missing API key: pass `apiKey` to createSoraClient() or set the SORA_API_KEY environment variable ' +
               '(use `apiKey: null` to send none, e.g. behind a proxy that adds it).',
           );
         }
-        // A key with a line break or a control character would make fetch throw an error quoting it.
+        // A key with a line break or a control character would make fetch throw an error quoting it. (Only
+        // ` ` to `~`, printable ASCII, is allowed.)
         if (apiKey && /[^ -~]/.test(apiKey)) {
-          // (` ` to `~`: printable ASCII)
           throw new SoraError('The API key contains characters not allowed in a header.');
         }
         auth = apiKey ? { ...headers, Authorization: `Bearer ${apiKey}` } : headers;
