@@ -82,9 +82,8 @@ export async function pollJob(
   try {
     for (;;) {
       if (!state) {
-        const remaining = deadline - clock.now();
-        // setTimeout fires at once for more than 2^31-1 ms: a deadline that far away needs no timer.
-        const timer = remaining < 2 ** 31 ? setTimeout(abort, remaining) : undefined;
+        // setTimeout fires at once for more than 2^31-1 ms (24.8 days, far beyond any one status request).
+        const timer = setTimeout(abort, Math.min(deadline - clock.now(), 2 ** 31 - 1));
         try {
           state = await fetchState(id, request);
         } catch (error) {

@@ -81,8 +81,8 @@ export function checkShape(params: { seconds?: unknown; size?: unknown; model?: 
 export function checkInputReference(value: unknown): void {
   if (value === undefined || isBlob(value)) return;
   const keys = typeof value === 'object' && value ? Object.keys(value) : [];
-  const [key] = keys;
-  if (keys.length !== 1 || (key !== 'image_url' && key !== 'file_id')) {
+  const key = keys.join(); // one key, or a list that matches neither name
+  if (!/^(image_url|file_id)$/.test(key)) {
     const both = keys.includes('image_url') && keys.includes('file_id');
     throw new ValidationError(
       'input_reference',
