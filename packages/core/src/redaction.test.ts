@@ -190,6 +190,33 @@ describe('the API key never shows, whatever the server sends', () => {
       for (const view of views(error)) expect(view).not.toContain(KEY);
     }
   });
+
+  test('every method of client.videos scrubs its errors (each is attacked, none left out)', async () => {
+    json({ error: { message: `bad key ${KEY}`, param: KEY } }, 400, { 'x-echo': KEY });
+    const v = client().videos;
+    const file = new Blob(['x'], { type: 'video/mp4' });
+    const calls: Record<keyof typeof v, () => PromiseLike<unknown>> = {
+      create: () => v.create({ prompt: 'a' }),
+      retrieve: () => v.retrieve('video_1'),
+      list: () => v.list(),
+      delete: () => v.delete('video_1'),
+      remix: () => v.remix('video_1', { prompt: 'a' }),
+      edit: () => v.edit({ prompt: 'a', video: { id: 'video_1' } }),
+      extend: () => v.extend({ prompt: 'a', video: { id: 'video_1' }, seconds: '4' }),
+      createCharacter: () => v.createCharacter({ name: 'a', video: file }),
+      getCharacter: () => v.getCharacter('char_1'),
+      downloadContent: () => v.downloadContent('video_1'),
+      poll: () => v.poll('video_1'),
+      createAndPoll: () => v.createAndPoll({ prompt: 'a' }),
+    };
+    expect(Object.keys(calls).sort()).toEqual(Object.keys(v).sort());
+    for (const [name, call] of Object.entries(calls)) {
+      const error = await Promise.resolve(call()).catch((e) => e);
+      expect(error, name).toBeInstanceOf(Error);
+      expect(error.status, name).toBe(400);
+      for (const view of views(error)) expect(view, name).not.toContain(KEY);
+    }
+  });
 });
 
 describe('redact (exported, for servers and tools built on the client)', () => {

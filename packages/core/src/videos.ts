@@ -150,16 +150,22 @@ export function createVideos(ctx: Context): Videos {
     if (!isBlob(video)) checkId((video as VideoReference | undefined)?.id, 'video.id');
   };
 
+  // The one place every error of `client.videos` passes through on its way out: `fail` throws it through
+  // the redactor, which removes the key from it (message, fields, stack, `cause` chain), whatever the
+  // server put there. `guard` does it for a method's promise; `list` scrubs each page load's errors.
   const fail = (error: unknown): never => {
     throw ctx.redact(error);
   };
+  const guard =
+    <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      method(...args).then(undefined, fail);
 
-  return guarded(fail, {
-    create: async (params, options) => normalizeVideo((await start(params, options)).video),
-    retrieve: async (id, options = {}) => normalizeVideo((await fetchState(id, options)).video),
+  return {
+    create: guard(async (params, options) => normalizeVideo((await start(params, options)).video)),
+    retrieve: guard(async (id, options = {}) => normalizeVideo((await fetchState(id, options)).video)),
     list(params = {}, options = {}) {
       checkListQuery(params);
-      // Each page load is scrubbed like the methods' errors (the pager is not a method's promise).
       const page = (after?: string) =>
         api(ctx, 'GET', '/v1/videos', { query: { ...params, after }, fresh: true }, options).then(
           ({ data }) => ({ ...data, data: data.data.map(normalizeVideo) }),
@@ -167,58 +173,42 @@ export function createVideos(ctx: Context): Videos {
         );
       return paginate(page, params.after);
     },
-    async delete(id, options) {
+    delete: guard(async (id, options) => {
       checkId(id);
       return (await api(ctx, 'DELETE', '/v1/videos/{video_id}', { id }, options)).data;
-    },
-    async remix(id, params, options) {
+    }),
+    remix: guard(async (id, params, options) => {
       checkId(id);
       checkText('prompt', params?.prompt);
       const call = { id, body: { prompt: params.prompt } };
       return job(api(ctx, 'POST', '/v1/videos/{video_id}/remix', call, paid(options)));
-    },
-    async edit(params, options) {
+    }),
+    edit: guard(async (params, options) => {
       checkText('prompt', params?.prompt);
       source(params.video);
       return job(post('/v1/videos/edits', params, options));
-    },
-    async extend(params, options) {
+    }),
+    extend: guard(async (params, options) => {
       checkText('prompt', params?.prompt);
       checkExtensionSeconds(params?.seconds);
       source(params.video);
       return job(post('/v1/videos/extensions', params, options));
-    },
-    async createCharacter(params, options) {
+    }),
+    createCharacter: guard(async (params, options) => {
       checkText('name', params?.name, 80);
       if (!isBlob(params.video))
         throw new ValidationError('video', params?.video, 'an MP4 file (a Blob or File)');
       return (await post('/v1/videos/characters', params, options)).data;
-    },
-    async getCharacter(id, options) {
+    }),
+    getCharacter: guard(async (id, options) => {
       checkId(id, 'character_id');
       return (await api(ctx, 'GET', '/v1/videos/characters/{character_id}', { id }, options)).data;
-    },
-    downloadContent: async (id, options) => downloadContent(ctx, id, options),
-    poll: async (id, options) => pollJob(fetchState, id, options),
-    async createAndPoll(params, options = {}) {
+    }),
+    downloadContent: guard(async (id, options) => downloadContent(ctx, id, options)),
+    poll: guard(async (id, options) => pollJob(fetchState, id, options)),
+    createAndPoll: guard(async (params, options = {}) => {
       const first = await start(params, options);
       return pollJob(fetchState, first.video.id, options, first);
-    },
-  });
-}
-
-/**
- * The one place every error of `client.videos` passes through on its way out: `fail` throws it through
- * the redactor, which removes the key from it (message, fields, stack, `cause` chain), whatever the server
- * put there. (`list` scrubs the errors of each page load with the same `fail`.)
- */
-function guarded(fail: (error: unknown) => never, videos: Videos): Videos {
-  const methods: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(videos) as [string, (...args: unknown[]) => unknown][]) {
-    methods[name] =
-      name === 'list'
-        ? method
-        : (...args: unknown[]) => (method(...args) as Promise<unknown>).then(undefined, fail);
-  }
-  return methods as unknown as Videos;
+    }),
+  };
 }
