@@ -211,9 +211,12 @@ describe('the API key never shows, whatever the server sends', () => {
     };
     expect(Object.keys(calls).sort()).toEqual(Object.keys(v).sort());
     for (const [name, call] of Object.entries(calls)) {
-      const error = await Promise.resolve(call()).then(() => undefined, (e: { status?: number }) => e);
+      const error = await Promise.resolve(call()).then(
+        () => undefined,
+        (e: { status?: number }) => e,
+      );
       expect(error, name).toBeInstanceOf(Error);
-      expect(error.status, name).toBe(400);
+      expect(error?.status, name).toBe(400);
       for (const view of views(error)) expect(view, name).not.toContain(KEY);
     }
   });
