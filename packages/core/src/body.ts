@@ -1,7 +1,7 @@
 import { APIError } from './errors.js';
 
 /** The default of `maxResponseBytes`: 16 MiB, far above any real answer (a page of 100 jobs is ~50 KB). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES = 2 ** 24;
 
 /**
  * Reads an answer's body as text, never holding more than `limit` bytes of it (and the chunk that crosses

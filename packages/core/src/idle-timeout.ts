@@ -10,9 +10,8 @@ export const NODE_BODY = Symbol.for('sora-kit.nodeBody');
  * stream of `nodeFetch` (which `downloadToFile` reads and watches itself) are kept.
  */
 export function withIdleTimeout(response: Response, ms: number, request: AbortController): Response {
-  const source = response.body;
-  if (!source) return response;
-  const reader = source.getReader();
+  const reader = response.body?.getReader();
+  if (!reader) return response;
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {

@@ -136,7 +136,7 @@ export function createVideos(ctx: Context): Videos {
   });
   const job = async (answer: Promise<{ data: Video }>) => normalizeVideo((await answer).data);
 
-  const fetchState = async (id: string, options: RequestOptions) => {
+  const fetchState = async (id: string, options?: RequestOptions) => {
     checkId(id);
     return stateOf(await api(ctx, 'GET', '/v1/videos/{video_id}', { id, fresh: true }, options));
   };
@@ -159,11 +159,11 @@ export function createVideos(ctx: Context): Videos {
   const guard =
     <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
     (...args: A) =>
-      method(...args).then(undefined, fail);
+      method(...args).catch(fail);
 
   return {
     create: guard(async (params, options) => normalizeVideo((await start(params, options)).video)),
-    retrieve: guard(async (id, options = {}) => normalizeVideo((await fetchState(id, options)).video)),
+    retrieve: guard(async (id, options) => normalizeVideo((await fetchState(id, options)).video)),
     list(params = {}, options = {}) {
       checkListQuery(params);
       const page = (after?: string) =>
