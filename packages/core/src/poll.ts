@@ -44,10 +44,10 @@ export interface PollOptions extends PollScheduleOptions, Omit<RequestOptions, '
   clock?: Clock | undefined;
 }
 
-/** What one status request returned: the job as sent, and the server's suggested wait. */
+/** What one status request returned: the job as sent, and the answer (its headers may suggest a wait). */
 export interface JobState {
-  video: Video;
-  pollAfterMs?: number | undefined;
+  data: Video;
+  response: Response;
 }
 
 const realClock: Clock = { now: () => performance.now(), sleep };
@@ -97,17 +97,17 @@ export async function pollJob(
           clearTimeout(timer);
         }
       }
-      const status = normalizeStatus(state.video.status);
-      const video = normalizeVideo(state.video);
+      const status = normalizeStatus(state.data.status);
+      const video = normalizeVideo(state.data);
       last = video;
       const progress = Number.isFinite(video.progress) ? video.progress : undefined;
-      options.onProgress?.({ id, status, rawStatus: String(state.video.status), progress, video });
+      options.onProgress?.({ id, status, rawStatus: String(state.data.status), progress, video });
       if (status === 'completed') return video;
       if (status === 'failed' || status === 'expired') throw new VideoFailedError(video);
       const now = clock.now();
       if (now >= deadline) throw new PollTimeoutError(video, limit);
       await clock.sleep(
-        Math.min(next({ at: now, progress, pollAfterMs: state.pollAfterMs }), deadline - now),
+        Math.min(next({ at: now, progress, pollAfterMs: waitOf(state.response) }), deadline - now),
         signal,
       );
       state = undefined;
@@ -116,3 +116,9 @@ export async function pollJob(
     signal?.removeEventListener('abort', abort);
   }
 }
+
+/**
+ * The server's suggested wait before asking about a job again (NaN when it suggested none, or nonsense:
+ * the poll schedule takes only a number from 0 up).
+ */
+const waitOf = (response: Response) => Number.parseFloat(response.headers.get('openai-poll-after-ms') ?? '');

@@ -65,7 +65,8 @@ export function checkShape(params: { seconds?: unknown; size?: unknown; model?: 
   const { model = 'sora-2', size } = params;
   if (typeof model !== 'string' || !model)
     throw new ValidationError('model', model, 'a model name, e.g. sora-2-pro');
-  if (typeof size === 'string' && size.includes('1792') && NON_PRO.test(model)) {
+  // (`size` is one of SIZES or undefined by now.)
+  if ((size as string | undefined)?.includes('1792') && NON_PRO.test(model)) {
     throw new ValidationError(
       'size',
       size,

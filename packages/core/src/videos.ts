@@ -128,22 +128,17 @@ export function createVideos(ctx: Context): Videos {
     options?: CreateOptions,
   ) => api(ctx, 'POST', path, { body }, paid(options));
 
-  // A job as answered, with the server's suggested wait before asking about it again (NaN when it
-  // suggested none, or nonsense: the poll schedule takes only a number from 0 up).
-  const stateOf = ({ data, response }: { data: Video; response: Response }): JobState => ({
-    video: data,
-    pollAfterMs: Number.parseFloat(response.headers.get('openai-poll-after-ms') ?? ''),
-  });
   const job = async (answer: Promise<{ data: Video }>) => normalizeVideo((await answer).data);
 
-  const fetchState = async (id: string, options?: RequestOptions) => {
+  // A job as answered (the answer's headers may suggest when to ask again): what polling reads.
+  const fetchState = async (id: string, options?: RequestOptions): Promise<JobState> => {
     checkId(id);
-    return stateOf(await api(ctx, 'GET', '/v1/videos/{video_id}', { id, fresh: true }, options));
+    return api(ctx, 'GET', '/v1/videos/{video_id}', { id, fresh: true }, options);
   };
 
-  const start = async (params: VideoCreateParams, options?: CreateOptions) => {
+  const start = async (params: VideoCreateParams, options?: CreateOptions): Promise<JobState> => {
     validateCreateParams(params);
-    return stateOf(await post('/v1/videos', params, options));
+    return post('/v1/videos', params, options);
   };
 
   const source = (video: unknown) => {
@@ -162,8 +157,8 @@ export function createVideos(ctx: Context): Videos {
       method(...args).catch(fail);
 
   return {
-    create: guard(async (params, options) => normalizeVideo((await start(params, options)).video)),
-    retrieve: guard(async (id, options) => normalizeVideo((await fetchState(id, options)).video)),
+    create: guard((params, options) => job(start(params, options))),
+    retrieve: guard((id, options) => job(fetchState(id, options))),
     list(params = {}, options = {}) {
       checkListQuery(params);
       const page = (after?: string) =>
@@ -208,7 +203,7 @@ export function createVideos(ctx: Context): Videos {
     poll: guard(async (id, options) => pollJob(fetchState, id, options)),
     createAndPoll: guard(async (params, options = {}) => {
       const first = await start(params, options);
-      return pollJob(fetchState, first.video.id, options, first);
+      return pollJob(fetchState, first.data.id, options, first);
     }),
   };
 }
