@@ -79,7 +79,7 @@ export interface Context {
   readonly timeout: number;
   readonly maxRetries: number;
   readonly maxResponseBytes: number;
-  readonly allowPrivateLinks: PrivateLinkPolicy;
+  readonly allowPrivateLinks: PrivateLinkPolicy | undefined;
   /** The client's headers and the `Authorization`, built at the first call (which throws for a missing key). */
   readonly authHeaders: () => Record<string, string>;
   /** Removes the key from anything, errors first: every error of the public methods passes through it. */
@@ -119,7 +119,7 @@ export function createContext(options: SoraClientOptions): Context {
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    allowPrivateLinks: options.allowPrivateLinks ?? false,
+    allowPrivateLinks: options.allowPrivateLinks, // (checkLink's default: false)
     authHeaders() {
       if (!auth) {
         if (apiKey !== null && !apiKey) {

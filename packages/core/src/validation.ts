@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { show, ValidationError } from './errors.js';
 import type { ListOrder, VideoContentVariant, VideoSeconds, VideoSize } from './generated/openapi.js';
 import { isBlob } from './multipart.js';
 
@@ -26,7 +26,8 @@ const NON_PRO = /^sora-2(-\d{4}-\d{2}-\d{2})?$/;
 /** The spec's `VideoId` / `CharacterId` pattern. */
 const ID = /^[\w\-.:]{1,256}$/; // (\w: letters, digits and _)
 
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+/** `'a', 'b'`: each value quoted as messages show it. */
+const list = (values: readonly string[]) => values.map(show).join(', ');
 
 /** `value` is one of `allowed`; `undefined` passes unless the field is `required`. */
 function oneOf(field: string, value: unknown, allowed: readonly string[], required?: boolean): void {
