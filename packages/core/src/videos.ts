@@ -199,8 +199,8 @@ export function createVideos(ctx: Context): Videos {
       checkId(id, 'character_id');
       return (await api(ctx, 'GET', '/v1/videos/characters/{character_id}', { id }, options)).data;
     }),
-    downloadContent: guard(async (id, options) => downloadContent(ctx, id, options)),
-    poll: guard(async (id, options) => pollJob(fetchState, id, options)),
+    downloadContent: guard((id, options) => downloadContent(ctx, id, options)),
+    poll: guard((id, options) => pollJob(fetchState, id, options)),
     createAndPoll: guard(async (params, options = {}) => {
       const first = await start(params, options);
       return pollJob(fetchState, first.data.id, options, first);
