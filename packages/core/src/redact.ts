@@ -10,7 +10,9 @@ export const REDACTED = '[redacted]';
  */
 export type Redactor = <T>(value: T) => T;
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// Every character but letters, digits and `_`, backslashed: outside unicode mode (`u`) a backslash before
+// such a character always means the character itself.
+const escapeRegExp = (text: string) => text.replace(/\W/g, '\\$&');
 
 /**
  * The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),

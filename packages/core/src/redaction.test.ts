@@ -236,4 +236,16 @@ describe('redact (exported, for servers and tools built on the client)', () => {
     expect(redact(untouched, KEY)).toBe(untouched);
     expect(redact({ a: [`Bearer ${KEY}`] }, KEY)).toEqual({ a: ['Bearer [redacted]'] });
   });
+
+  test('a key made of pattern characters is matched as text, never as a pattern', () => {
+    const key = 'sk-.*+?^${}()|[]\\/-é😀 x';
+    expect(redact(`a ${key} b`, key)).toBe('a [redacted] b');
+    expect(redact(`a ${key.toUpperCase()} b`, key)).toBe('a [redacted] b');
+    expect(redact(`a ${JSON.stringify(key)} b`, key)).toBe('a "[redacted]" b');
+    expect(redact(`a ${encodeURIComponent(key)} b`, key)).toBe('a [redacted] b');
+    // What the key would match if it were read as a pattern stays as it is.
+    const lookalike = 'sk-a.b+cd';
+    expect(redact('sk-aXbbbcd sk-abcd', lookalike)).toBe('sk-aXbbbcd sk-abcd');
+    expect(redact('(sk-a.b+cd)', lookalike)).toBe('([redacted])');
+  });
 });
