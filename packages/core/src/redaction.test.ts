@@ -238,7 +238,7 @@ describe('redact (exported, for servers and tools built on the client)', () => {
   });
 
   test('a key made of pattern characters is matched as text, never as a pattern', () => {
-    const key = 'sk-.*+?^${}()|[]\\/-é😀 x';
+    const key = `sk-.*+?^$${'{}'}()|[]\\/-é😀 x`; // every pattern character, `${` included
     expect(redact(`a ${key} b`, key)).toBe('a [redacted] b');
     expect(redact(`a ${key.toUpperCase()} b`, key)).toBe('a [redacted] b');
     expect(redact(`a ${JSON.stringify(key)} b`, key)).toBe('a "[redacted]" b');
