@@ -185,6 +185,21 @@ export class PollTimeoutError extends SoraError {
   }
 }
 
+/**
+ * A download link (a gateway's JSON `{url}`) that points where the client must not go: a non-HTTP(S)
+ * scheme, or a loopback, private, link-local or otherwise internal address while the API itself is public.
+ * A hostile or compromised gateway could otherwise make a server-side client read its own cloud metadata
+ * service (`169.254.169.254`), an admin port on `127.0.0.1`, or a neighbour on the private network (SSRF).
+ */
+export class UnsafeLinkError extends SoraError {
+  /** The link, as the server sent it. */
+  declare readonly url: string;
+  constructor(url: string, reason: string) {
+    super(`Refused the download link ${JSON.stringify(url.slice(0, 200))}: ${reason}`);
+    Object.assign(this, { url });
+  }
+}
+
 // Names on the prototypes, from string keys that minifiers keep: `err.name` and `isInstance` stay right in
 // a minified bundle, where the class identifiers are renamed.
 const names = {
@@ -204,6 +219,7 @@ const names = {
   APIUserAbortError,
   VideoFailedError,
   PollTimeoutError,
+  UnsafeLinkError,
 };
 for (const [name, Class] of Object.entries(names)) Class.prototype.name = name;
 (SoraError.prototype as unknown as Record<symbol, boolean>)[BRAND] = true;

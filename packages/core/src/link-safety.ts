@@ -1,20 +1,7 @@
-import { SoraError } from './errors.js';
+import { UnsafeLinkError } from './errors.js';
 
-/**
- * A download link (a gateway's JSON `{url}`) that points where the client must not go: a non-HTTP(S)
- * scheme, or a loopback, private, link-local or otherwise internal address while the API itself is public.
- * A hostile or compromised gateway could otherwise make a server-side client read its own cloud metadata
- * service (`169.254.169.254`), an admin port on `127.0.0.1`, or a neighbour on the private network (SSRF).
- */
-export class UnsafeLinkError extends SoraError {
-  /** The link, as the server sent it. */
-  declare readonly url: string;
-  constructor(url: string, reason: string) {
-    super(`Refused the download link ${JSON.stringify(url.slice(0, 200))}: ${reason}`);
-    Object.assign(this, { url });
-  }
-}
-UnsafeLinkError.prototype.name = 'UnsafeLinkError';
+// (The error class lives with the others, so that it is named like them.)
+export { UnsafeLinkError };
 
 /** Which download links a client may follow besides public ones; see {@link checkLink}. */
 export type PrivateLinkPolicy = boolean | ((url: URL) => boolean);

@@ -22,5 +22,5 @@ export function retryDelay(retry: number, headers?: Headers): number {
     // (`Infinity` seconds and a date that does not parse both end as no usable wait below.)
     ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(after) - Date.now();
   }
-  return ms > 0 && ms < 60_000 ? ms : Math.min(0.5 * 2 ** retry, 8) * (1 - Math.random() * 0.25) * 1000;
+  return ms > 0 && ms < 60_000 ? ms : Math.min(500 * 2 ** retry, 8000) * (1 - Math.random() / 4);
 }
