@@ -58,9 +58,11 @@ const SHORTEST_MS = 100;
 const FINISH_SLACK_MS = 20;
 
 export function createPollSchedule(options: PollScheduleOptions = {}): (sample: PollSample) => number {
-  const min = options.minIntervalMs ?? 500;
-  const max = options.maxIntervalMs ?? 10_000;
-  const initial = options.initialIntervalMs ?? 1_000;
+  const {
+    minIntervalMs: min = 500,
+    maxIntervalMs: max = 10_000,
+    initialIntervalMs: initial = 1_000,
+  } = options;
   const clamp = (ms: number) => Math.min(max, Math.max(min, ms));
   type Point = { at: number; progress: number };
   let base: Point | undefined; // the last sample before progress moved

@@ -64,11 +64,9 @@ export async function pollJob(
   options: PollOptions = {},
   first?: JobState,
 ): Promise<Video> {
-  const clock = options.clock ?? realClock;
-  const limit = options.timeout ?? 1_800_000;
+  const { clock = realClock, timeout: limit = 1_800_000, signal } = options;
   const deadline = clock.now() + limit;
   const next = createPollSchedule(options);
-  const { signal } = options;
   // The deadline cuts the status request in flight too (a hung one would otherwise overrun it by its own
   // timeout and retries): every request of this poll listens to one controller, which the caller's signal
   // and the deadline both abort.

@@ -54,11 +54,9 @@ export async function send<T>(
   attempt: Attempt,
   mode: SendMode = { auth: true },
 ): Promise<{ data: T; response: Response }> {
-  const { signal } = options;
-  const maxRetries = options.maxRetries ?? ctx.maxRetries;
+  const { signal, maxRetries = ctx.maxRetries, timeout = ctx.timeout } = options;
   // A copy per call: a fetch wrapper that writes to `init.headers` must not change the next call's.
   const headers = { ...(mode.auth && ctx.authHeaders()), ...options.headers };
-  const timeout = options.timeout ?? ctx.timeout;
   for (let retry = 0; ; retry++) {
     if (signal?.aborted) throw new APIUserAbortError();
     const controller = new AbortController();
