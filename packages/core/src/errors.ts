@@ -81,7 +81,7 @@ export class APIError extends SoraError {
     options?: ErrorOptions,
   ) {
     const found = (body as { error?: ErrorBody } | undefined)?.error ?? (body as ErrorBody | undefined);
-    const text = found?.message ?? ((typeof body === 'string' && body) || undefined) ?? message;
+    const text = found?.message ?? ((typeof body === 'string' && body) || message);
     super(status ? `${status} ${text ?? 'status code (no body)'}` : (text ?? 'Request failed'), options);
     const error = typeof found === 'object' ? found : undefined;
     Object.assign(this, {

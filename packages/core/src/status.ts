@@ -46,7 +46,7 @@ export function normalizeStatus(raw: unknown): NormalizedStatus {
 export function normalizeVideo(video: Video): Video {
   const status = normalizeStatus(video.status);
   if (status === video.status && typeof video.progress === 'number') return video; // the usual case
-  const progress = Number.parseFloat(String(video.progress));
+  const progress = Number.parseFloat(video.progress as unknown as string); // (it reads any value as text)
   return {
     ...video,
     status: status === 'expired' || status === 'unknown' ? video.status : status,
