@@ -5,7 +5,7 @@ import { CHECK_REDIRECT, checkLink } from './link-safety.js';
 import { api } from './operation.js';
 import type { Context, RequestOptions } from './options.js';
 import { send } from './request.js';
-import { checkId, checkVariant } from './validation.js';
+import { checkId, oneOf, VARIANTS } from './validation.js';
 
 /** Options of `downloadContent`. */
 export interface DownloadContentOptions extends RequestOptions {
@@ -26,7 +26,7 @@ export interface DownloadContentOptions extends RequestOptions {
  */
 export async function downloadContent(ctx: Context, id: string, options: DownloadContentOptions = {}) {
   checkId(id);
-  checkVariant(options.variant);
+  oneOf('variant', options.variant, VARIANTS);
   const ranged: Record<string, string> = {};
   if (options.range) ranged.Range = options.range;
   if (options.ifRange) ranged['If-Range'] = options.ifRange;

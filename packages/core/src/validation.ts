@@ -12,7 +12,11 @@ export const SIZES = [
   '1792x1024',
 ] as const satisfies readonly VideoSize[];
 const ORDERS = ['asc', 'desc'] as const satisfies readonly ListOrder[];
-const VARIANTS = ['video', 'thumbnail', 'spritesheet'] as const satisfies readonly VideoContentVariant[];
+export const VARIANTS = [
+  'video',
+  'thumbnail',
+  'spritesheet',
+] as const satisfies readonly VideoContentVariant[];
 type Exhaustive<Missing extends never> = Missing;
 export type EnumsAreComplete = Exhaustive<
   | Exclude<VideoSeconds, (typeof SECONDS)[number]>
@@ -30,7 +34,7 @@ const ID = /^[\w\-.:]{1,256}$/; // (\w: letters, digits and _)
 const list = (values: readonly string[]) => values.map(show).join(', ');
 
 /** `value` is one of `allowed`; `undefined` passes unless the field is `required`. */
-function oneOf(field: string, value: unknown, allowed: readonly string[], required?: boolean): void {
+export function oneOf(field: string, value: unknown, allowed: readonly string[], required?: boolean): void {
   if ((required || value !== undefined) && !allowed.includes(value as string)) {
     throw new ValidationError(field, value, list(allowed));
   }
@@ -99,16 +103,6 @@ export function checkInputReference(value: unknown): void {
   }
 }
 
-/** An extension's `seconds`: required, `'4'`, `'8'` or `'12'` (the length of the new segment). */
-export function checkExtensionSeconds(value: unknown): void {
-  oneOf('seconds', value, SECONDS, true);
-}
-
-/** The `variant` of a download. */
-export function checkVariant(value: unknown): void {
-  oneOf('variant', value, VARIANTS);
-}
-
 /**
  * The query of a list: `limit` 0-100 (0 asks for an empty page whose `has_more` says whether any video
  * exists, as the spec allows), `order` asc/desc, `after` an id.
@@ -157,5 +151,5 @@ export function validateVideoId(id: unknown): void {
 
 /** Checks a download `variant`: `video`, `thumbnail` or `spritesheet`. */
 export function validateVariant(variant: unknown): void {
-  checkVariant(variant);
+  oneOf('variant', variant, VARIANTS);
 }

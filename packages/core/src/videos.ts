@@ -17,13 +17,7 @@ import type { Context, CreateOptions, RequestOptions } from './options.js';
 import { paginate, type VideoPager } from './pagination.js';
 import { type JobState, type PollOptions, pollJob } from './poll.js';
 import { normalizeVideo } from './status.js';
-import {
-  checkExtensionSeconds,
-  checkId,
-  checkListQuery,
-  checkText,
-  validateCreateParams,
-} from './validation.js';
+import { checkId, checkListQuery, checkText, oneOf, SECONDS, validateCreateParams } from './validation.js';
 
 /**
  * The model names the spec lists (its `KnownVideoModel`). `model` accepts any string (gateways add their
@@ -185,7 +179,8 @@ export function createVideos(ctx: Context): Videos {
     }),
     extend: guard(async (params, options) => {
       checkText('prompt', params?.prompt);
-      checkExtensionSeconds(params?.seconds);
+      // The length of the new segment: required.
+      oneOf('seconds', params.seconds, SECONDS, true);
       source(params.video);
       return job(post('/v1/videos/extensions', params, options));
     }),
