@@ -104,19 +104,13 @@ export async function pollJob(
       if (status === 'failed' || status === 'expired') throw new VideoFailedError(video);
       const now = clock.now();
       if (now >= deadline) throw new PollTimeoutError(video, limit);
-      await clock.sleep(
-        Math.min(next({ at: now, progress, pollAfterMs: waitOf(state.response) }), deadline - now),
-        signal,
-      );
+      // The server's suggested wait (NaN when it suggested none, or nonsense: the schedule takes only a
+      // number from 0 up).
+      const pollAfterMs = Number.parseFloat(state.response.headers.get('openai-poll-after-ms') ?? '');
+      await clock.sleep(Math.min(next({ at: now, progress, pollAfterMs }), deadline - now), signal);
       state = undefined;
     }
   } finally {
     signal?.removeEventListener('abort', abort);
   }
 }
-
-/**
- * The server's suggested wait before asking about a job again (NaN when it suggested none, or nonsense:
- * the poll schedule takes only a number from 0 up).
- */
-const waitOf = (response: Response) => Number.parseFloat(response.headers.get('openai-poll-after-ms') ?? '');

@@ -10,10 +10,6 @@ export const REDACTED = '[redacted]';
  */
 export type Redactor = <T>(value: T) => T;
 
-// Every character but letters, digits and `_`, backslashed: outside unicode mode (`u`) a backslash before
-// such a character always means the character itself.
-const escapeRegExp = (text: string) => text.replace(/\W/g, '\\$&');
-
 /**
  * The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),
  * URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). It ignores
@@ -25,7 +21,9 @@ const escapeRegExp = (text: string) => text.replace(/\W/g, '\\$&');
 function patternOf(secret: string): RegExp {
   // (A form that equals another is a repeated alternative, which matches the same.)
   const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
-  const any = forms.map(escapeRegExp).join('|');
+  // Each with every character but letters, digits and `_` backslashed: outside unicode mode (`u`) a
+  // backslash before such a character always means the character itself.
+  const any = forms.map((form) => form.replace(/\W/g, '\\$&')).join('|');
   // `(bearer\s+)` is captured, so that the replacement keeps the scheme; it is optional for real keys.
   return new RegExp(`(bearer\\s+)${secret.length >= 8 ? '?' : ''}(?:${any})`, 'gi');
 }
