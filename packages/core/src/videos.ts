@@ -103,16 +103,18 @@ export interface Videos {
   createAndPoll(params: VideoCreateParams, options?: PollOptions & CreateOptions): Promise<Video>;
 }
 
-const uuid = (): string =>
-  // randomUUID is missing outside secure contexts (a page on plain http): 128 random bits all the same.
-  crypto.randomUUID?.() ?? crypto.getRandomValues(new Uint32Array(4)).join('-');
-
 /** Builds `client.videos` over the shared context. */
 export function createVideos(ctx: Context): Videos {
-  // Every POST starts a paid job: one Idempotency-Key per call, the same on each retry.
+  // Every POST starts a paid job: one Idempotency-Key per call, the same on each retry. (randomUUID is
+  // missing outside secure contexts, a page on plain http: 128 random bits all the same.)
   const paid = (options: CreateOptions = {}): RequestOptions => ({
     ...options,
-    headers: { ...options.headers, 'Idempotency-Key': options.idempotencyKey ?? `sora-kit-${uuid()}` },
+    headers: {
+      ...options.headers,
+      'Idempotency-Key':
+        options.idempotencyKey ??
+        `sora-kit-${crypto.randomUUID?.() ?? crypto.getRandomValues(new Uint32Array(4)).join('-')}`,
+    },
   });
   const post = <
     P extends '/v1/videos' | '/v1/videos/edits' | '/v1/videos/extensions' | '/v1/videos/characters',
