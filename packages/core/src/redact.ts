@@ -10,24 +10,6 @@ export const REDACTED = '[redacted]';
  */
 export type Redactor = <T>(value: T) => T;
 
-/**
- * The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),
- * URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). It ignores
- * case (`%2F` and `%2f` are the same escape, `bearer` the same scheme; a key that differs only in case
- * is the key for any reader). Secrets shorter than 8 characters are not real keys (a test's `'k'`): alone
- * they are left be, or every `k` of a stack trace would go, but their `Bearer <key>` form is unambiguous
- * and still removed.
- */
-function patternOf(secret: string): RegExp {
-  // (A form that equals another is a repeated alternative, which matches the same.)
-  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
-  // Each with every character but letters, digits and `_` backslashed: outside unicode mode (`u`) a
-  // backslash before such a character always means the character itself.
-  const any = forms.map((form) => form.replace(/\W/g, '\\$&')).join('|');
-  // `(bearer\s+)` is captured, so that the replacement keeps the scheme; it is optional for real keys.
-  return new RegExp(`(bearer\\s+)${secret.length >= 8 ? '?' : ''}(?:${any})`, 'gi');
-}
-
 /** How deep {@link createRedactor} looks into objects and `cause` chains (a hostile body can nest deeply). */
 const MAX_DEPTH = 16;
 
@@ -38,7 +20,18 @@ const MAX_DEPTH = 16;
  */
 export function createRedactor(secret: string | null | undefined): Redactor {
   if (!secret) return (value) => value;
-  const pattern = patternOf(secret);
+  // The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),
+  // URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). It ignores
+  // case (`%2F` and `%2f` are the same escape, `bearer` the same scheme; a key that differs only in case
+  // is the key for any reader). Secrets shorter than 8 characters are not real keys (a test's `'k'`):
+  // alone they are left be, or every `k` of a stack trace would go, but their `Bearer <key>` form is
+  // unambiguous and still removed. (A form that equals another is a repeated alternative, which matches
+  // the same.) Each form has every character but letters, digits and `_` backslashed: outside unicode
+  // mode (`u`) a backslash before such a character always means the character itself.
+  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+  const any = forms.map((form) => form.replace(/\W/g, '\\$&')).join('|');
+  // `(bearer\s+)` is captured, so that the replacement keeps the scheme; it is optional for real keys.
+  const pattern = new RegExp(`(bearer\\s+)${secret.length >= 8 ? '?' : ''}(?:${any})`, 'gi');
   const clean = (text: string) =>
     text.replace(pattern, (_, bearer?: string) => (bearer ? `Bearer ${REDACTED}` : REDACTED));
 
