@@ -5,7 +5,7 @@ import { CHECK_REDIRECT, checkLink } from './link-safety.js';
 import { api } from './operation.js';
 import type { Context, RequestOptions } from './options.js';
 import { send } from './request.js';
-import { checkId, checkVariant } from './validation.js';
+import { checkId, oneOf, VARIANTS } from './validation.js';
 
 /**
  * What `contentLink` answers: the temporary link a gateway gave (`link`, its JSON `{url, expires_at?}`), or
@@ -40,7 +40,7 @@ export async function fetchContent(
   follow?: boolean,
 ): Promise<ContentLinkAnswer> {
   checkId(id);
-  checkVariant(options.variant);
+  oneOf('variant', options.variant, VARIANTS);
   const ranged: Record<string, string> = {};
   if (options.range) ranged.Range = options.range;
   if (options.ifRange) ranged['If-Range'] = options.ifRange;
@@ -52,19 +52,19 @@ export async function fetchContent(
     transport(url, { ...init, [CHECK_REDIRECT]: checked } as RequestInit);
   const { response } = await api(
     ctx,
-    'get',
+    'GET',
     '/v1/videos/{video_id}/content',
-    { path: { video_id: id }, query: { variant: options.variant } },
+    { id, query: { variant: options.variant } },
     { ...options, headers: { ...options.headers, ...ranged }, fetch: fetchChecked },
     { auth: true, stream: true },
   );
   if (!response.headers.get('content-type')?.includes('json')) return { response };
-  let link: VideoContentLink | undefined;
-  try {
-    link = JSON.parse(await readText(response, ctx.maxResponseBytes));
-  } catch (error) {
-    if (SoraError.isInstance(error)) throw error;
-  }
+  // Not JSON, or a body that broke: no url. (Ours, a too large or idle body, is thrown as it is.)
+  const link: VideoContentLink | undefined = await readText(response, ctx.maxResponseBytes)
+    .then(JSON.parse)
+    .catch((error) => {
+      if (SoraError.isInstance(error)) throw error;
+    });
   const url = link?.url;
   if (typeof url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
   checked(url);

@@ -2,7 +2,7 @@ import type { Video } from './generated/openapi.js';
 
 // Shared by every copy of the package (Symbol.for is global), so `isInstance` recognises errors thrown by
 // another install of @sora-kit/core, where `instanceof` would fail (two copies, two classes).
-const BRAND = Symbol.for('sora-kit.error');
+export const BRAND = Symbol.for('sora-kit.error');
 
 /** The base class of every error sora-kit throws. */
 export class SoraError extends Error {
@@ -13,7 +13,7 @@ export class SoraError extends Error {
   static isInstance<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class it is called on, e.g. RateLimitError.
     const name = (this.prototype as Error).name;
-    for (let p = value; typeof p === 'object' && p !== null; p = Object.getPrototypeOf(p)) {
+    for (let p = value; p && typeof p === 'object'; p = Object.getPrototypeOf(p)) {
       if (Object.hasOwn(p, 'name') && (p as Error).name === name && BRAND in p) return true;
     }
     return false;
@@ -22,23 +22,27 @@ export class SoraError extends Error {
 
 /** A request was invalid before it was sent: names the field, the value and what is allowed. No request was made. */
 export class ValidationError extends SoraError {
+  /** The parameter at fault, e.g. `seconds`. */
+  declare readonly field: string;
+  /** The value given. */
+  declare readonly value: unknown;
+  /** What is allowed, as text (e.g. `'4', '8', '12'`). */
+  declare readonly allowed: string;
   constructor(
-    /** The parameter at fault, e.g. `seconds`. */
-    readonly field: string,
-    /** The value given. */
-    readonly value: unknown,
-    /** What is allowed, as text (e.g. `'4', '8', '12'`). */
-    readonly allowed: string,
+    field: string,
+    value: unknown,
+    allowed: string,
     message = `Invalid value for '${field}': ${show(value)}. Allowed: ${allowed}.`,
   ) {
     super(message);
+    Object.assign(this, { field, value, allowed });
   }
 }
 
 /** Shows a value in a message: strings quoted and cut short (a 32 000 character prompt is not echoed). */
 export function show(value: unknown): string {
   if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
-  return typeof value === 'object' && value !== null ? typeof value : String(value);
+  return value && typeof value === 'object' ? 'object' : String(value);
 }
 
 /** The shape of the `error` object of every error answer. */
@@ -54,34 +58,41 @@ interface ErrorBody {
  * official `openai` SDK so that code written for it keeps working.
  */
 export class APIError extends SoraError {
+  /** The HTTP status; undefined when no answer arrived (connection, timeout, abort). */
+  declare readonly status: number | undefined;
+  /** The answer's headers. */
+  declare readonly headers: Headers | undefined;
   /** The `error` object of the answer's body (`{message, type, param, code}`), when there was one. */
-  readonly error: ErrorBody | undefined;
+  declare readonly error: ErrorBody | undefined;
   /** `error.code`, e.g. `invalid_value`, `rate_limit_exceeded`. */
-  readonly code: string | null | undefined;
+  declare readonly code: string | null | undefined;
   /** `error.param`, the request field at fault. */
-  readonly param: string | null | undefined;
+  declare readonly param: string | null | undefined;
   /** `error.type`, e.g. `invalid_request_error`. */
-  readonly type: string | undefined;
+  declare readonly type: string | undefined;
   /** The server's `x-request-id`: quote it when reporting a problem. */
-  readonly requestId: string | null | undefined;
+  declare readonly requestId: string | null | undefined;
 
   constructor(
-    /** The HTTP status; undefined when no answer arrived (connection, timeout, abort). */
-    readonly status: number | undefined,
+    status: number | undefined,
     body: unknown,
     message: string | undefined,
-    /** The answer's headers. */
-    readonly headers: Headers | undefined,
+    headers: Headers | undefined,
     options?: ErrorOptions,
   ) {
-    const error = (body as { error?: ErrorBody } | undefined)?.error ?? (body as ErrorBody | undefined);
-    const text = error?.message ?? (typeof body === 'string' && body ? body : undefined) ?? message;
+    const found = (body as { error?: ErrorBody } | undefined)?.error ?? (body as ErrorBody | undefined);
+    const text = found?.message ?? ((typeof body === 'string' && body) || message);
     super(status ? `${status} ${text ?? 'status code (no body)'}` : (text ?? 'Request failed'), options);
-    this.error = typeof error === 'object' ? error : undefined;
-    this.code = this.error?.code;
-    this.param = this.error?.param;
-    this.type = this.error?.type;
-    this.requestId = headers?.get('x-request-id');
+    const error = typeof found === 'object' ? found : undefined;
+    Object.assign(this, {
+      status,
+      headers,
+      error,
+      code: error?.code,
+      param: error?.param,
+      type: error?.type,
+      requestId: headers?.get('x-request-id'),
+    });
   }
 }
 
@@ -133,8 +144,12 @@ const byStatus: Record<number, typeof APIError> = {
 
 /** The error class of an answer's status, as the official SDK names them. */
 export function errorFromResponse(status: number, body: unknown, headers: Headers): APIError {
-  const Class = byStatus[status] ?? (status >= 500 ? InternalServerError : APIError);
-  return new Class(status, body, undefined, headers);
+  return new (byStatus[status] ?? (status >= 500 ? InternalServerError : APIError))(
+    status,
+    body,
+    undefined,
+    headers,
+  );
 }
 
 /**
@@ -142,12 +157,14 @@ export function errorFromResponse(status: number, body: unknown, headers: Header
  * (and other terminal gateway states). `video` is the job as last seen.
  */
 export class VideoFailedError extends SoraError {
+  /** The job as last seen. */
+  declare readonly video: Video;
   /** The job's `error.code` (e.g. `moderation_blocked`), or its status when it carries no error (`expired`). */
-  readonly code: string;
-  constructor(readonly video: Video) {
+  declare readonly code: string;
+  constructor(video: Video) {
     const code = video.error?.code ?? String(video.status);
     super(`Video ${video.id} ${video.status}: ${video.error?.message ?? code}`);
-    this.code = code;
+    Object.assign(this, { video, code });
   }
 }
 
@@ -156,17 +173,30 @@ export class VideoFailedError extends SoraError {
  * may still finish: poll it again by `video.id`.
  */
 export class PollTimeoutError extends SoraError {
-  constructor(
-    /**
-     * The job as last seen. When no status answer arrived before the deadline, only `id` is known (and
-     * `status` is `'unknown'`).
-     */
-    readonly video: Video,
-    timeoutMs: number,
-    seen = true,
-  ) {
+  /**
+   * The job as last seen. When no status answer arrived before the deadline, only `id` is known (and
+   * `status` is `'unknown'`).
+   */
+  declare readonly video: Video;
+  constructor(video: Video, timeoutMs: number, seen = true) {
     const state = seen ? `still ${video.status}` : 'gave no status answer';
     super(`Video ${video.id} ${state} after ${timeoutMs} ms; poll it again to resume`);
+    Object.assign(this, { video });
+  }
+}
+
+/**
+ * A download link (a gateway's JSON `{url}`) that points where the client must not go: a non-HTTP(S)
+ * scheme, or a loopback, private, link-local or otherwise internal address while the API itself is public.
+ * A hostile or compromised gateway could otherwise make a server-side client read its own cloud metadata
+ * service (`169.254.169.254`), an admin port on `127.0.0.1`, or a neighbour on the private network (SSRF).
+ */
+export class UnsafeLinkError extends SoraError {
+  /** The link, as the server sent it. */
+  declare readonly url: string;
+  constructor(url: string, reason: string) {
+    super(`Refused the download link ${JSON.stringify(url.slice(0, 200))}: ${reason}`);
+    Object.assign(this, { url });
   }
 }
 
@@ -189,6 +219,7 @@ const names = {
   APIUserAbortError,
   VideoFailedError,
   PollTimeoutError,
+  UnsafeLinkError,
 };
 for (const [name, Class] of Object.entries(names)) Class.prototype.name = name;
 (SoraError.prototype as unknown as Record<symbol, boolean>)[BRAND] = true;

@@ -5,27 +5,23 @@ export const NODE_BODY = Symbol.for('sora-kit.nodeBody');
 
 /**
  * The response with a body that fails with `APIConnectionTimeoutError` when no byte arrives for `ms`
- * (after the headers, a server can otherwise hold a download open forever), calling `abort` to drop the
+ * (after the headers, a server can otherwise hold a download open forever), aborting `request` to drop the
  * connection. Only the waits count: a slow reader is not cut. Status, headers, `url` and the raw Node
  * stream of `nodeFetch` (which `downloadToFile` reads and watches itself) are kept.
  */
-export function withIdleTimeout(response: Response, ms: number, abort: (reason: Error) => void): Response {
+export function withIdleTimeout(response: Response, ms: number, request: AbortController): Response {
   // nodeFetch's raw body keeps its own idle timeout (and fails with the same error): no second stream.
   const raw = (response as { [NODE_BODY]?: { setIdleTimeout?(ms: number): void } })[NODE_BODY];
-  if (raw?.setIdleTimeout) {
-    raw.setIdleTimeout(ms);
-    return response;
-  }
-  const source = response.body;
-  if (!source) return response;
-  const reader = source.getReader();
+  if (raw?.setIdleTimeout) return (raw.setIdleTimeout(ms), response);
+  const reader = response.body?.getReader();
+  if (!reader) return response;
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         const timer = setTimeout(() => {
           const error = new APIConnectionTimeoutError();
           controller.error(error);
-          abort(error);
+          request.abort(error);
           reader.cancel(error).catch(() => {});
         }, ms);
         try {
@@ -42,11 +38,8 @@ export function withIdleTimeout(response: Response, ms: number, abort: (reason: 
     },
     { highWaterMark: 0 },
   );
-  const watched = new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+  // A response is a valid init of another: its status, statusText and headers are read from it.
+  const watched = new Response(body, response);
   Object.defineProperties(watched, {
     url: { value: response.url },
     [NODE_BODY]: { value: (response as { [NODE_BODY]?: unknown })[NODE_BODY] },

@@ -1,21 +1,7 @@
-import { SoraError } from './errors.js';
+import { UnsafeLinkError } from './errors.js';
 
-/**
- * A download link (a gateway's JSON `{url}`) that points where the client must not go: a non-HTTP(S)
- * scheme, or a loopback, private, link-local or otherwise internal address while the API itself is public.
- * A hostile or compromised gateway could otherwise make a server-side client read its own cloud metadata
- * service (`169.254.169.254`), an admin port on `127.0.0.1`, or a neighbour on the private network (SSRF).
- */
-export class UnsafeLinkError extends SoraError {
-  constructor(
-    /** The link, as the server sent it. */
-    readonly url: string,
-    reason: string,
-  ) {
-    super(`Refused the download link ${JSON.stringify(url.slice(0, 200))}: ${reason}`);
-  }
-}
-UnsafeLinkError.prototype.name = 'UnsafeLinkError';
+// (The error class lives with the others, so that it is named like them.)
+export { UnsafeLinkError };
 
 /** Which download links a client may follow besides public ones; see {@link checkLink}. */
 export type PrivateLinkPolicy = boolean | ((url: URL) => boolean);
@@ -33,7 +19,7 @@ const EMBEDDED_V4 = /^(?:::ffff|64:ff9b:):(?:([\da-f]{1,4}):)?([\da-f]{1,4})$/;
  * fec0::/10 site-local and ff00::/8 multicast (with the reserved fe00::/9 between them). */
 const PRIVATE_V6 = /^(::|f[c-f][\da-f]{2}:)/;
 
-const privateV4 = (host: string) => /^\d+\.\d+\.\d+\.\d+$/.test(host) && PRIVATE_V4.test(host);
+const privateV4 = (host: string) => /^(\d+\.){3}\d+$/.test(host) && PRIVATE_V4.test(host);
 
 /**
  * Whether a URL's hostname is loopback, private, link-local or otherwise not a public internet address:
@@ -45,8 +31,8 @@ const privateV4 = (host: string) => /^\d+\.\d+\.\d+\.\d+$/.test(host) && PRIVATE
  */
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (!host.startsWith('[')) return privateV4(host);
+  if (/(^|\.)localhost$/.test(host)) return true;
+  if (host[0] !== '[') return privateV4(host);
   const v6 = host.slice(1, -1);
   const inside = EMBEDDED_V4.exec(v6);
   if (!inside) return PRIVATE_V6.test(v6);
@@ -82,7 +68,7 @@ export function checkLink(link: string, baseUrl: string, allowPrivate: PrivateLi
   } catch {
     throw new UnsafeLinkError(link, 'it is not an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (!/^https?:$/.test(url.protocol)) {
     throw new UnsafeLinkError(link, `the scheme ${url.protocol} is not http: or https:`);
   }
   if (url.username || url.password) throw new UnsafeLinkError(link, 'it carries credentials');

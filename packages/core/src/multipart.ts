@@ -10,9 +10,8 @@ export function toFormData(fields: Record<string, unknown>, form = new FormData(
   for (const [key, value] of Object.entries(fields)) {
     const name = prefix ? `${prefix}[${key}]` : key;
     if (value == null) continue;
-    if (isBlob(value)) form.append(name, value);
-    else if (typeof value === 'object') toFormData(value as Record<string, unknown>, form, name);
-    else form.append(name, String(value));
+    if (typeof value === 'object' && !isBlob(value)) toFormData(value as Record<string, unknown>, form, name);
+    else form.append(name, isBlob(value) ? value : String(value));
   }
   return form;
 }

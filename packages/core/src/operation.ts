@@ -8,8 +8,9 @@ import { type SendMode, send } from './request.js';
 // `Request` and a query serializer per call, which cost more than the 15 % over a bare `fetch` this
 // client allows itself, and 2.6 KB of a browser bundle. (`createRawClient` still exposes openapi-fetch.)
 
-type Method = 'get' | 'post' | 'delete';
-type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+/** The HTTP method, as `fetch` is given it. */
+type Method = 'GET' | 'POST' | 'DELETE';
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][Lowercase<M>]>;
 type Parameters<P extends keyof paths, M extends Method> =
   Operation<P, M> extends { parameters: infer X } ? X : never;
 
@@ -21,9 +22,9 @@ export type Answer<P extends keyof paths, M extends Method> =
     ? T
     : unknown;
 
-/** What a call sends: path parameters and query as the spec types them, and a body. */
+/** What a call sends: the path's one parameter (every path has at most one), a query as the spec types it, and a body. */
 export interface Call<P extends keyof paths, M extends Method> {
-  path?: Parameters<P, M> extends { path: infer X } ? X : never;
+  id?: Parameters<P, M> extends { path: infer X } ? X[keyof X] : never;
   query?: Parameters<P, M> extends { query?: infer X } ? X : never;
   /** JSON, or multipart when one of its fields is a file. */
   body?: object;
@@ -55,12 +56,10 @@ export const runtimeMayCache = (g: Runtime = globalThis as Runtime): unknown =>
 let noStore: RequestInit | undefined;
 const uncached = (fetcher: typeof fetch): RequestInit | undefined => {
   if (fetcher === runtimeFetch && !runtimeMayCache()) return;
-  if (!noStore) {
-    try {
-      noStore = new Request('http://h', { cache: 'no-store' }) && { cache: 'no-store' };
-    } catch {
-      noStore = {};
-    }
+  try {
+    noStore ??= new Request('http://h', { cache: 'no-store' }) && { cache: 'no-store' };
+  } catch {
+    noStore = {};
   }
   return noStore;
 };
@@ -74,14 +73,11 @@ export function api<P extends keyof paths, M extends Method>(
   options: RequestOptions = {},
   mode?: SendMode,
 ) {
-  const values = (call.path ?? {}) as Record<string, string>;
-  let url = ctx.baseUrl + path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]!));
-  if (call.query) {
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(call.query))
-      if (value !== undefined) query.set(name, String(value));
-    if (query.size) url += `?${query}`;
-  }
+  // (An encoded id has no `$`, which `replace` would read as a pattern.)
+  // The query less its undefined fields, which a JSON round trip drops (URLSearchParams writes each value
+  // as a string). None for most calls: no round trip on the path of every status read.
+  const query = call.query ? `${new URLSearchParams(JSON.parse(JSON.stringify(call.query)))}` : '';
+  const url = ctx.baseUrl + path.replace(/\{\w+\}/, encodeURIComponent(call.id!)) + (query && `?${query}`);
   const { body } = call;
   // Built once: a FormData (unlike a stream) can be sent again by each retry.
   const form =
@@ -95,7 +91,7 @@ export function api<P extends keyof paths, M extends Method>(
       fetcher(url, {
         ...(call.fresh && uncached(fetcher)),
         ...init,
-        method: method.toUpperCase(),
+        method,
         headers: json ? { 'Content-Type': 'application/json', ...init.headers } : init.headers,
         body: form ?? json,
       }),

@@ -79,7 +79,7 @@ export interface Context {
   readonly timeout: number;
   readonly maxRetries: number;
   readonly maxResponseBytes: number;
-  readonly allowPrivateLinks: PrivateLinkPolicy;
+  readonly allowPrivateLinks: PrivateLinkPolicy | undefined;
   /** The client's headers and the `Authorization`, built at the first call (which throws for a missing key). */
   readonly authHeaders: () => Record<string, string>;
   /** Removes the key from anything, errors first: every error of the public methods passes through it. */
@@ -112,31 +112,30 @@ export const runtimeFetch: typeof fetch = (input, init) => fetch(input, init);
 
 /** Resolves the options and their defaults into the shared context. */
 export function createContext(options: SoraClientOptions): Context {
-  const apiKey = options.apiKey === undefined ? readEnv('SORA_API_KEY') : options.apiKey;
-  const baseUrl = (options.baseUrl ?? readEnv('SORA_BASE_URL') ?? 'https://api.gpt.ge').replace(
-    /\/+(v1\/*)?$/,
-    '',
-  );
-  const f: typeof fetch = options.fetch ?? runtimeFetch;
-  const headers = options.headers ?? {};
+  // A default applies to `undefined` only: `null` stays (no key at all).
+  const { apiKey = readEnv('SORA_API_KEY'), headers = {} } = options;
   let auth: Record<string, string> | undefined; // kept in this closure, never on an object
   return {
-    baseUrl,
-    fetch: f,
+    baseUrl: (options.baseUrl ?? readEnv('SORA_BASE_URL') ?? 'https://api.gpt.ge').replace(
+      /\/+(v1\/*)?$/,
+      '',
+    ),
+    fetch: options.fetch ?? runtimeFetch,
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    allowPrivateLinks: options.allowPrivateLinks ?? false,
+    allowPrivateLinks: options.allowPrivateLinks, // (checkLink's default: false)
     authHeaders() {
       if (!auth) {
-        if (apiKey === undefined || apiKey === '') {
+        if (apiKey !== null && !apiKey) {
           throw new SoraError(
             'Missing API key: pass `apiKey` to createSoraClient() or set the SORA_API_KEY environment variable ' +
               '(use `apiKey: null` to send none, e.g. behind a proxy that adds it).',
           );
         }
-        // A key with a line break or a control character would make fetch throw an error quoting it.
-        if (apiKey && /[^\x20-\x7e]/.test(apiKey)) {
+        // A key with a line break or a control character would make fetch throw an error quoting it. (Only
+        // ` ` to `~`, printable ASCII, is allowed.)
+        if (apiKey && /[^ -~]/.test(apiKey)) {
           throw new SoraError('The API key contains characters not allowed in a header.');
         }
         auth = apiKey ? { ...headers, Authorization: `Bearer ${apiKey}` } : headers;

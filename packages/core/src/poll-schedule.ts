@@ -58,9 +58,11 @@ const SHORTEST_MS = 100;
 const FINISH_SLACK_MS = 20;
 
 export function createPollSchedule(options: PollScheduleOptions = {}): (sample: PollSample) => number {
-  const min = options.minIntervalMs ?? 500;
-  const max = options.maxIntervalMs ?? 10_000;
-  const initial = options.initialIntervalMs ?? 1_000;
+  const {
+    minIntervalMs: min = 500,
+    maxIntervalMs: max = 10_000,
+    initialIntervalMs: initial = 1_000,
+  } = options;
   const clamp = (ms: number) => Math.min(max, Math.max(min, ms));
   type Point = { at: number; progress: number };
   let base: Point | undefined; // the last sample before progress moved
@@ -70,40 +72,38 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
   let doneSince: number | undefined;
   let aimedShort: boolean | undefined; // the last wait was a short one aimed at the finish
   return ({ at, progress, pollAfterMs }) => {
-    const known = typeof progress === 'number' && Number.isFinite(progress);
+    const known = Number.isFinite(progress);
+    const p = progress as number; // a finite number wherever it is read below
     if (known) {
       // Restart the fit while progress has not moved, or when it went back (a job with several stages).
-      if (!base || progress <= base.progress || progress < last) {
-        base = { at, progress };
+      if (!base || p <= base.progress || p < last) {
+        base = { at, progress: p };
         moving = undefined;
-      } else moving ??= { at, progress };
-      last = progress;
+      } else moving ??= { at, progress: p };
+      last = p;
     }
-    const moved = known && base !== undefined && progress > base.progress;
     // Progress started somewhere between `base` and `moving`: a rate from `base` is too slow, so the
-    // two moving samples are used as soon as there are two.
-    const from = moved ? (moving && moving.at < at ? moving : base) : undefined;
-    if (options.onEstimate) {
-      // The estimate (for progress bars) aims at the middle of the reading's step, whatever the waits do.
-      const rate = from && known ? (at - from.at) / (progress - from.progress) : undefined;
-      const ahead = known ? 100 - progress - (Number.isInteger(progress) ? 0.5 : 0) : 0;
-      options.onEstimate(rate === undefined ? undefined : Math.max(0, ahead * rate));
-    }
+    // two moving samples are used as soon as there are two. (Only once progress moved past `base`.)
+    const from = known && base && p > base.progress ? (moving && moving.at < at ? moving : base) : undefined;
+    // Milliseconds per percent, and those left when the reading is taken as `half` a step short of it (an
+    // integer reading is most likely rounded down: 99.6 reads 99).
+    const step = from && (at - from.at) / (p - from.progress);
+    const left = (half: boolean) => (100 - p - (half && Number.isInteger(p) ? 0.5 : 0)) * step!;
+    // The estimate (for progress bars) aims at the middle of the reading's step, whatever the waits do.
+    options.onEstimate?.(from && Math.max(0, left(true)));
     if (typeof pollAfterMs === 'number' && pollAfterMs >= 0) return Math.max(pollAfterMs, SHORTEST_MS);
-    if (moved && from && base && known) {
+    if (from) {
       blind = 0;
-      // Where in the reading's step to aim (an integer reading is most likely rounded down: 99.6 reads 99).
-      // A step shorter than `min` (a 1 % step of a 20 s job is 0.2 s): at its end, so the request lands
-      // just after the finish, never just before it (which would cost one more, `min` later). A longer
-      // step: at its middle, and the requests that follow, `min` apart, close in on the finish.
-      const step = (at - from.at) / (progress - from.progress);
-      const ahead = 100 - progress - (Number.isInteger(progress) && step > min ? 0.5 : 0);
-      const left = ahead * step;
-      if (left > 0) {
+      // Where in the reading's step to aim. A step shorter than `min` (a 1 % step of a 20 s job is 0.2 s):
+      // at its end, so the request lands just after the finish, never just before it (which would cost one
+      // more, `min` later). A longer step: at its middle, and the requests that follow, `min` apart, close
+      // in on the finish.
+      const ahead = left(step! > min);
+      if (ahead > 0) {
         doneSince = undefined;
         // Look no further ahead than the time observed since progress began: an early estimate is
         // checked again before the wait grows long.
-        const wait = Math.min(left + FINISH_SLACK_MS, at - base.at);
+        const wait = Math.min(ahead + FINISH_SLACK_MS, at - base!.at);
         // Shorter than `min` once, when aimed at the finish: its answer most likely shows the end.
         aimedShort = wait < min && !aimedShort;
         return aimedShort ? Math.max(wait, SHORTEST_MS) : clamp(wait);

@@ -44,10 +44,10 @@ export interface PollOptions extends PollScheduleOptions, Omit<RequestOptions, '
   clock?: Clock | undefined;
 }
 
-/** What one status request returned: the job as sent, and the server's suggested wait. */
+/** What one status request returned: the job as sent, and the answer (its headers may suggest a wait). */
 export interface JobState {
-  video: Video;
-  pollAfterMs?: number | undefined;
+  data: Video;
+  response: Response;
 }
 
 const realClock: Clock = { now: () => performance.now(), sleep };
@@ -64,11 +64,9 @@ export async function pollJob(
   options: PollOptions = {},
   first?: JobState,
 ): Promise<Video> {
-  const clock = options.clock ?? realClock;
-  const limit = options.timeout ?? 1_800_000;
+  const { clock = realClock, timeout: limit = 1_800_000, signal } = options;
   const deadline = clock.now() + limit;
   const next = createPollSchedule(options);
-  const { signal } = options;
   // The deadline cuts the status request in flight too (a hung one would otherwise overrun it by its own
   // timeout and retries): every request of this poll listens to one controller, which the caller's signal
   // and the deadline both abort.
@@ -82,44 +80,37 @@ export async function pollJob(
   try {
     for (;;) {
       if (!state) {
-        let late = false;
-        const remaining = deadline - clock.now();
-        // setTimeout fires at once for more than 2^31-1 ms: a deadline that far away needs no timer.
-        const timer =
-          remaining < 2 ** 31
-            ? setTimeout(() => {
-                late = true;
-                stop.abort();
-              }, remaining)
-            : undefined;
+        // setTimeout fires at once for more than 2^31-1 ms (24.8 days, far beyond any one status request).
+        const timer = setTimeout(abort, Math.min(deadline - clock.now(), 2 ** 31 - 1));
         try {
           state = await fetchState(id, request);
         } catch (error) {
-          if (late && !signal?.aborted) throw new PollTimeoutError(last ?? unseen(id), limit, !!last);
+          // Stopped, and not by the caller: by the deadline.
+          if (stop.signal.aborted && !signal?.aborted) {
+            // All that is known of a job no status answer arrived for: its id.
+            throw new PollTimeoutError(last ?? ({ id, status: 'unknown' } as Video), limit, !!last);
+          }
           throw error;
         } finally {
           clearTimeout(timer);
         }
       }
-      const status = normalizeStatus(state.video.status);
-      const video = normalizeVideo(state.video);
+      const status = normalizeStatus(state.data.status);
+      const video = normalizeVideo(state.data);
       last = video;
       const progress = Number.isFinite(video.progress) ? video.progress : undefined;
-      options.onProgress?.({ id, status, rawStatus: String(state.video.status), progress, video });
+      options.onProgress?.({ id, status, rawStatus: String(state.data.status), progress, video });
       if (status === 'completed') return video;
       if (status === 'failed' || status === 'expired') throw new VideoFailedError(video);
       const now = clock.now();
       if (now >= deadline) throw new PollTimeoutError(video, limit);
-      await clock.sleep(
-        Math.min(next({ at: now, progress, pollAfterMs: state.pollAfterMs }), deadline - now),
-        signal,
-      );
+      // The server's suggested wait (NaN when it suggested none, or nonsense: the schedule takes only a
+      // number from 0 up).
+      const pollAfterMs = Number.parseFloat(state.response.headers.get('openai-poll-after-ms') ?? '');
+      await clock.sleep(Math.min(next({ at: now, progress, pollAfterMs }), deadline - now), signal);
       state = undefined;
     }
   } finally {
     signal?.removeEventListener('abort', abort);
   }
 }
-
-/** All that is known of a job no status answer arrived for: its id. */
-const unseen = (id: string): Video => ({ id, status: 'unknown' }) as unknown as Video;

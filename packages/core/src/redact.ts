@@ -1,3 +1,5 @@
+import { BRAND } from './errors.js';
+
 /** What stands in for the API key wherever it would otherwise appear. */
 export const REDACTED = '[redacted]';
 
@@ -7,23 +9,6 @@ export const REDACTED = '[redacted]';
  * back as they are (the same object).
  */
 export type Redactor = <T>(value: T) => T;
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),
- * URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). It ignores
- * case (`%2F` and `%2f` are the same escape, `bearer` the same scheme; a key that differs only in case
- * is the key for any reader). Secrets shorter than 8 characters are not real keys (a test's `'k'`): alone
- * they are left be, or every `k` of a stack trace would go, but their `Bearer <key>` form is unambiguous
- * and still removed.
- */
-function patternOf(secret: string): RegExp {
-  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
-  const any = [...forms].map(escapeRegExp).join('|');
-  const bearer = `bearer\\s+(?:${any})`;
-  return new RegExp(secret.length >= 8 ? `${bearer}|${any}` : bearer, 'gi');
-}
 
 /** How deep {@link createRedactor} looks into objects and `cause` chains (a hostile body can nest deeply). */
 const MAX_DEPTH = 16;
@@ -35,14 +20,25 @@ const MAX_DEPTH = 16;
  */
 export function createRedactor(secret: string | null | undefined): Redactor {
   if (!secret) return (value) => value;
-  const pattern = patternOf(secret);
+  // The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),
+  // URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). It ignores
+  // case (`%2F` and `%2f` are the same escape, `bearer` the same scheme; a key that differs only in case
+  // is the key for any reader). Secrets shorter than 8 characters are not real keys (a test's `'k'`):
+  // alone they are left be, or every `k` of a stack trace would go, but their `Bearer <key>` form is
+  // unambiguous and still removed. (A form that equals another is a repeated alternative, which matches
+  // the same.) Each form has every character but letters, digits and `_` backslashed: outside unicode
+  // mode (`u`) a backslash before such a character always means the character itself.
+  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+  const any = forms.map((form) => form.replace(/\W/g, '\\$&')).join('|');
+  // `(bearer\s+)` is captured, so that the replacement keeps the scheme; it is optional for real keys.
+  const pattern = new RegExp(`(bearer\\s+)${secret.length >= 8 ? '?' : ''}(?:${any})`, 'gi');
   const clean = (text: string) =>
-    text.replace(pattern, (match) => (/^bearer/i.test(match) ? `Bearer ${REDACTED}` : REDACTED));
+    text.replace(pattern, (_, bearer?: string) => (bearer ? `Bearer ${REDACTED}` : REDACTED));
 
   // Each case answers the value itself when the secret is not in it, so callers can tell by `===`.
   const scrub = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return clean(value);
-    if (typeof value !== 'object' || value === null) return value;
+    if (!value || typeof value !== 'object') return value;
     if (depth > MAX_DEPTH) return undefined; // deeper than any error or body a client makes: dropped
     if (value instanceof Error) return scrubError(value, depth);
     if (Array.isArray(value)) {
@@ -63,34 +59,29 @@ export function createRedactor(secret: string | null | undefined): Redactor {
   };
 
   const scrubError = (error: Error, depth: number): Error => {
-    const fields: [string, unknown, boolean | undefined][] = [];
+    // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
+    // properties may be read-only) is replaced by a plain copy of its name and own properties.
+    const ours = BRAND in error;
+    // No prototype, so that a field named `__proto__` is one like any other.
+    const fields = { __proto__: null } as unknown as PropertyDescriptorMap;
+    if (!ours) fields.name = { value: error.name };
     let changed = false;
     for (const name of Object.getOwnPropertyNames(error)) {
-      let v: unknown;
       try {
-        v = (error as unknown as Record<string, unknown>)[name];
+        const v = (error as unknown as Record<string, unknown>)[name];
+        const value = scrub(v, depth + 1);
+        changed ||= value !== v;
+        const enumerable = Object.keys(error).includes(name);
+        fields[name] = { value, writable: true, configurable: true, enumerable };
       } catch {
-        continue; // a getter that throws
+        // a getter that throws: the field is left out
       }
-      const cleaned = scrub(v, depth + 1);
-      changed ||= cleaned !== v;
-      fields.push([name, cleaned, Object.getOwnPropertyDescriptor(error, name)?.enumerable]);
     }
-    if (!changed) return error;
-    // Our own errors are fixed in place, so `instanceof` and their fields stay; a runtime's error (whose
-    // properties may be read-only) is replaced by a plain copy of its own properties, and its name.
-    const target = isOurs(error) ? error : Object.defineProperty(new Error(), 'name', { value: error.name });
-    for (const [name, value, enumerable = false] of fields) {
-      Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable });
-    }
-    return target;
+    return changed ? Object.defineProperties(ours ? error : new Error(), fields) : error;
   };
 
   return <T>(value: T): T => scrub(value, 0) as T;
 }
-
-// Errors of this package carry a brand (see errors.ts); read without importing it, to keep this file leaf.
-const isOurs = (error: Error) => Symbol.for('sora-kit.error') in error;
 
 let last: { secret: string | null | undefined; redactor: Redactor } | undefined;
 

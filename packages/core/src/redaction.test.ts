@@ -190,6 +190,37 @@ describe('the API key never shows, whatever the server sends', () => {
       for (const view of views(error)) expect(view).not.toContain(KEY);
     }
   });
+
+  test('every method of client.videos scrubs its errors (each is attacked, none left out)', async () => {
+    json({ error: { message: `bad key ${KEY}`, param: KEY } }, 400, { 'x-echo': KEY });
+    const v = client().videos;
+    const file = new Blob(['x'], { type: 'video/mp4' });
+    const calls: Record<keyof typeof v, () => PromiseLike<unknown>> = {
+      create: () => v.create({ prompt: 'a' }),
+      retrieve: () => v.retrieve('video_1'),
+      list: () => v.list(),
+      delete: () => v.delete('video_1'),
+      remix: () => v.remix('video_1', { prompt: 'a' }),
+      edit: () => v.edit({ prompt: 'a', video: { id: 'video_1' } }),
+      extend: () => v.extend({ prompt: 'a', video: { id: 'video_1' }, seconds: '4' }),
+      createCharacter: () => v.createCharacter({ name: 'a', video: file }),
+      getCharacter: () => v.getCharacter('char_1'),
+      downloadContent: () => v.downloadContent('video_1'),
+      contentLink: () => v.contentLink('video_1'),
+      poll: () => v.poll('video_1'),
+      createAndPoll: () => v.createAndPoll({ prompt: 'a' }),
+    };
+    expect(Object.keys(calls).sort()).toEqual(Object.keys(v).sort());
+    for (const [name, call] of Object.entries(calls)) {
+      const error = await Promise.resolve(call()).then(
+        () => undefined,
+        (e: { status?: number }) => e,
+      );
+      expect(error, name).toBeInstanceOf(Error);
+      expect(error?.status, name).toBe(400);
+      for (const view of views(error)) expect(view, name).not.toContain(KEY);
+    }
+  });
 });
 
 describe('redact (exported, for servers and tools built on the client)', () => {
@@ -205,5 +236,17 @@ describe('redact (exported, for servers and tools built on the client)', () => {
     const untouched = new Error('nothing secret');
     expect(redact(untouched, KEY)).toBe(untouched);
     expect(redact({ a: [`Bearer ${KEY}`] }, KEY)).toEqual({ a: ['Bearer [redacted]'] });
+  });
+
+  test('a key made of pattern characters is matched as text, never as a pattern', () => {
+    const key = `sk-.*+?^$${'{}'}()|[]\\/-é😀 x`; // every pattern character, `${` included
+    expect(redact(`a ${key} b`, key)).toBe('a [redacted] b');
+    expect(redact(`a ${key.toUpperCase()} b`, key)).toBe('a [redacted] b');
+    expect(redact(`a ${JSON.stringify(key)} b`, key)).toBe('a "[redacted]" b');
+    expect(redact(`a ${encodeURIComponent(key)} b`, key)).toBe('a [redacted] b');
+    // What the key would match if it were read as a pattern stays as it is.
+    const lookalike = 'sk-a.b+cd';
+    expect(redact('sk-aXbbbcd sk-abcd', lookalike)).toBe('sk-aXbbbcd sk-abcd');
+    expect(redact('(sk-a.b+cd)', lookalike)).toBe('([redacted])');
   });
 });

@@ -28,20 +28,17 @@ export interface SendMode {
 /** Waits `ms`, or rejects with `APIUserAbortError` as soon as `signal` fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new APIUserAbortError());
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', abort);
-    };
+    // An aborted signal never fires again: its listener needs no removal once it ran.
     const abort = () => {
-      done();
+      clearTimeout(timer);
       reject(new APIUserAbortError());
     };
     const timer = setTimeout(() => {
-      done();
+      signal?.removeEventListener('abort', abort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', abort);
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort);
   });
 }
 
@@ -57,21 +54,15 @@ export async function send<T>(
   attempt: Attempt,
   mode: SendMode = { auth: true },
 ): Promise<{ data: T; response: Response }> {
-  const { signal } = options;
-  const maxRetries = options.maxRetries ?? ctx.maxRetries;
+  const { signal, maxRetries = ctx.maxRetries, timeout = ctx.timeout } = options;
   // A copy per call: a fetch wrapper that writes to `init.headers` must not change the next call's.
   const headers = { ...(mode.auth && ctx.authHeaders()), ...options.headers };
-  const timeout = options.timeout ?? ctx.timeout;
   for (let retry = 0; ; retry++) {
     if (signal?.aborted) throw new APIUserAbortError();
     const controller = new AbortController();
     const abort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', abort);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeout);
+    const timer = setTimeout(() => controller.abort(), timeout);
     let failure: SoraError;
     let wait: Headers | undefined;
     try {
@@ -79,7 +70,7 @@ export async function send<T>(
       // A streamed body still needs the caller's signal; a read one does not (and a long-lived signal
       // would otherwise collect one listener per poll).
       if (response.ok && mode.stream) {
-        const watched = withIdleTimeout(response, timeout, (reason) => controller.abort(reason));
+        const watched = withIdleTimeout(response, timeout, controller);
         return { data: undefined as T, response: watched };
       }
       const text = await readText(response, ctx.maxResponseBytes);
@@ -102,7 +93,8 @@ export async function send<T>(
     } catch (error) {
       signal?.removeEventListener('abort', abort);
       if (signal?.aborted) throw new APIUserAbortError();
-      if (timedOut) failure = new APIConnectionTimeoutError();
+      // Aborted, and not by the caller: by the timeout.
+      if (controller.signal.aborted) failure = new APIConnectionTimeoutError();
       else if (SoraError.isInstance(error)) throw error;
       // The runtime's error, kept as `cause` (the key is scrubbed from it at the client's boundary).
       else failure = new APIConnectionError(undefined, { cause: error });

@@ -4,10 +4,8 @@
 /** Whether an error answer is worth retrying: `x-should-retry` decides, else 408, 409, 429 and 5xx are. */
 export function shouldRetry(response: Response): boolean {
   const header = response.headers.get('x-should-retry');
-  if (header === 'true') return true;
-  if (header === 'false') return false;
   const s = response.status;
-  return s === 408 || s === 409 || s === 429 || s >= 500;
+  return header === 'true' || (header !== 'false' && (s === 408 || s === 409 || s === 429 || s >= 500));
 }
 
 /**
@@ -16,14 +14,13 @@ export function shouldRetry(response: Response): boolean {
  * to 8 s, less up to 25 % of jitter so that many clients do not retry in step.
  */
 export function retryDelay(retry: number, headers?: Headers): number {
-  let ms: number | undefined;
-  const afterMs = headers?.get('retry-after-ms');
-  if (afterMs) ms = Number.parseFloat(afterMs);
+  // NaN when absent or not a number, and NaN is no usable wait (neither > 0 nor < 60 s).
+  let ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
   const after = headers?.get('retry-after');
   if (after && !ms) {
     const seconds = Number.parseFloat(after);
-    ms = Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000;
+    // (`Infinity` seconds and a date that does not parse both end as no usable wait below.)
+    ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(after) - Date.now();
   }
-  if (ms !== undefined && ms > 0 && ms < 60_000) return ms;
-  return Math.min(0.5 * 2 ** retry, 8) * (1 - Math.random() * 0.25) * 1000;
+  return ms > 0 && ms < 60_000 ? ms : Math.min(500 * 2 ** retry, 8000) * (1 - Math.random() / 4);
 }

@@ -9,7 +9,9 @@ export type NormalizedStatus = KnownVideoStatus | 'expired' | 'unknown';
 
 // Names seen at gateways (the spec's `VideoStatus` examples among them), lower-cased with `-` and spaces as
 // `_`. Anything else is `unknown`: keep polling.
-const NAMES: Record<string, NormalizedStatus> = {
+// No prototype: a status such as `constructor` or `__proto__` finds nothing.
+const NAMES: Record<string, NormalizedStatus | null> = {
+  __proto__: null,
   queued: 'queued',
   not_start: 'queued',
   not_started: 'queued',
@@ -34,9 +36,7 @@ const NAMES: Record<string, NormalizedStatus> = {
  * `in_progress`, upper case too; `expired` stays (and is terminal); anything unrecognised is `unknown`.
  */
 export function normalizeStatus(raw: unknown): NormalizedStatus {
-  // Own keys only: a status such as `constructor` must not find Object.prototype's.
-  const known = (name: string) => (Object.hasOwn(NAMES, name) ? NAMES[name] : undefined);
-  return known(raw as string) ?? known(String(raw).toLowerCase().replace(/[- ]/g, '_')) ?? 'unknown';
+  return NAMES[raw as string] ?? NAMES[String(raw).toLowerCase().replace(/[- ]/g, '_')] ?? 'unknown';
 }
 
 /**
@@ -46,10 +46,10 @@ export function normalizeStatus(raw: unknown): NormalizedStatus {
 export function normalizeVideo(video: Video): Video {
   const status = normalizeStatus(video.status);
   if (status === video.status && typeof video.progress === 'number') return video; // the usual case
-  const progress = Number.parseFloat(String(video.progress));
+  const progress = Number.parseFloat(video.progress as unknown as string); // (it reads any value as text)
   return {
     ...video,
     status: status === 'expired' || status === 'unknown' ? video.status : status,
-    progress: Number.isNaN(progress) ? video.progress : progress,
+    progress: Number.isFinite(progress) ? progress : video.progress,
   };
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { show, ValidationError } from './errors.js';
 import type { ListOrder, VideoContentVariant, VideoSeconds, VideoSize } from './generated/openapi.js';
 import { isBlob } from './multipart.js';
 
@@ -12,7 +12,11 @@ export const SIZES = [
   '1792x1024',
 ] as const satisfies readonly VideoSize[];
 const ORDERS = ['asc', 'desc'] as const satisfies readonly ListOrder[];
-const VARIANTS = ['video', 'thumbnail', 'spritesheet'] as const satisfies readonly VideoContentVariant[];
+export const VARIANTS = [
+  'video',
+  'thumbnail',
+  'spritesheet',
+] as const satisfies readonly VideoContentVariant[];
 type Exhaustive<Missing extends never> = Missing;
 export type EnumsAreComplete = Exhaustive<
   | Exclude<VideoSeconds, (typeof SECONDS)[number]>
@@ -24,12 +28,14 @@ export type EnumsAreComplete = Exhaustive<
 /** The known non-pro model names (dated snapshots too), which cannot render the 1792 sizes. */
 const NON_PRO = /^sora-2(-\d{4}-\d{2}-\d{2})?$/;
 /** The spec's `VideoId` / `CharacterId` pattern. */
-const ID = /^[A-Za-z0-9_\-.:]{1,256}$/;
+const ID = /^[\w\-.:]{1,256}$/; // (\w: letters, digits and _)
 
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+/** `'a', 'b'`: each value quoted as messages show it. */
+const list = (values: readonly string[]) => values.map(show).join(', ');
 
-function oneOf(field: string, value: unknown, allowed: readonly string[]): void {
-  if (value !== undefined && !allowed.includes(value as string)) {
+/** `value` is one of `allowed`; `undefined` passes unless the field is `required`. */
+export function oneOf(field: string, value: unknown, allowed: readonly string[], required?: boolean): void {
+  if ((required || value !== undefined) && !allowed.includes(value as string)) {
     throw new ValidationError(field, value, list(allowed));
   }
 }
@@ -64,7 +70,8 @@ export function checkShape(params: { seconds?: unknown; size?: unknown; model?: 
   const { model = 'sora-2', size } = params;
   if (typeof model !== 'string' || !model)
     throw new ValidationError('model', model, 'a model name, e.g. sora-2-pro');
-  if (typeof size === 'string' && size.includes('1792') && NON_PRO.test(model)) {
+  // (`size` is one of SIZES or undefined by now.)
+  if ((size as string | undefined)?.includes('1792') && NON_PRO.test(model)) {
     throw new ValidationError(
       'size',
       size,
@@ -79,36 +86,21 @@ export function checkShape(params: { seconds?: unknown; size?: unknown; model?: 
  */
 export function checkInputReference(value: unknown): void {
   if (value === undefined || isBlob(value)) return;
-  const allowed = 'an image file (Blob or File), { image_url } or { file_id }';
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ValidationError('input_reference', value, allowed);
-  const reference = value as Record<string, unknown>;
-  const keys = Object.keys(reference);
-  if (keys.includes('image_url') && keys.includes('file_id')) {
+  const keys = typeof value === 'object' && value ? Object.keys(value) : [];
+  const key = keys.join(); // one key, or a list that matches neither name
+  if (!/^(image_url|file_id)$/.test(key)) {
+    const both = keys.includes('image_url') && keys.includes('file_id');
     throw new ValidationError(
       'input_reference',
       value,
-      allowed,
-      "Invalid 'input_reference': send either 'image_url' or 'file_id', not both.",
+      'an image file (Blob or File), { image_url } or { file_id }',
+      both ? "Invalid 'input_reference': send either 'image_url' or 'file_id', not both." : undefined,
     );
   }
-  const [key] = keys;
-  if (keys.length !== 1 || (key !== 'image_url' && key !== 'file_id'))
-    throw new ValidationError('input_reference', value, allowed);
-  const text = reference[key];
-  if (typeof text !== 'string' || text === '')
+  const text = (value as Record<string, unknown>)[key];
+  if (typeof text !== 'string' || !text) {
     throw new ValidationError(`input_reference.${key}`, text, 'a non-empty string');
-}
-
-/** An extension's `seconds`: required, `'4'`, `'8'` or `'12'` (the length of the new segment). */
-export function checkExtensionSeconds(value: unknown): void {
-  if (value === undefined) throw new ValidationError('seconds', value, list(SECONDS));
-  oneOf('seconds', value, SECONDS);
-}
-
-/** The `variant` of a download. */
-export function checkVariant(value: unknown): void {
-  oneOf('variant', value, VARIANTS);
+  }
 }
 
 /**
@@ -142,9 +134,9 @@ export function validateCreateParams(params: {
   model?: unknown;
   input_reference?: unknown;
 }): void {
-  checkText('prompt', params?.prompt);
-  checkShape(params ?? {});
-  checkInputReference(params?.input_reference);
+  checkText('prompt', params?.prompt); // throws for no params at all
+  checkShape(params);
+  checkInputReference(params.input_reference);
 }
 
 /** Checks a prompt: a string of 1 to 32,000 characters, not only whitespace. */
@@ -159,7 +151,7 @@ export function validateVideoId(id: unknown): void {
 
 /** Checks a download `variant`: `video`, `thumbnail` or `spritesheet`. */
 export function validateVariant(variant: unknown): void {
-  checkVariant(variant);
+  oneOf('variant', variant, VARIANTS);
 }
 
 /**

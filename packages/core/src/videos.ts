@@ -17,13 +17,7 @@ import type { Context, CreateOptions, RequestOptions } from './options.js';
 import { paginate, type VideoPager } from './pagination.js';
 import { type JobState, type PollOptions, pollJob } from './poll.js';
 import { normalizeVideo } from './status.js';
-import {
-  checkExtensionSeconds,
-  checkId,
-  checkListQuery,
-  checkText,
-  validateCreateParams,
-} from './validation.js';
+import { checkId, checkListQuery, checkText, oneOf, SECONDS, validateCreateParams } from './validation.js';
 
 /**
  * The model names the spec lists (its `KnownVideoModel`). `model` accepts any string (gateways add their
@@ -115,17 +109,18 @@ export interface Videos {
   createAndPoll(params: VideoCreateParams, options?: PollOptions & CreateOptions): Promise<Video>;
 }
 
-const uuid = (): string =>
-  // randomUUID is missing outside secure contexts (a page on plain http).
-  crypto.randomUUID?.() ??
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-
 /** Builds `client.videos` over the shared context. */
 export function createVideos(ctx: Context): Videos {
-  // Every POST starts a paid job: one Idempotency-Key per call, the same on each retry.
+  // Every POST starts a paid job: one Idempotency-Key per call, the same on each retry. (randomUUID is
+  // missing outside secure contexts, a page on plain http: 128 random bits all the same.)
   const paid = (options: CreateOptions = {}): RequestOptions => ({
     ...options,
-    headers: { ...options.headers, 'Idempotency-Key': options.idempotencyKey ?? `sora-kit-${uuid()}` },
+    headers: {
+      ...options.headers,
+      'Idempotency-Key':
+        options.idempotencyKey ??
+        `sora-kit-${crypto.randomUUID?.() ?? crypto.getRandomValues(new Uint32Array(4)).join('-')}`,
+    },
   });
   const post = <
     P extends '/v1/videos' | '/v1/videos/edits' | '/v1/videos/extensions' | '/v1/videos/characters',
@@ -133,103 +128,86 @@ export function createVideos(ctx: Context): Videos {
     path: P,
     body: object,
     options?: CreateOptions,
-  ) => api(ctx, 'post', path, { body }, paid(options));
+  ) => api(ctx, 'POST', path, { body }, paid(options));
 
-  // A job as answered, with the server's suggested wait before asking about it again.
-  const stateOf = ({ data, response }: { data: Video; response: Response }): JobState => {
-    const after = Number.parseFloat(response.headers.get('openai-poll-after-ms') ?? '');
-    return { video: data, pollAfterMs: Number.isNaN(after) ? undefined : after };
-  };
   const job = async (answer: Promise<{ data: Video }>) => normalizeVideo((await answer).data);
 
-  const fetchState = async (id: string, options: RequestOptions) => {
+  // A job as answered (the answer's headers may suggest when to ask again): what polling reads.
+  const fetchState = async (id: string, options?: RequestOptions): Promise<JobState> => {
     checkId(id);
-    return stateOf(
-      await api(ctx, 'get', '/v1/videos/{video_id}', { path: { video_id: id }, fresh: true }, options),
-    );
+    return api(ctx, 'GET', '/v1/videos/{video_id}', { id, fresh: true }, options);
   };
 
-  const start = async (params: VideoCreateParams, options?: CreateOptions) => {
+  const start = async (params: VideoCreateParams, options?: CreateOptions): Promise<JobState> => {
     validateCreateParams(params);
-    return stateOf(await post('/v1/videos', params, options));
+    return post('/v1/videos', params, options);
   };
 
   const source = (video: unknown) => {
     if (!isBlob(video)) checkId((video as VideoReference | undefined)?.id, 'video.id');
   };
 
+  // The one place every error of `client.videos` passes through on its way out: `fail` throws it through
+  // the redactor, which removes the key from it (message, fields, stack, `cause` chain), whatever the
+  // server put there. `guard` does it for a method's promise; `list` scrubs each page load's errors.
   const fail = (error: unknown): never => {
     throw ctx.redact(error);
   };
+  const guard =
+    <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      method(...args).catch(fail);
 
-  return guarded(fail, {
-    create: async (params, options) => normalizeVideo((await start(params, options)).video),
-    retrieve: async (id, options = {}) => normalizeVideo((await fetchState(id, options)).video),
+  return {
+    create: guard((params, options) => job(start(params, options))),
+    retrieve: guard((id, options) => job(fetchState(id, options))),
     list(params = {}, options = {}) {
       checkListQuery(params);
-      // Each page load is scrubbed like the methods' errors (the pager is not a method's promise).
       const page = (after?: string) =>
-        api(ctx, 'get', '/v1/videos', { query: { ...params, after }, fresh: true }, options).then(
+        api(ctx, 'GET', '/v1/videos', { query: { ...params, after }, fresh: true }, options).then(
           ({ data }) => ({ ...data, data: data.data.map(normalizeVideo) }),
           fail,
         );
       return paginate(page, params.after);
     },
-    async delete(id, options) {
+    delete: guard(async (id, options) => {
       checkId(id);
-      return (await api(ctx, 'delete', '/v1/videos/{video_id}', { path: { video_id: id } }, options)).data;
-    },
-    async remix(id, params, options) {
+      return (await api(ctx, 'DELETE', '/v1/videos/{video_id}', { id }, options)).data;
+    }),
+    remix: guard(async (id, params, options) => {
       checkId(id);
       checkText('prompt', params?.prompt);
-      const call = { path: { video_id: id }, body: { prompt: params.prompt } };
-      return job(api(ctx, 'post', '/v1/videos/{video_id}/remix', call, paid(options)));
-    },
-    async edit(params, options) {
+      const call = { id, body: { prompt: params.prompt } };
+      return job(api(ctx, 'POST', '/v1/videos/{video_id}/remix', call, paid(options)));
+    }),
+    edit: guard(async (params, options) => {
       checkText('prompt', params?.prompt);
       source(params.video);
       return job(post('/v1/videos/edits', params, options));
-    },
-    async extend(params, options) {
+    }),
+    extend: guard(async (params, options) => {
       checkText('prompt', params?.prompt);
-      checkExtensionSeconds(params?.seconds);
+      // The length of the new segment: required.
+      oneOf('seconds', params.seconds, SECONDS, true);
       source(params.video);
       return job(post('/v1/videos/extensions', params, options));
-    },
-    async createCharacter(params, options) {
+    }),
+    createCharacter: guard(async (params, options) => {
       checkText('name', params?.name, 80);
       if (!isBlob(params.video))
         throw new ValidationError('video', params?.video, 'an MP4 file (a Blob or File)');
       return (await post('/v1/videos/characters', params, options)).data;
-    },
-    async getCharacter(id, options) {
+    }),
+    getCharacter: guard(async (id, options) => {
       checkId(id, 'character_id');
-      return (
-        await api(ctx, 'get', '/v1/videos/characters/{character_id}', { path: { character_id: id } }, options)
-      ).data;
-    },
-    downloadContent: async (id, options) => (await fetchContent(ctx, id, options, true)).response as Response,
-    contentLink: async (id, options) => fetchContent(ctx, id, options),
-    poll: async (id, options) => pollJob(fetchState, id, options),
-    async createAndPoll(params, options = {}) {
+      return (await api(ctx, 'GET', '/v1/videos/characters/{character_id}', { id }, options)).data;
+    }),
+    downloadContent: guard(async (id, options) => (await fetchContent(ctx, id, options, true)).response!),
+    contentLink: guard((id, options) => fetchContent(ctx, id, options)),
+    poll: guard((id, options) => pollJob(fetchState, id, options)),
+    createAndPoll: guard(async (params, options = {}) => {
       const first = await start(params, options);
-      return pollJob(fetchState, first.video.id, options, first);
-    },
-  });
-}
-
-/**
- * The one place every error of `client.videos` passes through on its way out: `fail` throws it through
- * the redactor, which removes the key from it (message, fields, stack, `cause` chain), whatever the server
- * put there. (`list` scrubs the errors of each page load with the same `fail`.)
- */
-function guarded(fail: (error: unknown) => never, videos: Videos): Videos {
-  const methods: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(videos) as [string, (...args: unknown[]) => unknown][]) {
-    methods[name] =
-      name === 'list'
-        ? method
-        : (...args: unknown[]) => (method(...args) as Promise<unknown>).then(undefined, fail);
-  }
-  return methods as unknown as Videos;
+      return pollJob(fetchState, first.data.id, options, first);
+    }),
+  };
 }
