@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createSoraClient } from '@sora-kit/core';
 import { downloadToFile } from '@sora-kit/core/node';
+import { startRedis } from '@sora-kit/test-support/redis';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
@@ -26,7 +27,6 @@ import {
   summarize,
 } from '../../../scripts/bench/harness.mjs';
 import { createVideoQueue } from '../dist/index.js';
-import { startRedis } from '@sora-kit/test-support/redis';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -1,9 +1,10 @@
 /** The 429 pause in BullMQ's limiter key, on a real Redis: what BullMQ's workers then see. */
+
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAUSED, pauseLeft, pauseQueue } from './rate-limit-pause.js';
-import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 
 let server: RunningRedis;
 let redis: Redis;

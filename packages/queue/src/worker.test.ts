@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSoraClient } from '@sora-kit/core';
 import { MODERATION_MARKER, type RunningEmulator, startEmulator } from '@sora-kit/emulator';
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoJobProgress } from './job-data.js';
 import { createVideoQueue, type VideoQueue } from './queue.js';
-import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { createVideoWorker, type VideoWorker, type VideoWorkerOptions } from './worker.js';
 
 let redis: RunningRedis;

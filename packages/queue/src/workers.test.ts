@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type RunningEmulator, startEmulator } from '@sora-kit/emulator';
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVideoQueue, type VideoQueue } from './queue.js';
-import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { spawnWorker, until, type WorkerProcess } from './test-support/workers.js';
 
 let redis: RunningRedis;
