@@ -231,6 +231,10 @@ export function machine() {
  * A figure: `{ id, title, measured, target?, ok?, ratio?, varies?, summary? }`. `id` is stable
  * (`core.retrieve`), `measured` the text shown, `summary: true` puts it in the root README's table too.
  *
+ * `save()` replaces the package's results file, so a bench split over several modules records them all
+ * with one recorder, in one process (the emulator's bench.mjs passes its recorder to memory.mjs); a run of
+ * part of a bench is fine on its own: report.mjs keeps the other figures of the last run, marked as such.
+ *
  * @param {string | URL} packageDir the package's folder (its package.json names it)
  */
 export function createRecorder(packageDir) {

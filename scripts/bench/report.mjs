@@ -70,6 +70,15 @@ function movement(figure) {
 
 const verdict = (figure) => (figure.ok === undefined ? '' : figure.ok ? 'met' : '**missed**');
 
+/**
+ * A figure kept from an earlier run of its package (the latest run measured only part of the bench) says
+ * when it was measured, since the run line above the table (date, load) is the latest run's.
+ */
+const earlier = (figure) =>
+  figure.date && figure.runDate && figure.date !== figure.runDate
+    ? ` (from an earlier run, ${figure.date.slice(0, 16).replace('T', ' ')} UTC)`
+    : '';
+
 function figureRows(figures, withPackage) {
   const head = withPackage
     ? '| package | figure | measured | target | |\n| --- | --- | --- | --- | --- |'
@@ -77,7 +86,7 @@ function figureRows(figures, withPackage) {
   const rows = figures.map(({ pkg, figure }) => {
     const cells = [
       figure.title,
-      `${figure.measured}${movement(figure)}`,
+      `${figure.measured}${movement(figure)}${earlier(figure)}`,
       figure.target ?? '',
       verdict(figure),
     ];
@@ -88,7 +97,7 @@ function figureRows(figures, withPackage) {
 
 /** A package's figures, each knowing the date of its package's last run (older ones say when they were measured). */
 const withRunDate = (p) =>
-  p.figures.map((figure) => ({ pkg: shortName(p.package), figure: { ...figure, runDate: day(p.date) } }));
+  p.figures.map((figure) => ({ pkg: shortName(p.package), figure: { ...figure, runDate: p.date } }));
 
 const runLine = (p) => `${day(p.date)}, Node ${p.node}, ${p.cpu}, ${p.memoryGB} GB, ${p.os}; ${load(p)}`;
 
@@ -107,19 +116,14 @@ function renderTable(record) {
     'loop; the contenders alternate in blocks (or, for whole processes, in rounds), and a figure is the median',
     'of the per-block ratios against a baseline measured in the same run, with the range of those ratios. A',
     'figure whose blocks differ by more than 10 %, or whose last runs do, says so. The machine, Node version,',
-    "date and load average of each package's run are given with its figures: a loaded machine (a load average",
-    'above the number of cores) makes every figure noisier.',
+    "date and load average of each package's run are given with its figures (a figure kept from an earlier run,",
+    'when only part of a bench ran, says when it was measured): a loaded machine (a load average above the',
+    'number of cores) makes every figure noisier.',
   ];
   for (const name of names) {
     const p = record.packages[name];
     parts.push('', `## ${p.package}`, '', runLine(p), '');
-    if (p.figures.length)
-      parts.push(
-        figureRows(
-          p.figures.map((figure) => ({ pkg: name, figure })),
-          false,
-        ),
-      );
+    if (p.figures.length) parts.push(figureRows(withRunDate(p), false));
     else if (p.output)
       parts.push('Its bench records no figures yet; its output:', '', '```text', p.output, '```');
     else parts.push('Its bench recorded no figures.');

@@ -1,3 +1,4 @@
+import { ffprobe } from '@sora-kit/test-support/media';
 import {
   experimental_generateVideo as generateVideo,
   experimental_getVideoStatus as getVideoStatus,
@@ -5,7 +6,6 @@ import {
 } from 'ai';
 import { describe, expect, test } from 'vitest';
 import { useEmulator } from './test-support/emulator.js';
-import { ffprobe } from './test-support/media.js';
 
 // A gpt.ge-style gateway: `/content` answers JSON `{ url }` with a temporary link on another origin.
 const t = useEmulator({ jobSeconds: 0.3, contentMode: 'url' });

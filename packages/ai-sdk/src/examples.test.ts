@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ffprobeFile } from '@sora-kit/test-support/media';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KEY, useEmulator } from './test-support/emulator.js';
-import { ffprobeFile } from './test-support/media.js';
 
 // The README's examples, run as they are, each in its own Node process, against the emulator. They import
 // the built package by name, and `ai` as an app would.

@@ -1,3 +1,4 @@
+import { ffprobe } from '@sora-kit/test-support/media';
 import {
   experimental_generateVideo as generateVideo,
   experimental_getVideoStatus as getVideoStatus,
@@ -5,7 +6,6 @@ import {
 } from 'ai';
 import { describe, expect, test } from 'vitest';
 import { useEmulator } from './test-support/emulator.js';
-import { ffprobe } from './test-support/media.js';
 
 // experimental_generateVideo end to end, through the real `ai` package, over real HTTP to the emulator.
 const t = useEmulator({ jobSeconds: 0.4 });

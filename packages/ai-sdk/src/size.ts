@@ -1,16 +1,5 @@
 import { InvalidArgumentError, type SharedV4Warning } from '@ai-sdk/provider';
-import type { VideoSize } from '@sora-kit/core';
-
-/** Every size of the protocol, the server's default first (so that ties go to it). */
-const ALL_SIZES: readonly VideoSize[] = ['720x1280', '1280x720', '1024x1792', '1792x1024'];
-
-/** The known non-pro model names (dated snapshots too), which cannot render the 1792 sizes (core's rule). */
-const NON_PRO = /^sora-2(-\d{4}-\d{2}-\d{2})?$/;
-
-/** The sizes a model renders: the two 720p sizes for `sora-2`, all four for `sora-2-pro` and other names. */
-export function sizesFor(modelId: string): readonly VideoSize[] {
-  return NON_PRO.test(modelId) ? ALL_SIZES.slice(0, 2) : ALL_SIZES;
-}
+import { sizesForModel, type VideoSize } from '@sora-kit/core';
 
 /** Width and height of a `WxH` size. */
 export function dimensions(size: string): [number, number] {
@@ -93,7 +82,8 @@ export function pickSize(
   warnings: SharedV4Warning[],
 ): SizeChoice {
   const { modelId, resolution, aspectRatio, imageSize } = options;
-  const sizes = sizesFor(modelId);
+  // Core's rule (the 1792 sizes need sora-2-pro), the server's default first so that ties go to it.
+  const sizes = sizesForModel(modelId);
   const allowed = sizes.join(', ');
   if (resolution !== undefined) {
     const [w, h] = parseResolution(resolution);

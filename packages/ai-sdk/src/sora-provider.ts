@@ -5,8 +5,7 @@ import {
   type ProviderV4,
   type Experimental_VideoModelV4 as VideoModelV4,
 } from '@ai-sdk/provider';
-import { createSoraClient, type SoraClient } from '@sora-kit/core';
-import { readEnv } from './env.js';
+import { createSoraClient, readEnv, type SoraClient } from '@sora-kit/core';
 import { SoraVideoModel, type SoraVideoModelId } from './sora-video-model.js';
 import { createWebhookRegistry } from './webhook.js';
 

@@ -19,13 +19,7 @@ import { type CallDescription, toProviderError } from './errors.js';
 import { jobMetadata } from './metadata.js';
 import { operationFor, parseOperation, parseSoraOptions, type SoraOperation } from './options.js';
 import { planStart, type StartRequest } from './start.js';
-import {
-  type LinkCatchingFetch,
-  linkCatchingFetch,
-  type RecordingFetch,
-  recordingFetch,
-  splitHeaders,
-} from './transport.js';
+import { recordingFetch, splitHeaders } from './transport.js';
 import type { WebhookRegistry } from './webhook.js';
 
 /**
@@ -250,19 +244,18 @@ export class SoraVideoModel implements VideoModelV4 {
   ): Promise<{ video: VideoModelV4VideoData; headers: Record<string, string> | undefined }> {
     const variant = operation.variant ?? 'video';
     const mediaType = MEDIA_TYPES.get(variant) ?? 'video/mp4';
-    const transport: RecordingFetch & Partial<LinkCatchingFetch> =
-      operation.download === 'bytes'
-        ? recordingFetch(this.config.fetch)
-        : linkCatchingFetch(this.config.fetch);
-    const response = await client.videos.downloadContent(operation.id, {
-      ...call,
-      variant,
-      fetch: transport.fetch,
-    });
-    const link = transport.link?.();
-    if (link !== undefined) {
-      await response.body?.cancel();
-      return { video: { type: 'url', url: link, mediaType }, headers: transport.headers() };
+    const recorder = recordingFetch(this.config.fetch);
+    const options = { ...call, variant, fetch: recorder.fetch };
+    let response: Response;
+    if (operation.download === 'bytes') {
+      response = await client.videos.downloadContent(operation.id, options);
+    } else {
+      // One request; a gateway's link comes back unfollowed (checked by core), for the AI SDK to download.
+      const answer = await client.videos.contentLink(operation.id, options);
+      if (answer.link) {
+        return { video: { type: 'url', url: answer.link.url, mediaType }, headers: recorder.headers() };
+      }
+      response = answer.response;
     }
     const data = new Uint8Array(await response.arrayBuffer());
     const type = response.headers.get('content-type')?.split(';')[0]?.trim();
@@ -272,7 +265,7 @@ export class SoraVideoModel implements VideoModelV4 {
         data,
         mediaType: type && type !== 'application/octet-stream' ? type : mediaType,
       },
-      headers: transport.headers(),
+      headers: recorder.headers(),
     };
   }
 

@@ -42,35 +42,3 @@ export function recordingFetch(base: typeof fetch): RecordingFetch {
     headers: () => headersRecord(last),
   };
 }
-
-/** A `fetch` for one download that stops at a gateway's link instead of following it. */
-export interface LinkCatchingFetch extends RecordingFetch {
-  /** The temporary link the gateway answered with, if it did. */
-  link(): string | undefined;
-}
-
-/**
- * Wraps `base` for `downloadContent` so that a gateway's temporary link is caught rather than downloaded.
- * Core asks `/content` first; a JSON answer there is the gateway form (`{ url }`), and core's next request
- * is the link itself, which is answered here with an empty body instead of being fetched. Core has checked
- * the link by then (and refuses one it must not follow), and the AI SDK downloads it later, without any of
- * the client's headers. Core has no call that returns the link alone; this keeps to its public options.
- */
-export function linkCatchingFetch(base: typeof fetch): LinkCatchingFetch {
-  const recorder = recordingFetch(base);
-  let answeredWithLink = false;
-  let link: string | undefined;
-  return {
-    fetch: async (input, init) => {
-      if (answeredWithLink) {
-        link = input instanceof Request ? input.url : String(input);
-        return new Response(null, { status: 200 });
-      }
-      const response = await recorder.fetch(input, init);
-      answeredWithLink = response.ok && (response.headers.get('content-type') ?? '').includes('json');
-      return response;
-    },
-    headers: recorder.headers,
-    link: () => link,
-  };
-}

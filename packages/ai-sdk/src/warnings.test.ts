@@ -1,9 +1,9 @@
 import { APICallError, InvalidArgumentError } from '@ai-sdk/provider';
 import { createSoraClient } from '@sora-kit/core';
+import { makeImage } from '@sora-kit/test-support/media';
 import { experimental_startVideo as startVideo } from 'ai';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { KEY, useEmulator } from './test-support/emulator.js';
-import { makeImage } from './test-support/media.js';
 
 // Each mapping of the AI SDK's options to Sora's, through the real `experimental_startVideo`: the warnings
 // it returns, and what the emulator (which validates every request against the spec) actually made.
@@ -173,7 +173,7 @@ describe('what Sora cannot do: unsupported warnings, and the job still starts', 
 });
 
 describe('a first-frame image becomes input_reference, and must be the video’s size', () => {
-  test.each(['png', 'jpg', 'webp'] as const)(
+  test.each(['png', 'jpeg', 'webp'] as const)(
     'a %s of the right size is uploaded (the emulator checks it)',
     async (format) => {
       const image = await makeImage(format, 1280, 720);
@@ -216,7 +216,7 @@ describe('a first-frame image becomes input_reference, and must be the video’s
   });
 
   test('an image of no size the model renders is a clear error naming the sizes', async () => {
-    const image = await makeImage('jpg', 1000, 1000);
+    const image = await makeImage('jpeg', 1000, 1000);
     const error = await refused('sora-2', { prompt: { image, text: 'x' } as never });
     expect((error as Error).message).toContain('The first-frame image is 1000x1000');
     expect((error as Error).message).toContain('720x1280, 1280x720');

@@ -1,9 +1,11 @@
 // `pnpm bench` in packages/cli (root `pnpm bench` runs it with the other packages'): start-up, a 512 MiB
-// download and a batch, each as a ratio against its baseline measured in the same run, recorded for
-// BENCHMARKS.md (scripts/bench). Needs `pnpm build`, curl and GNU time (for peak RSS).
+// download, a batch and the check of jobs files too big to hold, each as a ratio against its baseline
+// measured in the same run, recorded for BENCHMARKS.md (scripts/bench). Needs `pnpm build`, curl and GNU
+// time (for peak RSS). `node bench/index.mjs startup jobs-file` runs only those.
 import { createRecorder, hasGnuTime, ratioText } from '../../../scripts/bench/harness.mjs';
 import { benchBatch } from './batch.mjs';
 import { benchDownload } from './download.mjs';
+import { benchJobsFile } from './jobs-file.mjs';
 import { benchStartup } from './startup.mjs';
 
 const only = process.argv.slice(2);
@@ -58,6 +60,36 @@ if (wanted('batch')) {
     ratio: b.ratio,
     summary: true,
   });
+}
+
+if (wanted('jobs-file')) {
+  const j = await benchJobsFile();
+  const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
+  // Peak RSS is the figure (the file is never held whole); without GNU time there is none to judge.
+  const rssOk = (r) => hasGnuTime && r.maxRssMB <= 200;
+  const rss = (r) =>
+    hasGnuTime ? `peak RSS ${r.maxRssMB.toFixed(0)} MB` : 'peak RSS not measured (no GNU time)';
+  const time = (r) =>
+    `${s(r.cli.medianMs)}, ${ratioText(r.cli)} the time to stream its lines in a bare Node process (${s(r.floor.medianMs)})`;
+  bench.add({
+    id: 'cli.jobs-file',
+    title: `\`sora-kit batch\` checks a ${mb(j.bigBytes)} jobs file (${j.jobs.toLocaleString('en-US').replaceAll(',', ' ')} jobs, the last invalid, nothing sent)`,
+    measured: `${rss(j.big.cli)}; ${time(j.big)}`,
+    target: '≤ 200 MB',
+    ok: rssOk(j.big.cli),
+    ratio: j.big.cli.ratio,
+    varies: j.big.cli.varies,
+  });
+  bench.add({
+    id: 'cli.long-line',
+    title: `\`sora-kit batch\` refuses a jobs file with one ${j.longLineMiB} MiB line (\`--max-line-bytes\`, 1 MiB)`,
+    measured: `${rss(j.long.cli)}; ${time(j.long)}`,
+    target: '≤ 200 MB',
+    ok: rssOk(j.long.cli),
+    ratio: j.long.cli.ratio,
+    varies: j.long.cli.varies,
+  });
+  bench.note(`jobs files: ${j.rounds} rounds, each running the CLI and the bare line count once`);
 }
 
 bench.save();

@@ -7,20 +7,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkAllOutputsForKey, creates, envFor, runCli, tempDir, testEmulator } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { creates, dir, emulator, env, failEveryPoll, runCli, useSharedEmulator } from './support.js';
 
-let emulator: Awaited<ReturnType<typeof testEmulator>>;
-let env: Record<string, string>;
-let dir: string;
-
-beforeAll(async () => {
-  emulator = await testEmulator({ jobSeconds: 0.3 });
-  env = envFor(emulator);
-  dir = await tempDir();
-});
-beforeEach(() => emulator.clearRequests());
-afterAll(checkAllOutputsForKey);
+useSharedEmulator({ jobSeconds: 0.3 });
 
 async function jobsFile(name: string, lines: unknown[]): Promise<string> {
   const path = join(dir, name);
@@ -183,13 +173,7 @@ describe('a line that hits an error after its create', () => {
     const out = join(dir, 'retry-out');
     const file = await jobsFile('retry.jsonl', ['a fox']);
     // Every poll fails (after core's retries): the job exists, the batch cannot follow it.
-    emulator.faults.add({
-      kind: 'server-error',
-      method: 'GET',
-      path: '/v1/videos/*',
-      status: 503,
-      times: 50,
-    });
+    failEveryPoll(emulator);
     const result = await runCli(['batch', file, '--out-dir', out, '-q'], { env, cwd: dir });
     emulator.faults.clear();
     expect(result.code).toBe(1);

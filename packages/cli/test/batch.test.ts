@@ -5,25 +5,20 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  checkAllOutputsForKey,
   creates,
+  dir,
   envFor,
   jsonLines,
   probe,
   runCli,
   spawnCli,
-  tempDir,
   testEmulator,
+  useWorkDir,
 } from './support.js';
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(checkAllOutputsForKey);
+useWorkDir();
 
 const PROMPTS = [
   'a tiger breaks into a farmyard',
@@ -52,6 +47,36 @@ async function mp4s(outDir: string): Promise<string[]> {
   return (await readdir(outDir)).filter((f) => f.endsWith('.mp4')).sort();
 }
 
+/**
+ * A batch of the 7 lines at concurrency 3 against an emulator that answers `fault.times` requests with a
+ * 429 and a Retry-After of 1 s: every video must end up saved, one job per line, and after the first 429
+ * no worker may send anything until the Retry-After has passed. Answers the emulator and the 429s.
+ */
+async function batchUnder429s(name: string, fault: { times: number; method: string; path: string }) {
+  const emulator = await testEmulator({ jobSeconds: 0.5 });
+  emulator.faults.add({ kind: 'rate-limit', retryAfterSeconds: 1, ...fault });
+  const outDir = join(dir, name);
+  const result = await runCli(
+    ['batch', await jobsFile(`${name}.jsonl`), '--out-dir', outDir, '--concurrency', '3'],
+    { env: envFor(emulator), cwd: dir },
+  );
+  expect(result.code, result.stderr).toBe(0);
+  expect(await mp4s(outDir)).toEqual(EXPECTED_FILES);
+  expect(result.stderr).toMatch(/rate limited \(429\): every worker waits 0:01/);
+  expect(emulator.videos()).toHaveLength(7);
+  const log = emulator.requests();
+  const limited = log.filter((r) => r.status === 429);
+  // Requests sent just before the gate closed may still arrive a little later on a loaded machine: the
+  // window starts 400 ms after the first 429.
+  const first429 = limited[0]!;
+  const during = log.filter((r) => r.at > first429.at + 400 && r.at < first429.at + 900);
+  expect(
+    during,
+    JSON.stringify(log.map((r) => [r.method, r.path.slice(0, 20), r.status, r.at - first429.at])),
+  ).toEqual([]);
+  return { emulator, limited };
+}
+
 const EXPECTED_FILES = [
   'cat.mp4',
   'line-001.mp4',
@@ -73,7 +98,7 @@ describe('batch', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(await mp4s(outDir)).toEqual(EXPECTED_FILES);
     expect(await probe(join(outDir, 'cat.mp4'))).toMatchObject({ width: 1280, height: 720 });
-    expect((await probe(join(outDir, 'line-002.mp4'))).duration).toBeCloseTo(8, 0);
+    expect((await probe(join(outDir, 'line-002.mp4'))).durationSeconds).toBeCloseTo(8, 0);
     expect(result.stderr).toMatch(/Batch: 7\/7 saved in/);
     // Never more than 3 jobs rendering at once: at most 3 creates before the first download.
     const log = emulator.requests();
@@ -163,66 +188,23 @@ describe('batch', () => {
   });
 
   it('finishes under injected 429s, pausing every worker for the Retry-After', async () => {
-    const emulator = await testEmulator({ jobSeconds: 0.5 });
-    emulator.faults.add({
-      kind: 'rate-limit',
+    const { emulator, limited } = await batchUnder429s('limited', {
       times: 4,
       method: 'POST',
       path: '/v1/videos',
-      retryAfterSeconds: 1,
     });
-    const outDir = join(dir, 'limited');
-    const result = await runCli(
-      ['batch', await jobsFile('limited.jsonl'), '--out-dir', outDir, '--concurrency', '3'],
-      { env: envFor(emulator), cwd: dir },
-    );
-    expect(result.code, result.stderr).toBe(0);
-    expect(await mp4s(outDir)).toEqual(EXPECTED_FILES);
-    expect(result.stderr).toMatch(/rate limited \(429\): every worker waits 0:01/);
-    const log = emulator.requests();
-    expect(log.filter((r) => r.status === 429)).toHaveLength(4);
-    // After the first 429, no worker sent anything until its Retry-After (1 s) had passed. (Requests sent
-    // just before the gate closed may still arrive a little later on a loaded machine: the window starts
-    // 400 ms after the 429.)
-    const first429 = log.find((r) => r.status === 429)!;
-    const during = log.filter((r) => r.at > first429.at + 400 && r.at < first429.at + 900);
-    expect(
-      during,
-      JSON.stringify(log.map((r) => [r.method, r.path.slice(0, 20), r.status, r.at - first429.at])),
-    ).toEqual([]);
+    expect(limited).toHaveLength(4);
     expect(new Set(creates(emulator).map((r) => r.idempotencyKey)).size).toBe(7);
-    expect(emulator.videos()).toHaveLength(7);
   });
 
   it('pauses every worker on a 429 to a download too (downloads go through the gate)', async () => {
-    const emulator = await testEmulator({ jobSeconds: 0.5 });
-    emulator.faults.add({
-      kind: 'rate-limit',
+    const { limited } = await batchUnder429s('limited-downloads', {
       times: 2,
       method: 'GET',
       path: '/v1/videos/*/content',
-      retryAfterSeconds: 1,
     });
-    const outDir = join(dir, 'limited-downloads');
-    const result = await runCli(
-      ['batch', await jobsFile('limited-downloads.jsonl'), '--out-dir', outDir, '--concurrency', '3'],
-      { env: envFor(emulator), cwd: dir },
-    );
-    expect(result.code, result.stderr).toBe(0);
-    expect(await mp4s(outDir)).toEqual(EXPECTED_FILES);
-    expect(result.stderr).toMatch(/rate limited \(429\): every worker waits 0:01/);
-    const log = emulator.requests();
-    const limited = log.filter((r) => r.status === 429);
     expect(limited).toHaveLength(2);
     expect(limited.every((r) => r.path.endsWith('/content'))).toBe(true);
-    // The same window as above: nothing from any worker while the download's Retry-After runs.
-    const first429 = limited[0]!;
-    const during = log.filter((r) => r.at > first429.at + 400 && r.at < first429.at + 900);
-    expect(
-      during,
-      JSON.stringify(log.map((r) => [r.method, r.path.slice(0, 20), r.status, r.at - first429.at])),
-    ).toEqual([]);
-    expect(emulator.videos()).toHaveLength(7);
   });
 
   it('reports a failed job (exit 1) and never creates it again on a rerun', async () => {

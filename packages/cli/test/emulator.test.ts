@@ -5,15 +5,11 @@
  */
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAllOutputsForKey, jsonLines, probe, runCli, STATE_HOME, spawnCli, tempDir } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { dir, jsonLines, probe, runCli, STATE_HOME, spawnCli, useWorkDir } from './support.js';
 
-let dir: string;
 const stateDir = join(STATE_HOME, 'sora-kit', 'emulators');
-beforeAll(async () => {
-  dir = await tempDir();
-});
-afterAll(checkAllOutputsForKey);
+useWorkDir();
 
 describe('sora-kit emulator', () => {
   it('passes its flags to sora-emulator, serves the API, and stops on Ctrl-C', async () => {
@@ -81,7 +77,7 @@ describe('--emulator finds a running sora-kit emulator', () => {
     expect(jsonLines(list.stdout).map((v) => v.id)).toContain(id);
     const waited = await runCli(['wait', id, '--emulator', '-o', 'kept.mp4'], { cwd: dir });
     expect(waited.code, waited.stderr).toBe(0);
-    expect(await probe(join(dir, 'kept.mp4'))).toMatchObject({ codec: 'h264' });
+    expect(await probe(join(dir, 'kept.mp4'))).toMatchObject({ codecName: 'h264' });
     const thumb = await runCli(['download', id, '--emulator', '--variant', 'thumbnail', '-o', 'kept.webp'], {
       cwd: dir,
     });

@@ -5,29 +5,21 @@
  */
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  checkAllOutputsForKey,
+  dir,
+  emulator,
+  env,
   envFor,
   KEY,
   runCli,
   solidPng,
   spawnCli,
-  tempDir,
   testEmulator,
+  useSharedEmulator,
 } from './support.js';
 
-let emulator: Awaited<ReturnType<typeof testEmulator>>;
-let env: Record<string, string>;
-let dir: string;
-
-beforeAll(async () => {
-  emulator = await testEmulator({ jobSeconds: 0.4 });
-  env = envFor(emulator);
-  dir = await tempDir();
-});
-beforeEach(() => emulator.clearRequests());
-afterAll(checkAllOutputsForKey);
+useSharedEmulator({ jobSeconds: 0.4 });
 
 describe('exit 2: invalid input, refused before any request', () => {
   const cases: [string, string[], RegExp][] = [

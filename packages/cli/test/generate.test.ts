@@ -1,29 +1,22 @@
 /** generate, wait, status, download, list, delete, remix: the built CLI against a real emulator. */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  checkAllOutputsForKey,
   creates,
+  dir,
+  emulator,
+  env,
   envFor,
   jsonLines,
   probe,
   runCli,
   solidPng,
-  tempDir,
   testEmulator,
+  useSharedEmulator,
 } from './support.js';
 
-let emulator: Awaited<ReturnType<typeof testEmulator>>;
-let env: Record<string, string>;
-let dir: string;
-
-beforeAll(async () => {
-  emulator = await testEmulator({ jobSeconds: 0.5 });
-  env = envFor(emulator);
-  dir = await tempDir();
-});
-afterAll(checkAllOutputsForKey);
+useSharedEmulator({ jobSeconds: 0.5 });
 
 /** Creates a completed job through the CLI and answers its id. */
 async function completedJob(prompt = 'a lighthouse at dawn'): Promise<string> {
@@ -60,9 +53,9 @@ describe('generate', () => {
     expect(result.stderr).toMatch(/completed/);
     expect(result.stderr).toMatch(/Saved videos\/tiger\.mp4 \(/);
     const media = await probe(join(dir, 'videos/tiger.mp4'));
-    expect(media).toMatchObject({ codec: 'h264', width: 1280, height: 720 });
-    expect(media.duration).toBeCloseTo(8, 0);
-    expect(media.format).toContain('mp4');
+    expect(media).toMatchObject({ codecName: 'h264', width: 1280, height: 720 });
+    expect(media.durationSeconds).toBeCloseTo(8, 0);
+    expect(media.formatName).toContain('mp4');
   });
 
   it('defaults to <video id>.mp4 in the current folder, 720x1280 for 4 s', async () => {
@@ -73,7 +66,7 @@ describe('generate', () => {
     expect(file).toMatch(/^video_\w+\.mp4$/);
     const media = await probe(join(dir, file));
     expect(media).toMatchObject({ width: 720, height: 1280 });
-    expect(media.duration).toBeCloseTo(4, 0);
+    expect(media.durationSeconds).toBeCloseTo(4, 0);
   });
 
   it('--no-wait prints the id and returns at once; the job is left queued', async () => {
@@ -114,7 +107,7 @@ describe('generate', () => {
       cwd: dir,
     });
     expect(forced.code).toBe(0);
-    expect((await probe(join(dir, 'taken.mp4'))).codec).toBe('h264');
+    expect((await probe(join(dir, 'taken.mp4'))).codecName).toBe('h264');
   });
 
   it('sends --input-reference as the first frame when it matches --size', async () => {
@@ -136,7 +129,7 @@ describe('wait, status, download', () => {
     const waited = await runCli(['wait', id, '--output', 'resumed.mp4'], { env, cwd: dir });
     expect(waited.code).toBe(0);
     expect(waited.stdout).toBe('resumed.mp4\n');
-    expect((await probe(join(dir, 'resumed.mp4'))).codec).toBe('h264');
+    expect((await probe(join(dir, 'resumed.mp4'))).codecName).toBe('h264');
   });
 
   it('status shows the job, and --json gives the Video', async () => {
@@ -269,7 +262,7 @@ describe('gateway behaviour', () => {
       cwd: dir,
     });
     expect(result.code, result.stderr).toBe(0);
-    expect((await probe(join(dir, 'via-link.mp4'))).codec).toBe('h264');
+    expect((await probe(join(dir, 'via-link.mp4'))).codecName).toBe('h264');
     // The download is logged by its API path; the signed link (its token is a credential) never is.
     expect(result.stderr).toMatch(
       /GET \/v1\/videos\/video_\w+\/content\?variant=video → \d+ bytes in \d+ ms/,

@@ -2,19 +2,10 @@
  * `--json`: stdout is JSON lines only, the last one the final Video (or `{"type":"error"}`); and the
  * API key never appears in any output — not with `--verbose`, not in errors, not in a refused key.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAllOutputsForKey, envFor, jsonLines, KEY, runCli, tempDir, testEmulator } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { dir, env, envFor, jsonLines, KEY, runCli, testEmulator, useSharedEmulator } from './support.js';
 
-let emulator: Awaited<ReturnType<typeof testEmulator>>;
-let env: Record<string, string>;
-let dir: string;
-
-beforeAll(async () => {
-  emulator = await testEmulator({ jobSeconds: 0.4 });
-  env = envFor(emulator);
-  dir = await tempDir();
-});
-afterAll(checkAllOutputsForKey);
+useSharedEmulator({ jobSeconds: 0.4 });
 
 describe('--json', () => {
   it('generate: created, progress…, download…, saved, then the final Video; nothing else on stdout', async () => {

@@ -6,31 +6,26 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CLI,
-  checkAllOutputsForKey,
   creates,
+  dir,
+  emulator,
+  env,
   envFor,
+  failEveryPoll,
   jsonLines,
   runCli,
   spawnCli,
-  tempDir,
   testEmulator,
+  useSharedEmulator,
 } from './support.js';
 
-let emulator: Awaited<ReturnType<typeof testEmulator>>;
-let env: Record<string, string>;
-let dir: string;
-
+useSharedEmulator({ jobSeconds: 0.4 });
 beforeAll(async () => {
-  emulator = await testEmulator({ jobSeconds: 0.4 });
-  env = envFor(emulator);
-  dir = await tempDir();
   await writeFile(join(dir, 'afile.txt'), 'notes');
 });
-beforeEach(() => emulator.clearRequests());
-afterAll(checkAllOutputsForKey);
 
 /** Runs `generate` and checks that it was refused (exit 2) before any request. */
 async function refusedBeforeCreate(
@@ -160,13 +155,7 @@ describe('whitespace-only prompts are refused like empty ones', () => {
 describe('a failure after the create names the job and the command that finishes it', () => {
   it('also with --quiet; the printed command then saves the video', async () => {
     // Every poll fails (after core's retries): the job exists, the command cannot follow it.
-    emulator.faults.add({
-      kind: 'server-error',
-      method: 'GET',
-      path: '/v1/videos/*',
-      status: 503,
-      times: 50,
-    });
+    failEveryPoll(emulator);
     const result = await runCli(['generate', 'a tiger', '-q', '-o', 'finished.mp4'], { env, cwd: dir });
     emulator.faults.clear();
     expect(result.code).toBe(1);
@@ -183,13 +172,7 @@ describe('a failure after the create names the job and the command that finishes
   });
 
   it('--json: the error line carries the id and the hint', async () => {
-    emulator.faults.add({
-      kind: 'server-error',
-      method: 'GET',
-      path: '/v1/videos/*',
-      status: 503,
-      times: 50,
-    });
+    failEveryPoll(emulator);
     const result = await runCli(['generate', 'a tiger', '--json'], { env, cwd: dir });
     emulator.faults.clear();
     expect(result.code).toBe(1);

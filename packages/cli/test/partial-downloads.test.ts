@@ -4,22 +4,16 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAllOutputsForKey, envFor, probe, runCli, spawnCli, tempDir, testEmulator } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dir, emulator, env, probe, runCli, spawnCli, useSharedEmulator } from './support.js';
 
-let emulator: Awaited<ReturnType<typeof testEmulator>>;
-let env: Record<string, string>;
-let dir: string;
 let id: string;
 
+useSharedEmulator({ jobSeconds: 0.3 });
 beforeAll(async () => {
-  emulator = await testEmulator({ jobSeconds: 0.3 });
-  env = envFor(emulator);
-  dir = await tempDir();
   id = (await runCli(['generate', 'a tiger', '--no-wait'], { env, cwd: dir })).stdout.trim();
   expect((await runCli(['wait', id, '--no-download'], { env, cwd: dir })).code).toBe(0);
 });
-afterAll(checkAllOutputsForKey);
 
 /**
  * Waits until the folder holds the temporary file of a download to `name`. The download's lock comes
@@ -61,7 +55,7 @@ describe('a .part left by a SIGKILLed download', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain(`removed ${part}, left by a download that was killed`);
     expect((await readdir(dir)).filter((entry) => entry.includes('killed.mp4'))).toEqual(['killed.mp4']);
-    expect(await probe(join(dir, 'killed.mp4'))).toMatchObject({ codec: 'h264' });
+    expect(await probe(join(dir, 'killed.mp4'))).toMatchObject({ codecName: 'h264' });
   });
 
   it('a download of the same output that is still running is left alone; the second is refused', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@sora-kit/emulator';
-import { afterAll, expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm build\` in packages/cli first`);
@@ -191,6 +191,47 @@ export async function tempDir(): Promise<string> {
   return dir;
 }
 
+// The set-up most test files share. The bindings below are set by the hooks of `useWorkDir` and
+// `useSharedEmulator` (an ES module's exports are live: a test file that imports them sees the values once
+// its `beforeAll` hooks have run). Each test file has its own copy of this module, so of them.
+
+/** The test file's working folder (`useWorkDir`, `useSharedEmulator`). */
+export let dir: string;
+/** The emulator all the test file's tests share (`useSharedEmulator`). */
+export let emulator: RunningEmulator;
+/** The environment that points the CLI at {@link emulator} with {@link KEY} (`useSharedEmulator`). */
+export let env: Record<string, string>;
+
+/** Before the file's tests: a working folder, {@link dir}. After them: every output checked for the key. */
+export function useWorkDir(): void {
+  beforeAll(async () => {
+    dir = await tempDir();
+  });
+  afterAll(checkAllOutputsForKey);
+}
+
+/**
+ * {@link useWorkDir}, plus one emulator for the file's tests ({@link emulator}, with `options`, e.g. its
+ * `jobSeconds`) and its {@link env}. Its request log is cleared before each test, so that a test can prove
+ * that nothing was sent.
+ */
+export function useSharedEmulator(options: EmulatorOptions = {}): void {
+  useWorkDir();
+  beforeAll(async () => {
+    emulator = await testEmulator(options);
+    env = envFor(emulator);
+  });
+  beforeEach(() => emulator.clearRequests());
+}
+
+/**
+ * Makes every poll of a job fail (a 503, 50 times: past core's retries), so that the job exists on the
+ * server but the command cannot follow it. `faults.clear()` ends it.
+ */
+export function failEveryPoll(target: RunningEmulator): void {
+  target.faults.add({ kind: 'server-error', method: 'GET', path: '/v1/videos/*', status: 503, times: 50 });
+}
+
 /** The creates (POST /v1/videos) in the emulator's request log. */
 export function creates(emulator: RunningEmulator) {
   return emulator.requests().filter((r) => r.method === 'POST' && r.path === '/v1/videos');
@@ -209,34 +250,8 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** What ffprobe says about a media file. */
-export async function probe(
-  path: string,
-): Promise<{ codec: string; width: number; height: number; duration: number; format: string }> {
-  const { execFile } = await import('node:child_process');
-  const { promisify } = await import('node:util');
-  const { stdout } = await promisify(execFile)('ffprobe', [
-    '-v',
-    'error',
-    '-show_entries',
-    'stream=codec_name,width,height:format=duration,format_name',
-    '-of',
-    'json',
-    path,
-  ]);
-  const info = JSON.parse(stdout) as {
-    streams: { codec_name: string; width: number; height: number }[];
-    format: { duration?: string; format_name: string };
-  };
-  const stream = info.streams[0]!;
-  return {
-    codec: stream.codec_name,
-    width: stream.width,
-    height: stream.height,
-    duration: Number(info.format.duration ?? Number.NaN),
-    format: info.format.format_name,
-  };
-}
+/** What ffprobe says about a saved video: the helper every package's tests share. */
+export { ffprobeFile as probe } from '@sora-kit/test-support/media';
 
 /** A valid PNG of one colour (8-bit RGB), `width` x `height`: what an API that decodes images accepts. */
 export function solidPng(width: number, height: number): Buffer {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { AuthenticationError, createSoraClient, SoraError } from './index.js';
+import { AuthenticationError, createSoraClient, readEnv, SoraError } from './index.js';
 import { KEY, useEmulator } from './test-support/emulator.js';
 import { type Gateway, startGateway } from './test-support/gateway-server.js';
 
@@ -23,6 +23,14 @@ describe('createSoraClient options', () => {
     const video = await client.videos.create({ prompt: 'a tiger' });
     // Reached, with the key from the environment (a short job may already be rendering on a loaded machine).
     expect(['queued', 'in_progress']).toContain(video.status);
+  });
+
+  test('readEnv: trimmed, and undefined when unset or blank (how the key and base URL are read)', () => {
+    vi.stubEnv('SORA_KIT_TEST_SETTING', '  a value \n');
+    expect(readEnv('SORA_KIT_TEST_SETTING')).toBe('a value');
+    vi.stubEnv('SORA_KIT_TEST_SETTING', '   ');
+    expect(readEnv('SORA_KIT_TEST_SETTING')).toBeUndefined();
+    expect(readEnv('SORA_KIT_TEST_UNSET_SETTING')).toBeUndefined();
   });
 
   test('the default server is https://api.gpt.ge; a trailing /v1 or slash is dropped', () => {

@@ -45,6 +45,47 @@ describe('downloadContent, url mode (gpt.ge: JSON link on another origin)', () =
   });
 });
 
+describe('contentLink: the link, not followed', () => {
+  const linked = useEmulator({ contentMode: 'url' });
+  const bytes = useEmulator({ contentMode: 'bytes' });
+
+  test("url mode: one request, answered with the emulator's link, which serves the media without a key", async () => {
+    const video = await linked.client.videos.createAndPoll({ prompt: 'a tiger' });
+    linked.emu.clearRequests();
+    const answer = await linked.client.videos.contentLink(video.id);
+    expect(answer.response).toBeUndefined();
+    expect(answer.link).toMatchObject({ id: video.id, status: 'ready', expires_at: expect.any(Number) });
+    const url = answer.link!.url;
+    expect(url.startsWith(`${linked.emu.filesUrl}/files/`)).toBe(true);
+    expect(linked.emu.requests().map((r) => [r.origin, r.path])).toEqual([
+      ['api', `/v1/videos/${video.id}/content`],
+    ]);
+    const media = await fetch(url); // no key: the link is its own credential
+    expect(media.headers.get('content-type')).toBe('video/mp4');
+    expect(new TextDecoder().decode((await bytesOf(media)).subarray(4, 8))).toBe('ftyp');
+    const thumbnail = await linked.client.videos.contentLink(video.id, { variant: 'thumbnail' });
+    expect((await fetch(thumbnail.link!.url)).headers.get('content-type')).toBe('image/webp');
+  });
+
+  test('bytes mode: the media itself, as downloadContent answers it', async () => {
+    const video = await bytes.client.videos.createAndPoll({ prompt: 'a tiger' });
+    const answer = await bytes.client.videos.contentLink(video.id);
+    expect(answer.link).toBeUndefined();
+    expect(answer.response!.headers.get('content-type')).toBe('video/mp4');
+    same(await bytesOf(answer.response!), await bytesOf(await bytes.client.videos.downloadContent(video.id)));
+  });
+
+  test('checks the id and variant before any request, and a missing job is a NotFoundError', async () => {
+    linked.emu.clearRequests();
+    await expect(linked.client.videos.contentLink('../x')).rejects.toThrow(/'video_id'/);
+    await expect(linked.client.videos.contentLink('video_1', { variant: 'gif' as never })).rejects.toThrow(
+      /'variant'/,
+    );
+    expect(linked.emu.requests()).toEqual([]);
+    await expect(linked.client.videos.contentLink('video_missing')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
 describe('downloadContent from a gateway', () => {
   let gw: Gateway;
   beforeAll(async () => {
@@ -155,6 +196,16 @@ describe('download links to internal addresses (SSRF)', () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(UnsafeLinkError);
     expect(error.url).toBe(url);
+    expect(seen).toEqual([`${PUBLIC}/v1/videos/video_1/content`]);
+  });
+
+  test('contentLink refuses such a link too, rather than hand it on', async () => {
+    const url = 'http://169.254.169.254/latest/meta-data/';
+    gw.canned.push({ status: 200, path: /\/content$/, body: { id: 'video_1', url, status: 'ready' } });
+    const error = await publicClient()
+      .videos.contentLink('video_1')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(UnsafeLinkError);
     expect(seen).toEqual([`${PUBLIC}/v1/videos/video_1/content`]);
   });
 

@@ -7,7 +7,15 @@ import type { Context, RequestOptions } from './options.js';
 import { send } from './request.js';
 import { checkId, oneOf, VARIANTS } from './validation.js';
 
-/** Options of `downloadContent`. */
+/**
+ * What `contentLink` answers: the temporary link a gateway gave (`link`, its JSON `{url, expires_at?}`), or
+ * the media itself (`response`) from a server that sends the bytes at once (the OpenAI API).
+ */
+export type ContentLinkAnswer =
+  | { link: VideoContentLink; response?: undefined }
+  | { link?: undefined; response: Response };
+
+/** Options of `downloadContent` and `contentLink`. */
 export interface DownloadContentOptions extends RequestOptions {
   /** `video` (MP4), `thumbnail` (WebP) or `spritesheet` (JPEG). Default: the server's, `video`. */
   variant?: VideoContentVariant | undefined;
@@ -18,13 +26,19 @@ export interface DownloadContentOptions extends RequestOptions {
 }
 
 /**
- * The media of a completed job as a standard `Response` with an unread body, whichever way the server
- * answers: with the bytes, or (gpt.ge and other gateways) with JSON `{url}` of a temporary link on another
- * host, which is then fetched without the `Authorization` header or the client's headers, once
- * `checkLink` allowed it (no loopback, private or link-local address unless the API is on one, or
- * `allowPrivateLinks` says so).
+ * Asks `/content` for the media of a completed job. The server answers with the bytes (the OpenAI API:
+ * `{ response }`, a standard `Response` with an unread body), or (gpt.ge and other gateways) with JSON
+ * `{url}` of a temporary link on another host, which must first pass `checkLink` (no loopback, private or
+ * link-local address unless the API is on one, or `allowPrivateLinks` says so). With `follow`
+ * (`downloadContent`) the link is then fetched, without the `Authorization` header or the client's
+ * headers, and answered as `{ response }`; without it (`contentLink`) it is answered as `{ link }`.
  */
-export async function downloadContent(ctx: Context, id: string, options: DownloadContentOptions = {}) {
+export async function fetchContent(
+  ctx: Context,
+  id: string,
+  options: DownloadContentOptions = {},
+  follow?: boolean,
+): Promise<ContentLinkAnswer> {
   checkId(id);
   oneOf('variant', options.variant, VARIANTS);
   const ranged: Record<string, string> = {};
@@ -44,7 +58,7 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
     { ...options, headers: { ...options.headers, ...ranged }, fetch: fetchChecked },
     { auth: true, stream: true },
   );
-  if (!response.headers.get('content-type')?.includes('json')) return response;
+  if (!response.headers.get('content-type')?.includes('json')) return { response };
   // Not JSON, or a body that broke: no url. (Ours, a too large or idle body, is thrown as it is.)
   const link: VideoContentLink | undefined = await readText(response, ctx.maxResponseBytes)
     .then(JSON.parse)
@@ -54,8 +68,9 @@ export async function downloadContent(ctx: Context, id: string, options: Downloa
   const url = link?.url;
   if (typeof url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
   checked(url);
+  if (!follow) return { link: link as VideoContentLink };
   const media = await send(ctx, { ...options, headers: ranged }, (init) => fetchChecked(url, init), {
     stream: true,
   });
-  return media.response;
+  return { response: media.response };
 }

@@ -10,6 +10,9 @@ export const NODE_BODY = Symbol.for('sora-kit.nodeBody');
  * stream of `nodeFetch` (which `downloadToFile` reads and watches itself) are kept.
  */
 export function withIdleTimeout(response: Response, ms: number, request: AbortController): Response {
+  // nodeFetch's raw body keeps its own idle timeout (and fails with the same error): no second stream.
+  const raw = (response as { [NODE_BODY]?: { setIdleTimeout?(ms: number): void } })[NODE_BODY];
+  if (raw?.setIdleTimeout) return (raw.setIdleTimeout(ms), response);
   const reader = response.body?.getReader();
   if (!reader) return response;
   const body = new ReadableStream<Uint8Array>(

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import {
   type APIError,
+  type ContentLinkAnswer,
   createSoraClient,
   type DeletedVideo,
   type KnownModel,
@@ -11,6 +12,7 @@ import {
   ValidationError,
   type Video,
   type VideoCompletedEvent,
+  type VideoContentLink,
   type VideoCreateParams,
   type VideoFailedEvent,
   type VideoPage,
@@ -66,6 +68,14 @@ describe('public types', () => {
     expectTypeOf(client.videos.create).returns.resolves.toEqualTypeOf<Video>();
     expectTypeOf(client.videos.downloadContent).returns.resolves.toEqualTypeOf<Response>();
     expectTypeOf(client.videos.delete).returns.resolves.toEqualTypeOf<DeletedVideo>();
+    expectTypeOf(client.videos.contentLink).returns.resolves.toEqualTypeOf<ContentLinkAnswer>();
+    const handOn = async () => {
+      const answer = await client.videos.contentLink('video_1');
+      // One of the two, told apart by either field.
+      if (answer.link) expectTypeOf(answer.link).toEqualTypeOf<VideoContentLink>();
+      else expectTypeOf(answer.response).toEqualTypeOf<Response>();
+    };
+    void handOn;
     const pager = client.videos.list({ limit: 10, order: 'asc' });
     expectTypeOf(pager).toExtend<AsyncIterable<Video>>();
     expectTypeOf(pager).toExtend<PromiseLike<VideoPage>>();

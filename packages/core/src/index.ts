@@ -1,5 +1,5 @@
 export { createSoraClient, type SoraClient } from './client.js';
-export type { DownloadContentOptions } from './content.js';
+export type { ContentLinkAnswer, DownloadContentOptions } from './content.js';
 export {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -57,7 +57,7 @@ export {
   type PrivateLinkPolicy,
   UnsafeLinkError,
 } from './link-safety.js';
-export type { CreateOptions, RequestOptions, SoraClientOptions } from './options.js';
+export { type CreateOptions, type RequestOptions, readEnv, type SoraClientOptions } from './options.js';
 export type { VideoPage, VideoPager } from './pagination.js';
 export type { Clock, PollOptions, PollProgress } from './poll.js';
 export { createPollSchedule, type PollSample, type PollScheduleOptions } from './poll-schedule.js';
@@ -65,7 +65,13 @@ export { createRawClient, type RawClient, type RawClientOptions } from './raw-cl
 export { createRedactor, REDACTED, type Redactor, redact } from './redact.js';
 export { retryAfterMs } from './retry-after.js';
 export { type NormalizedStatus, normalizeStatus } from './status.js';
-export { validateCreateParams, validatePrompt, validateVariant, validateVideoId } from './validation.js';
+export {
+  sizesForModel,
+  validateCreateParams,
+  validatePrompt,
+  validateVariant,
+  validateVideoId,
+} from './validation.js';
 export type {
   CharacterCreateParams,
   KnownModel,

@@ -75,8 +75,8 @@ export function api<P extends keyof paths, M extends Method>(
 ) {
   // (An encoded id has no `$`, which `replace` would read as a pattern.)
   // The query less its undefined fields, which a JSON round trip drops (URLSearchParams writes each value
-  // as a string).
-  const query = `${new URLSearchParams(JSON.parse(JSON.stringify(call.query ?? {})))}`;
+  // as a string). None for most calls: no round trip on the path of every status read.
+  const query = call.query ? `${new URLSearchParams(JSON.parse(JSON.stringify(call.query)))}` : '';
   const url = ctx.baseUrl + path.replace(/\{\w+\}/, encodeURIComponent(call.id!)) + (query && `?${query}`);
   const { body } = call;
   // Built once: a FormData (unlike a stream) can be sent again by each retry.

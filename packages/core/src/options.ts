@@ -86,7 +86,12 @@ export interface Context {
   readonly redact: Redactor;
 }
 
-/** Reads an environment variable where the runtime has an environment (Node, Bun, Deno); else undefined. */
+/**
+ * Reads an environment variable where the runtime has an environment (Node's and Bun's, else
+ * Deno's `Deno.env`), trimmed. Undefined when it is unset or blank, and where there is no environment to
+ * read (a browser, an edge worker, Deno without `--allow-env`). How the client finds `SORA_API_KEY` and
+ * `SORA_BASE_URL`; for packages built on it that read their own settings the same way.
+ */
 export function readEnv(name: string): string | undefined {
   const g = globalThis as {
     process?: { env?: Record<string, string | undefined> };

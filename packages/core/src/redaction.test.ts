@@ -206,6 +206,7 @@ describe('the API key never shows, whatever the server sends', () => {
       createCharacter: () => v.createCharacter({ name: 'a', video: file }),
       getCharacter: () => v.getCharacter('char_1'),
       downloadContent: () => v.downloadContent('video_1'),
+      contentLink: () => v.contentLink('video_1'),
       poll: () => v.poll('video_1'),
       createAndPoll: () => v.createAndPoll({ prompt: 'a' }),
     };

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import {
+  sizesForModel,
   ValidationError,
   validateCreateParams,
   validatePrompt,
@@ -238,17 +239,17 @@ describe('validation before any request', () => {
   });
 });
 
-describe('exported validators', () => {
-  /** The message a call throws, or null when it passes. */
-  const messageOf = async (call: () => unknown) => {
-    try {
-      await call();
-      return null;
-    } catch (error) {
-      return ValidationError.isInstance(error) ? error.message : `not a ValidationError: ${error}`;
-    }
-  };
+/** The message a call throws, or null when it passes. */
+const messageOf = async (call: () => unknown) => {
+  try {
+    await call();
+    return null;
+  } catch (error) {
+    return ValidationError.isInstance(error) ? error.message : `not a ValidationError: ${error}`;
+  }
+};
 
+describe('exported validators', () => {
   test('throw exactly what the client throws, and pass what it sends', async () => {
     t.emu.clearRequests();
     const v = t.client.videos;
@@ -279,5 +280,23 @@ describe('exported validators', () => {
       await messageOf(() => v.downloadContent('video_1', { variant: 'gif' as never })),
     );
     expect(t.emu.requests()).toEqual([]);
+  });
+});
+
+describe('sizesForModel', () => {
+  const ALL = ['720x1280', '1280x720', '1024x1792', '1792x1024'];
+
+  test('answers exactly the sizes create accepts with that model, the default first', async () => {
+    const models = ['sora-2', 'sora-2-2025-10-06', 'sora-2-pro', 'sora-2-pro-2025-10-06', 'my-gateway-model'];
+    for (const model of [...models, undefined]) {
+      const sizes = sizesForModel(model);
+      expect(sizes[0]).toBe('720x1280');
+      for (const size of ALL) {
+        const refused = await messageOf(() => validateCreateParams({ prompt: 'a', size, model }));
+        expect(refused === null, `${model} ${size}`).toBe(sizes.includes(size as never));
+      }
+    }
+    expect(sizesForModel('sora-2')).toEqual(ALL.slice(0, 2));
+    expect(sizesForModel('sora-2-pro')).toEqual(ALL);
   });
 });

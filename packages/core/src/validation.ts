@@ -153,3 +153,13 @@ export function validateVideoId(id: unknown): void {
 export function validateVariant(variant: unknown): void {
   oneOf('variant', variant, VARIANTS);
 }
+
+/**
+ * The sizes `model` renders, the server's default (`720x1280`) first: the two 720p sizes for `sora-2` and
+ * its dated snapshots, all four for `sora-2-pro` and any other name (a gateway's own models are not second
+ * guessed). The rule `create` checks; for choosing a size before asking (a form's choices, a mapping from
+ * another API's resolution). Default model: `sora-2`, the server's.
+ */
+export function sizesForModel(model = 'sora-2'): readonly VideoSize[] {
+  return NON_PRO.test(model) ? SIZES.slice(0, 2) : SIZES;
+}

@@ -1,4 +1,4 @@
-import { type DownloadContentOptions, downloadContent } from './content.js';
+import { type ContentLinkAnswer, type DownloadContentOptions, fetchContent } from './content.js';
 import { ValidationError } from './errors.js';
 import type {
   Character,
@@ -97,6 +97,12 @@ export interface Videos {
   getCharacter(id: string, options?: RequestOptions): Promise<Character>;
   /** The media as a `Response` (its body streams the bytes), from the server or its download link. */
   downloadContent(id: string, options?: DownloadContentOptions): Promise<Response>;
+  /**
+   * Asks for the media once without following a gateway's link: `{ link }` (its `url`, checked as a
+   * download's is) when the server answers with a temporary link, else `{ response }` with the media, as
+   * `downloadContent` would answer. For handing the link on unread (a `<video src>`, the AI SDK).
+   */
+  contentLink(id: string, options?: DownloadContentOptions): Promise<ContentLinkAnswer>;
   /** Waits for a job to complete, learning from its progress how often to ask. */
   poll(id: string, options?: PollOptions): Promise<Video>;
   /** `create`, then `poll` the new job. */
@@ -196,7 +202,8 @@ export function createVideos(ctx: Context): Videos {
       checkId(id, 'character_id');
       return (await api(ctx, 'GET', '/v1/videos/characters/{character_id}', { id }, options)).data;
     }),
-    downloadContent: guard((id, options) => downloadContent(ctx, id, options)),
+    downloadContent: guard(async (id, options) => (await fetchContent(ctx, id, options, true)).response!),
+    contentLink: guard((id, options) => fetchContent(ctx, id, options)),
     poll: guard((id, options) => pollJob(fetchState, id, options)),
     createAndPoll: guard(async (params, options = {}) => {
       const first = await start(params, options);

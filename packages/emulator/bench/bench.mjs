@@ -7,7 +7,10 @@
 //   the same JSON (the emulator's cost over the floor: routing, validation, auth, log);
 // - create: requests/s of a JSON create (spec validation of the body included), against that baseline too;
 // - download: MB/s of a cached 1792x1024 12 s MP4, against the bare server sending the same bytes;
-// - start-up: startEmulator() to listening (Ajv compiles the spec's validators here), and close().
+// - start-up: startEmulator() to listening (the first loads the modules; the validators are precompiled),
+//   and close().
+// Then media render times, and last the memory at rest as jobs pile up (bench/memory.mjs, about two and a
+// half minutes), all recorded with this one recorder: a package's results file is written once per run.
 // Bounded loops (a fixed number of requests, a fixed concurrency): no timed thresholds, just figures.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -15,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRecorder, startServer } from '../../../scripts/bench/harness.mjs';
 import { startEmulator } from '../dist/index.js';
+import { measureMemory } from './memory.mjs';
 
 const bench = createRecorder(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'sora-emulator-bench-'));
@@ -133,12 +137,7 @@ for (let i = 0; i < 6; i++) {
   startups.push({ up, close: performance.now() - closing });
 }
 const warm = startups.slice(1);
-line(
-  'startup-first',
-  '`startEmulator()`, first in a process (loads modules, compiles validators)',
-  startups[0].up,
-  'ms',
-);
+line('startup-first', '`startEmulator()`, first in a process (loads the modules)', startups[0].up, 'ms');
 line(
   'startup-warm',
   '`startEmulator()` again (median)',
@@ -274,5 +273,7 @@ for (const [width, height] of [
     'ms',
   );
 }
+
+await measureMemory(bench);
 
 bench.save();

@@ -2,12 +2,13 @@
  * Content serving end to end: real media checked with ffprobe for every size and duration, range and
  * validator handling, HEAD, and the `url` content mode with its second origin and signed links.
  */
+
+import { ffprobe } from '@sora-kit/test-support/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoContentLink } from './generated/openapi.js';
 import { type RunningEmulator, startEmulator } from './index.js';
 import { spritesheetGrid } from './media/index.js';
 import { call, createVideo, type ErrorEnvelope, TEST_KEY, waitForStatus } from './test-support/http.js';
-import { ffprobe } from './test-support/media-tools.js';
 
 const auth = { authorization: `Bearer ${TEST_KEY}` };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

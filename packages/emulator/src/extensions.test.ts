@@ -3,11 +3,12 @@
  * `Video.seconds` says, and their media last that long; edits keep their source's duration; an uploaded
  * source lends the duration its MP4 header states. Checked over raw HTTP and with ffprobe.
  */
+
+import { ffprobe } from '@sora-kit/test-support/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Video } from './generated/openapi.js';
 import { type RunningEmulator, startEmulator } from './index.js';
 import { call, createVideo, type ErrorEnvelope, TEST_KEY, waitForStatus } from './test-support/http.js';
-import { ffprobe } from './test-support/media-tools.js';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {

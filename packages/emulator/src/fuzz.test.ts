@@ -9,11 +9,11 @@
  * `RUNS` cases per route and at most `ROUTE_TIME_MS` (2.5 s) of them, so the file stays well under a minute.
  */
 import { Agent, request } from 'node:http';
+import { makeImage } from '@sora-kit/test-support/media';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from './faults.js';
 import { type BinProcess, ensureBuilt, runBin } from './test-support/bin-process.js';
-import { makeImage } from './test-support/media-tools.js';
 
 const RUNS = 300;
 const ROUTE_TIME_MS = 2500;

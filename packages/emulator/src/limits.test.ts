@@ -3,11 +3,12 @@
  * part past `maxUploadBytes` is a 413 envelope, whether the size was announced (`Content-Length`) or
  * not (chunked); a model name past 256 characters is refused like an over-long prompt.
  */
+
+import { makeImage } from '@sora-kit/test-support/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from './index.js';
 import { resolveAppOptions } from './options.js';
 import { call, type ErrorEnvelope } from './test-support/http.js';
-import { makeImage } from './test-support/media-tools.js';
 
 const MIB = 1024 * 1024;
 const UPLOAD_LIMIT = 64 * 1024;

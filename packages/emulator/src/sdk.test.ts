@@ -2,11 +2,12 @@
  * The official `openai` SDK (v6) against the emulator: the whole lifecycle through the SDK's own
  * methods, its auto-paginating list, every content variant, and its error classes.
  */
+
+import { makeImage } from '@sora-kit/test-support/media';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Video } from './generated/openapi.js';
 import { type RunningEmulator, startEmulator } from './index.js';
-import { makeImage } from './test-support/media-tools.js';
 
 const KEY = 'sk-sdk-test';
 let emulator: RunningEmulator;

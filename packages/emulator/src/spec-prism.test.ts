@@ -9,9 +9,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeImage } from '@sora-kit/test-support/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderVideo } from './media/index.js';
-import { makeImage } from './test-support/media-tools.js';
 
 const specPath = join(dirname(fileURLToPath(import.meta.url)), '../../../spec/openapi.yaml');
 const prismBin = join(

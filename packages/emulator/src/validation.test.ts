@@ -2,11 +2,12 @@
  * Run-time validation against the spec, through raw HTTP: every seed rule answers 400 with the
  * OpenAI envelope and `param` naming the field; valid requests of every shape pass.
  */
+
+import { makeImage } from '@sora-kit/test-support/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openapiDocument } from './generated/document.js';
 import { type RunningEmulator, startEmulator } from './index.js';
 import { call, createVideo, type ErrorEnvelope, waitForStatus } from './test-support/http.js';
-import { makeImage } from './test-support/media-tools.js';
 
 let emulator: RunningEmulator;
 beforeAll(async () => {

@@ -12,7 +12,8 @@ export {
   type VideoJobResult,
 } from './job-data.js';
 export { idempotencyKeyOf, jobIdOf } from './job-id.js';
-export { checkJobLine, checkOutputName, type QueuedCreateParams, type VideoJobLine } from './job-line.js';
+export { checkJobLine, type QueuedCreateParams, type VideoJobLine } from './job-line.js';
+export { checkOutputName, MAX_OUTPUT_NAME_BYTES, type OutputNameOptions } from './output-name.js';
 export {
   type AddResult,
   createVideoQueue,

@@ -1,10 +1,13 @@
-import { isAbsolute, normalize, sep } from 'node:path';
 import {
   type ImageReference,
   ValidationError,
   type VideoCreateParams,
   validateCreateParams,
 } from '@sora-kit/core';
+import { checkOutputName } from './output-name.js';
+
+// The worker imports the check from here (it did before it had a file of its own).
+export { checkOutputName };
 
 /**
  * The create parameters of one queued job. They travel through Redis as JSON, so `input_reference` is
@@ -26,34 +29,6 @@ export interface VideoJobLine {
 }
 
 const KNOWN = new Set(['prompt', 'model', 'seconds', 'size', 'input_reference']);
-
-/**
- * Checks a file name an output may take: relative, inside the output folder, no NUL byte, not empty and
- * not `.`, at most 255 bytes per part (the limit of common file systems).
- */
-export function checkOutputName(output: unknown): string {
-  if (typeof output !== 'string' || output.trim() === '' || output.includes('\0')) {
-    throw new ValidationError('output', output, 'a non-empty relative file name without NUL bytes');
-  }
-  const clean = normalize(output);
-  if (
-    isAbsolute(output) ||
-    clean === '.' ||
-    clean === '..' ||
-    clean.startsWith(`..${sep}`) ||
-    clean.endsWith(sep)
-  ) {
-    throw new ValidationError(
-      'output',
-      output,
-      'a file name inside the output folder (no absolute path, no ..)',
-    );
-  }
-  if (clean.split(sep).some((part) => new TextEncoder().encode(part).length > 255)) {
-    throw new ValidationError('output', output, 'path parts of at most 255 bytes');
-  }
-  return clean;
-}
 
 /**
  * Checks a job line before it is queued, so that a bad line is refused with the field named and never

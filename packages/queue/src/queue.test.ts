@@ -1,6 +1,6 @@
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVideoQueue, type VideoQueue } from './queue.js';
-import { type RunningRedis, startRedis } from './test-support/redis-server.js';
 
 let redis: RunningRedis;
 let videos: VideoQueue;

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSoraClient } from '@sora-kit/core';
 import { MODERATION_MARKER, type RunningEmulator, startEmulator } from '@sora-kit/emulator';
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { VideoJobProgress } from './job-data.js';
 import { createVideoQueue, type VideoQueue } from './queue.js';
-import { type RunningRedis, startRedis } from './test-support/redis-server.js';
-import { createVideoWorker, type VideoWorker } from './worker.js';
+import { createVideoWorker, type VideoWorker, type VideoWorkerOptions } from './worker.js';
 
 let redis: RunningRedis;
 let emulator: RunningEmulator;
@@ -35,9 +36,12 @@ afterEach(async () => {
   await rm(outDir, { recursive: true, force: true });
 });
 
-async function setUp(options: { output?: Parameters<typeof createVideoWorker>[0]['output'] } = {}) {
+async function setUp(
+  options: Partial<Pick<VideoWorkerOptions, 'output' | 'limiter' | 'onProgress'>> = {},
+  jobSeconds = 0.3,
+) {
   const name = `single-${++n}`;
-  emulator = await startEmulator({ jobSeconds: 0.3, quiet: true });
+  emulator = await startEmulator({ jobSeconds, quiet: true });
   outDir = await mkdtemp(join(tmpdir(), 'sora-queue-'));
   videos = createVideoQueue({ connection: redis.url, name, backoffMs: 100 });
   const client = createSoraClient({ apiKey: 'sk-queue-test-key', baseUrl: emulator.url });
@@ -122,5 +126,36 @@ describe('createVideoWorker', () => {
     const end = await ended;
     expect(end.failed).toMatch(/404/);
     expect(creates()).toHaveLength(0);
+  });
+
+  it('a limiter of one job per window starts every job: its own count is not taken for a 429 pause', async () => {
+    await setUp({ limiter: { max: 1, duration: 300 } });
+    const added = await videos.addBulk([0, 1, 2].map((i) => ({ params: { prompt: `limited ${i}` } })));
+    const ends = await Promise.race([
+      Promise.all(added.map(({ jobId }) => finished(jobId))),
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000)),
+    ]);
+    expect(ends).not.toBe('timeout');
+    for (const end of ends as { completed?: unknown }[]) expect(end.completed).toBeDefined();
+    expect(creates().map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
+  it('stores progress on the queue job at each new status and at most every 2 s; onProgress sees every report', async () => {
+    const reported: VideoJobProgress[] = [];
+    await setUp({ onProgress: (_, p) => reported.push(p) }, 3);
+    const stored: { status: string; at: number }[] = [];
+    events.on('progress', ({ data }) => {
+      stored.push({ status: (data as unknown as VideoJobProgress).status, at: Date.now() });
+    });
+    const { jobId } = await videos.add({ prompt: 'a slow sunrise' });
+    expect((await finished(jobId)).completed).toBeDefined();
+    // Each new status is stored, in order.
+    expect([...new Set(stored.map((p) => p.status))]).toEqual(['queued', 'in_progress', 'completed']);
+    // The job is in progress for 2.55 s and polled every few hundred ms: its first in_progress report is
+    // stored, then at most one more.
+    const inProgress = reported.filter((p) => p.status === 'in_progress');
+    expect(inProgress.length).toBeGreaterThan(3);
+    expect(stored.filter((p) => p.status === 'in_progress').length).toBeLessThanOrEqual(2);
+    expect(await videos.status(jobId)).toMatchObject({ progress: { status: 'completed', progress: 100 } });
   });
 });

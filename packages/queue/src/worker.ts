@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -22,6 +23,7 @@ import {
 } from './job-data.js';
 import { idempotencyKeyOf } from './job-id.js';
 import { checkOutputName } from './job-line.js';
+import { pauseLeft, pauseQueue } from './rate-limit-pause.js';
 
 /** What `output` is given besides the completed video. */
 export interface OutputContext {
@@ -44,7 +46,8 @@ export interface VideoWorkerOptions {
   /**
    * Jobs started per `duration` ms across **every** worker of the queue (BullMQ keeps the count in Redis).
    * A 429 from the API pauses the whole queue for its Retry-After whatever this says.
-   * Default: `{ max: 1000, duration: 1000 }` (no practical limit, but needed for the 429 pause).
+   * Default: `{ max: 1000, duration: 1000 }` (no practical limit, but BullMQ's workers honour the 429
+   * pause only when they have a limiter).
    */
   limiter?: { max: number; duration: number } | undefined;
   /** The folder the default output downloads into. Default: the current folder. */
@@ -63,9 +66,15 @@ export interface VideoWorkerOptions {
   lockDuration?: number | undefined;
   /** How often stalled jobs are looked for, in ms. Default: 30 000 (BullMQ's). */
   stalledInterval?: number | undefined;
-  /** The longest queue-wide pause one 429 may cause. Default: 120 000 ms. */
+  /**
+   * The longest queue-wide pause one 429 may cause (its `retry-after-ms`, else `Retry-After`; 1 s when it
+   * has neither). Default: 120 000 ms.
+   */
   maxRateLimitPauseMs?: number | undefined;
-  /** Called with every progress report of every job this worker runs. */
+  /**
+   * Called with every progress report of every job this worker runs. (On the queue job, what `status()` and
+   * BullMQ's `progress` events show, a report is stored at every new status and otherwise at most every 2 s.)
+   */
   onProgress?: ((jobId: string, progress: VideoJobProgress) => void) | undefined;
 }
 
@@ -79,6 +88,9 @@ export interface VideoWorker {
    */
   close(force?: boolean): Promise<void>;
 }
+
+/** The least time between two progress reports of a job stored in Redis, when its status is the same. */
+const PROGRESS_STORE_MS = 2000;
 
 const pauseFor = (error: RateLimitError, max: number) =>
   Math.min(max, Math.max(250, (error.headers && retryAfterMs(error.headers)) ?? 1000));
@@ -100,9 +112,11 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
   const maxPause = options.maxRateLimitPauseMs ?? 120_000;
   const outDir = resolve(options.outDir ?? '.');
   const { redis, owned } = openConnection(options.connection);
-  // The queue handle is for the queue-wide rate limit: set it on a 429, read it before every create.
+  // The queue handle is for the queue-wide pause: set on a 429, read before every create.
   const queue = new Queue(name, { connection: redis });
   const closing = new AbortController();
+  // Every running job waits on this signal (polls, downloads): more than 10 at once is normal, not a leak.
+  setMaxListeners(0, closing.signal);
 
   const defaultOutput = async (video: Video, { job, signal }: OutputContext) => {
     const file = join(outDir, checkOutputName(job.data.output ?? `${job.id}.mp4`));
@@ -117,8 +131,7 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
     let videoId = job.data.videoId;
     if (!videoId) {
       // A queue-wide pause may have begun after this job was fetched: honour it before a paid request.
-      const ttl = await queue.getRateLimitTtl(limiter.max);
-      if (ttl > 0) throw Worker.RateLimitError();
+      if ((await pauseLeft(queue)) > 0) throw Worker.RateLimitError();
       const video = await client.videos.create(job.data.params, {
         idempotencyKey: idempotencyKeyOf(String(job.id)),
         // A 429 must pause every worker, not be waited out by this one alone: no client-side retry here.
@@ -130,6 +143,7 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
       await job.updateData({ ...job.data, videoId });
     }
     let last = '';
+    let stored = { status: '', at: 0 };
     const video = await client.videos.poll(videoId, {
       signal,
       onProgress: ({ status, progress }) => {
@@ -138,6 +152,12 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
         if (key === last) return;
         last = key;
         options.onProgress?.(String(job.id), report);
+        // In Redis: every new status at once, a new progress at most every PROGRESS_STORE_MS. Each store is a
+        // script with a hash write and a stream event that every QueueEvents listener reads, and a short job
+        // is polled every few hundred ms: unthrottled, progress was most of the queue's Redis commands.
+        const now = performance.now();
+        if (status === stored.status && now - stored.at < PROGRESS_STORE_MS) return;
+        stored = { status, at: now };
         void job.updateProgress(report as unknown as object).catch(() => {});
       },
     });
@@ -152,7 +172,9 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
         return await run(job);
       } catch (error) {
         if (RateLimitError.isInstance(error)) {
-          await queue.rateLimit(pauseFor(error, maxPause));
+          // Every worker stops fetching jobs, and the ones already fetched stop before their create.
+          await pauseQueue(redis, queue, pauseFor(error, maxPause));
+          // Back to waiting without using an attempt; this worker waits out the pause too.
           throw Worker.RateLimitError();
         }
         if (VideoFailedError.isInstance(error)) throw new UnrecoverableError(error.message);

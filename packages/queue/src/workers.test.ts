@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type RunningEmulator, startEmulator } from '@sora-kit/emulator';
+import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVideoQueue, type VideoQueue } from './queue.js';
-import { type RunningRedis, startRedis } from './test-support/redis-server.js';
 import { spawnWorker, until, type WorkerProcess } from './test-support/workers.js';
 
 let redis: RunningRedis;
@@ -150,43 +150,69 @@ describe('workers on BullMQ', () => {
     expect(await readdir(outDir)).toHaveLength(24);
   });
 
-  it('a 429 pauses every worker: no create from any worker inside its Retry-After', async () => {
-    const queue = await setUp('rate-limited', 0.5);
-    workers = await Promise.all(
-      [0, 1, 2].map(() =>
-        spawnWorker({
-          redisUrl: redis.url,
-          queueName: queue.name,
-          baseUrl: emulator.url,
-          outDir,
-          concurrency: 10,
-        }),
-      ),
-    );
-    await queue.addBulk(lines(60, 'limited'));
-    // Once creates are flowing, the next one is answered 429 with Retry-After: 3 s.
-    await until(() => creates().length >= 10, '10 creates', 30_000);
-    emulator.faults.add({
-      kind: 'rate-limit',
-      method: 'POST',
-      path: '/v1/videos',
-      retryAfterSeconds: 3,
-      times: 1,
+  // A 429 comes in a burst: the creates already on their way when the first was answered are refused too,
+  // and their Retry-After may be shorter (or absent: 1 s). The first one's pause must hold whatever they say.
+  // Every answer takes 200 ms, so that the burst reliably happens: creates that arrive while the first 429
+  // is being answered take the short ones, and their answers come after it.
+  const retryAfters = [
+    { header: 'Retry-After: 5', pauseMs: 5000, first: { retryAfterSeconds: 5 } },
+    // `retry-after-ms` wins over a `Retry-After` sent with it (as OpenAI's API sends both).
+    { header: 'retry-after-ms: 4500', pauseMs: 4500, first: { retryAfterSeconds: 1, retryAfterMs: 4500 } },
+  ];
+  for (const { header, pauseMs, first } of retryAfters) {
+    it(`a 429 (${header}) pauses every worker: no create from any worker until it has passed`, {
+      timeout: 120_000,
+    }, async () => {
+      emulator = await startEmulator({
+        jobSeconds: 0.5,
+        quiet: true,
+        requestLogLimit: 1_000_000,
+        faults: { latencyMs: 200 },
+      });
+      outDir = await mkdtemp(join(tmpdir(), 'sora-queue-'));
+      const queue = createVideoQueue({ connection: redis.url, name: `rate-limited-${pauseMs}` });
+      videos = queue;
+      workers = await Promise.all(
+        [0, 1, 2].map(() =>
+          spawnWorker({
+            redisUrl: redis.url,
+            queueName: queue.name,
+            baseUrl: emulator.url,
+            outDir,
+            concurrency: 10,
+            download: false,
+          }),
+        ),
+      );
+      await queue.addBulk(lines(60, 'limited'));
+      // Once creates are flowing, the next one is answered 429 with the Retry-After under test, and the next
+      // five with `Retry-After: 1`.
+      await until(() => creates().length >= 10, '10 creates', 30_000);
+      emulator.faults.add(
+        { kind: 'rate-limit', method: 'POST', path: '/v1/videos', ...first, times: 1 },
+        { kind: 'rate-limit', method: 'POST', path: '/v1/videos', retryAfterSeconds: 1, times: 5 },
+      );
+      await until(async () => (await queue.counts()).completed === 60, '60 completed jobs', 90_000);
+      const posts = creates();
+      const t429 = Math.min(...posts.filter((r) => r.status === 429).map((r) => r.at));
+      // Creates already sent when the 429 was answered (200 ms after it arrived) still arrive a moment after
+      // it: 1.5 s allows for a loaded machine. After that, none until its Retry-After has passed (the pause
+      // begins when the worker reads the answer, after `t429`: the end of the window needs no margin for
+      // the workers, 300 ms are for the clocks' granularity).
+      const from = t429 + 1500;
+      const to = t429 + pauseMs - 300;
+      const inPause = posts.filter((r) => r.at > from && r.at < to);
+      expect(inPause.map((r) => `${r.status} at +${r.at - t429} ms`)).toEqual([]);
+      // Creates resume promptly once the pause is over (3 s: workers wake at its end, on a loaded machine).
+      const next = posts.find((r) => r.at >= to);
+      expect(next, 'a create after the pause').toBeDefined();
+      expect((next as { at: number }).at - t429).toBeLessThan(pauseMs + 3000);
+      // The refused jobs were created once let through: one successful create per line.
+      const created = posts.filter((r) => r.status < 300);
+      expect(created).toHaveLength(60);
+      expect(new Set(created.map((r) => r.idempotencyKey)).size).toBe(60);
+      // The burst did happen: creates on their way were refused with the short Retry-After inside the pause.
+      expect(posts.filter((r) => r.status === 429 && r.at > t429 && r.at <= from).length).toBeGreaterThan(0);
     });
-    await until(async () => (await queue.counts()).completed === 60, '60 completed jobs', 90_000);
-    const posts = emulator.requests().filter((r) => r.method === 'POST' && r.path === '/v1/videos');
-    const limited = posts.filter((r) => r.status === 429);
-    expect(limited).toHaveLength(1);
-    const t429 = (limited[0] as { at: number }).at;
-    // Creates that had passed the pause check when the 429 was sent may still arrive a moment after it (on a
-    // loaded machine, over a second); after that, none until the Retry-After has passed.
-    // Known shortfall (open): with Retry-After 5 s the observed queue-wide pause ends after about 3 s, so
-    // the window asserted here is [1.5 s, 2.8 s]; without the pause, creates flow through all of it.
-    const inWindow = posts.filter((r) => r.status !== 429 && r.at > t429 + 1500 && r.at < t429 + 2800);
-    expect(inWindow).toEqual([]);
-    expect(posts.filter((r) => r.status < 300 && r.at >= t429 + 2800).length).toBeGreaterThan(0);
-    // The rate-limited job was created once it was let through: one successful create per line.
-    expect(new Set(posts.filter((r) => r.status < 300).map((r) => r.idempotencyKey)).size).toBe(60);
-    expect(posts.filter((r) => r.status < 300)).toHaveLength(60);
-  });
+  }
 });

@@ -1,13 +1,17 @@
 // biome-ignore-all lint/correctness/noComponentHookFactories: each run's components close over its jobs and counters
 // Many components watching one job, and a hidden page, with @sora-kit/react and with the loop apps write by
-// hand (each component: useEffect + setInterval(retrieve, 1 s)), on one emulator in the same run.
+// hand (each component: useEffect + setInterval(retrieve, 1 s)), against one emulator per measure, run in
+// a process of its own (the harness's `startServer`); status requests are counted from its request log.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createSoraClient } from '@sora-kit/core';
-import { startEmulator } from '@sora-kit/emulator';
 import { createElement as h, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { startServer } from '../../../scripts/bench/harness.mjs';
 import { SoraProvider, useVideo } from '../dist/index.js';
 import { installDom, setPageVisible } from './dom.mjs';
 
+const EMULATOR = join(dirname(createRequire(import.meta.url).resolve('@sora-kit/emulator')), 'bin.js');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What apps hand-roll: a retrieve every second per component, until a terminal state. */
@@ -30,14 +34,20 @@ function useHandRolled(client, id) {
 }
 
 async function withEmulator(jobSeconds, run) {
-  const emu = await startEmulator({ jobSeconds, quiet: true, apiKey: 'sk-bench' });
-  const client = createSoraClient({ apiKey: 'sk-bench', baseUrl: emu.url });
-  const statusRequests = (id) =>
-    emu.requests().filter((r) => r.method === 'GET' && r.path === `/v1/videos/${id}`).length;
+  const emulator = await startServer(process.execPath, [
+    EMULATOR,
+    ...['--port', '0', '--job-seconds', String(jobSeconds), '--api-key', 'sk-bench', '--quiet'],
+  ]);
+  const client = createSoraClient({ apiKey: 'sk-bench', baseUrl: emulator.url });
+  /** The status requests (`GET /v1/videos/{id}`) of job `id` in the emulator's log, each with its time. */
+  const statusRequests = async (id) => {
+    const log = await (await fetch(`${emulator.url}/_emulator/requests`)).json();
+    return log.data.filter((r) => r.method === 'GET' && r.path === `/v1/videos/${id}`);
+  };
   try {
-    return await run({ emu, client, statusRequests });
+    return await run({ client, statusRequests });
   } finally {
-    await emu.close();
+    await emulator.close();
   }
 }
 
@@ -50,8 +60,8 @@ function mount(client, children) {
 }
 
 /**
- * 1 vs 50 watchers of a job: status requests and renders per answer; then, on their own (they load the
- * process that also runs the emulator), 50 hand-rolled pollers of another job of the same length.
+ * 1 vs 50 watchers of a job (and a component watching nothing), mounted together: status requests and
+ * renders per answer; then 50 hand-rolled pollers of another job of the same length.
  */
 export async function measureWatchers(jobSeconds = 4) {
   installDom();
@@ -106,13 +116,13 @@ export async function measureWatchers(jobSeconds = 4) {
     await untilFinished(50);
     unmount();
 
-    const answers = statusRequests(fifty.id);
+    const answers = (await statusRequests(fifty.id)).length;
     const watcherRenders = names.map((i) => renders.get(`w${i}`) - 1); // less the mount
     return {
       jobSeconds,
-      one: statusRequests(one.id),
+      one: (await statusRequests(one.id)).length,
       fifty: answers,
-      handRolled: statusRequests(handRolled.id),
+      handRolled: (await statusRequests(handRolled.id)).length,
       rendersPerAnswer: {
         min: Math.min(...watcherRenders) / answers,
         max: Math.max(...watcherRenders) / answers,
@@ -142,17 +152,22 @@ export async function measureHidden(hiddenMs = 4_000) {
     await sleep(2_500);
     setPageVisible(false);
     await sleep(200); // a request sent just before hiding may still be answered
-    const before = { ours: statusRequests(ours.id), theirs: statusRequests(theirs.id) };
+    const hiddenAt = Date.now();
     await sleep(hiddenMs);
-    const hidden = {
-      ours: statusRequests(ours.id) - before.ours,
-      theirs: statusRequests(theirs.id) - before.theirs,
-    };
     const shownAt = Date.now();
     setPageVisible(true);
-    while (statusRequests(ours.id) === before.ours + hidden.ours && Date.now() - shownAt < 10_000)
-      await sleep(5);
-    const catchUpMs = Date.now() - shownAt;
+    // The log's arrival times (the same machine clock) tell what came while hidden, and how soon after.
+    const during = (log) => log.filter((r) => r.at >= hiddenAt && r.at < shownAt).length;
+    let first;
+    while (!first && Date.now() - shownAt < 10_000) {
+      await sleep(20);
+      first = (await statusRequests(ours.id)).find((r) => r.at >= shownAt);
+    }
+    const hidden = {
+      ours: during(await statusRequests(ours.id)),
+      theirs: during(await statusRequests(theirs.id)),
+    };
+    const catchUpMs = first ? first.at - shownAt : Number.NaN;
     unmount();
     return { hiddenMs, hidden, catchUpMs };
   });

@@ -1,58 +1,69 @@
-// Child processes of the bench, each a real server on a free port that prints `listening on PORT`:
-//   node children.mjs media               a stand-in API whose /content is SIZE bytes of video/mp4
-//   node children.mjs handler BASE_URL    the built handler behind the Node adapter (IPC 'rss' answers maxRSS)
-//   node children.mjs pipe BASE_URL       the least a Node proxy can do, http.get(...).pipe(res): the floor
-import { createServer, get } from 'node:http';
+// The servers of the bench, each run as a process of its own (by the harness's `startServer`), each
+// printing its URL (`http://127.0.0.1:PORT`) once it listens on a free port:
+//   node children.mjs handler API_URL KEY [ID...]  the built handler behind its Node adapter, in front of
+//                                                  the API at API_URL; the user `bench` owns each ID
+//   node children.mjs floor API_URL                the least a Node proxy can do in front of the same API:
+//                                                  http.request(...) piped both ways, headers as they come
+//   node children.mjs fetch-floor API_URL          the least a proxy on `fetch` (as the handler is) can do:
+//                                                  fetch(...) with the request's key, its body written out
+// Only the modules each role needs are loaded, so a process's memory is its server's.
+import { createServer, request } from 'node:http';
 
-const [role, baseUrl] = process.argv.slice(2);
-
-if (role === 'media') {
-  const size = Number(process.env.SIZE);
-  const chunk = Buffer.alloc(1024 * 1024, 7);
-  const server = createServer((req, res) => {
-    if (!req.url.endsWith('/content')) return res.writeHead(404).end('{}');
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(size) });
-    let sent = 0;
-    const pump = () => {
-      while (sent < size) {
-        const part = size - sent >= chunk.length ? chunk : chunk.subarray(0, size - sent);
-        sent += part.length;
-        if (!res.write(part)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    pump();
-  });
-  server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
-}
+const [role, apiUrl, key, ...ids] = process.argv.slice(2);
+const listen = (server) =>
+  server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${server.address().port}`));
 
 if (role === 'handler') {
   const { createSoraHandler, memoryStore } = await import('../dist/index.js');
   const { toNodeListener } = await import('../dist/node/index.js');
   const store = memoryStore();
-  store.add('bench', 'video_bench', 'video', Date.now());
+  for (const id of ids) store.add('bench', id, 'video', Date.now());
   const handler = createSoraHandler({
-    apiKey: 'sk-bench-0123456789',
-    baseUrl,
+    apiKey: key,
+    baseUrl: apiUrl,
     store,
     authorize: () => ({ userId: 'bench' }),
   });
-  const server = createServer(toNodeListener(handler));
-  server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
-  process.on('message', (message) => {
-    if (message === 'rss') process.send({ maxRssMB: process.resourceUsage().maxRSS / 1024 });
-  });
-}
-
-if (role === 'pipe') {
-  const server = createServer((req, res) =>
-    get(`${baseUrl}${req.url.replace('/api/sora', '')}`, (upstream) => {
-      res.writeHead(upstream.statusCode, upstream.headers);
-      upstream.pipe(res);
+  listen(createServer(toNodeListener(handler)));
+} else if (role === 'floor') {
+  const api = new URL(apiUrl);
+  listen(
+    createServer((req, res) => {
+      const path = req.url.replace(/^\/api\/sora/, '');
+      const headers = { ...req.headers, host: api.host };
+      const upstream = request(
+        { host: api.hostname, port: api.port, path, method: req.method, headers },
+        (answer) => {
+          res.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
     }),
   );
-  server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
-  process.on('message', (message) => {
-    if (message === 'rss') process.send({ maxRssMB: process.resourceUsage().maxRSS / 1024 });
-  });
+} else if (role === 'fetch-floor') {
+  listen(
+    createServer(async (req, res) => {
+      try {
+        const headers = { 'accept-encoding': 'identity' };
+        if (req.headers.authorization) headers.authorization = req.headers.authorization;
+        const answer = await fetch(`${apiUrl}${req.url.replace(/^\/api\/sora/, '')}`, { headers });
+        const length = answer.headers.get('content-length');
+        res.writeHead(answer.status, {
+          'content-type': answer.headers.get('content-type') ?? 'application/octet-stream',
+          ...(length ? { 'content-length': length } : {}),
+        });
+        for await (const chunk of answer.body) {
+          if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+        }
+        res.end();
+      } catch {
+        res.destroy();
+      }
+    }),
+  );
+} else {
+  throw new Error(`unknown role ${role}: handler, floor or fetch-floor`);
 }
+process.on('SIGTERM', () => process.exit(0));

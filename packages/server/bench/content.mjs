@@ -1,61 +1,82 @@
-// 512 MiB of content through the handler (Node adapter, its own process) against the same download
-// straight from the stand-in API (its own process): peak RSS of the handler's process and the time ratio.
-import { fileURLToPath } from 'node:url';
-import { startChild } from './spawn.mjs';
+// Media through the handler: `curl -s -o /dev/null` of a video's /content, whole processes alternating in
+// rounds (the harness's `pairRuns`), from
+//   direct        the origin itself (scripts/bench/file-server.mjs, a plain node:http server, own process)
+//   handler       the handler behind its Node adapter in front of that origin (children.mjs, own process)
+//   floor         the least a Node proxy can do in front of it (children.mjs, own process)
+//   fetch floor   the least a proxy on `fetch`, as the handler is, can do (children.mjs, own process)
+// Each figure is the median of the rounds' time ratios to `direct`. Each proxy's peak resident memory
+// (VmHWM) is read from /proc after the last round (rss.mjs). A second, fresh handler process streams a
+// smaller video the same number of times: if its peak is the same, nothing grows with a download's size.
+import { join } from 'node:path';
+import { pairRuns, ROOT, runProcess, startServer } from '../../../scripts/bench/harness.mjs';
+import { peakRssMB, rssMB } from './rss.mjs';
 
-const children = fileURLToPath(new URL('./children.mjs', import.meta.url));
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const CHILDREN = new URL('./children.mjs', import.meta.url).pathname;
+const FILE_SERVER = join(ROOT, 'scripts/bench/file-server.mjs');
+const KEY = 'sk-bench-0123456789';
+const PATH = '/v1/videos/video_bench/content';
+const PROXIES = {
+  handler: (origin) => [CHILDREN, 'handler', origin, KEY, 'video_bench'],
+  floor: (origin) => [CHILDREN, 'floor', origin],
+  'fetch floor': (origin) => [CHILDREN, 'fetch-floor', origin],
+};
 
-async function download(url) {
-  const start = performance.now();
-  const response = await fetch(url);
-  let bytes = 0;
-  for await (const chunk of response.body) bytes += chunk.length;
-  return { ms: performance.now() - start, bytes };
+/** One `curl` download of `url`, checked whole. */
+async function curl(url, size) {
+  const run = await runProcess('curl', ['-s', '-f', '-o', '/dev/null', '-w', '%{size_download}', url]);
+  if (run.code !== 0 || Number(run.stdout) !== size)
+    throw new Error(`curl ${url}: exit ${run.code}, ${run.stdout} bytes of ${size}`);
+  return run;
 }
 
-export async function measureContent({ mebibytes = Number(process.env.BENCH_MIB ?? 512), runs = 5 } = {}) {
-  const size = mebibytes * 1024 * 1024;
-  const media = await startChild(process.execPath, [children, 'media'], { SIZE: String(size) });
-  const proxy = await startChild(process.execPath, [children, 'handler', media.url], {}, true);
-  const pipe = await startChild(process.execPath, [children, 'pipe', media.url], {}, true);
-  const rssOf = (server) =>
-    new Promise((resolve) => {
-      server.child.once('message', (m) => resolve(m.maxRssMB));
-      server.child.send('rss');
-    });
-  const rssNow = () => rssOf(proxy);
+/** Starts the origin of `mebibytes` and the named proxies in front of it, each in its own process. */
+async function startAll(mebibytes, names) {
+  const origin = await startServer(process.execPath, [FILE_SERVER, String(mebibytes)]);
+  const proxies = Object.fromEntries(
+    await Promise.all(
+      names.map(async (name) => [name, await startServer(process.execPath, PROXIES[name](origin.url))]),
+    ),
+  );
+  return {
+    origin,
+    proxies,
+    close: async () => {
+      await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
+      await origin.close();
+    },
+  };
+}
+
+export async function measureContent({ mebibytes = 512, smallMebibytes = 64, rounds = 5 } = {}) {
+  const size = mebibytes * 2 ** 20;
+  const names = Object.keys(PROXIES);
+  const { origin, proxies, close } = await startAll(mebibytes, names);
   try {
-    const idleRssMB = await rssNow();
-    const direct = [];
-    const through = [];
-    const piped = [];
-    for (let run = 0; run < runs; run++) {
-      const a = await download(`${media.url}/v1/videos/video_bench/content`);
-      const b = await download(`${proxy.url}/api/sora/v1/videos/video_bench/content`);
-      const c = await download(`${pipe.url}/api/sora/v1/videos/video_bench/content`);
-      if (a.bytes !== size || b.bytes !== size || c.bytes !== size)
-        throw new Error(`short download of ${size}`);
-      direct.push(a.ms);
-      through.push(b.ms);
-      piped.push(c.ms);
-    }
-    const maxRssMB = await rssNow();
-    const pipeRssMB = await rssOf(pipe);
-    return {
-      pipeMs: median(piped),
-      pipeRatio: median(piped.map((t, i) => t / direct[i])),
-      pipeRssMB,
-      idleRssMB,
-      mebibytes,
-      directMs: median(direct),
-      throughMs: median(through),
-      ratio: median(through.map((t, i) => t / direct[i])),
-      maxRssMB,
-    };
+    const idleRssMB = Object.fromEntries(names.map((n) => [n, rssMB(proxies[n].child.pid)]));
+    const download = (url) => () => curl(`${url}${PATH}`, size);
+    const results = await pairRuns(
+      {
+        direct: download(origin.url),
+        ...Object.fromEntries(names.map((n) => [n, download(`${proxies[n].url}/api/sora`)])),
+      },
+      { baseline: 'direct', rounds },
+    );
+    const peak = Object.fromEntries(names.map((n) => [n, peakRssMB(proxies[n].child.pid)]));
+    for (const n of names) Object.assign(results[n], { idleRssMB: idleRssMB[n], peakRssMB: peak[n] });
+    return { mebibytes, rounds, ...results, small: await measureSmall(smallMebibytes, rounds) };
   } finally {
-    proxy.child.kill();
-    pipe.child.kill();
-    media.child.kill();
+    await close();
+  }
+}
+
+/** Peak RSS of a fresh handler process that streams `mebibytes` `rounds` times. */
+async function measureSmall(mebibytes, rounds) {
+  const size = mebibytes * 2 ** 20;
+  const { proxies, close } = await startAll(mebibytes, ['handler']);
+  try {
+    for (let i = 0; i < rounds; i++) await curl(`${proxies.handler.url}/api/sora${PATH}`, size);
+    return { mebibytes, peakRssMB: peakRssMB(proxies.handler.child.pid) };
+  } finally {
+    await close();
   }
 }

@@ -1,37 +1,100 @@
-// `pnpm bench`: the handler's cost, each as a ratio against its baseline measured in the same run.
-// Needs `pnpm build` (of this package, core and the emulator) first.
+// `pnpm bench`: what the handler costs, each figure a ratio against its baseline measured in the same run,
+// every server in a process of its own, recorded for BENCHMARKS.md (scripts/bench). Needs `pnpm build` (of
+// this package, core and the emulator) first, and `curl`. `node bench/index.mjs overhead` runs only that.
+import { createRecorder, ratioText, summarize } from '../../../scripts/bench/harness.mjs';
 import { measureContent } from './content.mjs';
 import { measureOverhead } from './overhead.mjs';
 
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
-const verdict = (ok) => (ok ? 'ok' : 'OVER TARGET');
+const ms = (value) => `${value.toFixed(3)} ms`;
+const mb = (value) => (Number.isNaN(value) ? 'not measured (no /proc)' : `${value.toFixed(1)} MB`);
+const bench = createRecorder(new URL('..', import.meta.url));
+console.log('@sora-kit/server benchmarks (lower ratios are better)\n');
 
 if (wanted('overhead')) {
   const o = await measureOverhead();
-  console.log(`\nretrieve (GET /v1/videos/{id}) on loopback, ${o.requests} of each, interleaved; medians`);
-  console.log(`  fetch straight to the emulator     ${o.directMs.toFixed(3)} ms`);
-  console.log(`  handler called in-process          ${o.handlerMs.toFixed(3)} ms`);
-  console.log(
-    `  handler behind the Node adapter    ${o.hopMs.toFixed(3)} ms  (a real extra HTTP hop: ${o.hopRatio.toFixed(2)}x)`,
-  );
-  console.log(
-    `  ratio in-process/direct ${o.ratio.toFixed(3)}   target <= 1.25: ${verdict(o.ratio <= 1.25)}`,
-  );
+  // The handler's hop over a bare `fetch` proxy's, block by block: what the handler adds to the least a
+  // proxy on `fetch` costs.
+  const overFetch = summarize(o.handler.blocks.map((ratio, i) => ratio / o['fetch floor'].blocks[i]));
+  bench.add({
+    id: 'server.retrieve',
+    title:
+      '`retrieve` through the handler behind its Node adapter (own process) vs `fetch` straight to the emulator (own process)',
+    measured:
+      `${ratioText(o.handler)}; ${ms(o.handler.medianMs)} vs ${ms(o.direct.medianMs)}; ` +
+      `over a bare proxy on \`fetch\`: ${ratioText(overFetch)}`,
+    ratio: o.handler.ratio,
+    varies: o.handler.varies,
+    summary: true,
+  });
+  bench.add({
+    id: 'server.retrieve-floor',
+    title: 'the same through the floor of any Node proxy (`http.request` piped both ways, own process)',
+    measured: `${ratioText(o.floor)}; ${ms(o.floor.medianMs)}`,
+    ratio: o.floor.ratio,
+    varies: o.floor.varies,
+  });
+  bench.add({
+    id: 'server.retrieve-fetch-floor',
+    title: 'the same through a bare proxy on `fetch`, as the handler is (own process)',
+    measured: `${ratioText(o['fetch floor'])}; ${ms(o['fetch floor'].medianMs)}`,
+    ratio: o['fetch floor'].ratio,
+    varies: o['fetch floor'].varies,
+  });
+  bench.add({
+    id: 'server.retrieve-in-process',
+    title: "the handler's own work: called in-process with a `Request` (no extra hop) vs the same `fetch`",
+    measured: `${ratioText(o['in-process'])}; ${ms(o['in-process'].medianMs)}`,
+    target: '≤ 1.25x',
+    ok: o['in-process'].ratio <= 1.25,
+    ratio: o['in-process'].ratio,
+    varies: o['in-process'].varies,
+  });
+  bench.note(`${o.blocks} blocks of ${o.rounds} calls of each, alternating call by call`);
 }
 
 if (wanted('content')) {
   const c = await measureContent();
-  console.log(
-    `\n${c.mebibytes} MiB of /content through the handler (Node adapter, own process) vs straight from the API`,
+  const { handler, direct } = c;
+  const s = (value) => `${(value / 1000).toFixed(2)} s`;
+  const overFetch = summarize(
+    handler.blocks.map((ratio, i) => ratio / c['fetch floor'].blocks[i]),
+    'rounds',
   );
-  console.log(
-    `  direct ${c.directMs.toFixed(0)} ms, through the handler ${c.throughMs.toFixed(0)} ms, handler peak RSS ${c.maxRssMB.toFixed(1)} MB (${c.idleRssMB.toFixed(1)} MB before)`,
-  );
-  console.log(
-    `  floor, http.get().pipe(res): ${c.pipeMs.toFixed(0)} ms (${c.pipeRatio.toFixed(2)}x direct), peak RSS ${c.pipeRssMB.toFixed(1)} MB`,
-  );
-  console.log(
-    `  ratio ${c.ratio.toFixed(2)}   target RSS <= 100 MB and time <= 1.3x: ${verdict(c.maxRssMB <= 100 && c.ratio <= 1.3)}`,
-  );
+  const rss = (p) => `peak RSS ${mb(p.peakRssMB)} (${mb(p.idleRssMB)} before the first download)`;
+  bench.add({
+    id: 'server.content',
+    title: `${c.mebibytes} MiB of \`/content\` through the handler behind its Node adapter (own process) vs curl straight from the origin`,
+    measured:
+      `${ratioText(handler)}, ${s(handler.medianMs)} vs ${s(direct.medianMs)}; ${rss(handler)}; ` +
+      `over a bare proxy on \`fetch\`: ${ratioText(overFetch)}`,
+    target: '≤ 1.3x, ≤ 100 MB',
+    ok: handler.ratio <= 1.3 && handler.peakRssMB <= 100,
+    ratio: handler.ratio,
+    varies: handler.varies,
+    summary: true,
+  });
+  const floors = {
+    floor: ['content-floor', 'the floor of any Node proxy (`http.request` piped, own process)'],
+    'fetch floor': ['content-fetch-floor', 'a bare proxy on `fetch`, as the handler is (own process)'],
+  };
+  for (const [name, [id, what]] of Object.entries(floors)) {
+    const p = c[name];
+    bench.add({
+      id: `server.${id}`,
+      title: `${c.mebibytes} MiB through ${what} vs the same curl`,
+      measured: `${ratioText(p)}, ${s(p.medianMs)}; ${rss(p)}`,
+      ratio: p.ratio,
+      varies: p.varies,
+    });
+  }
+  bench.add({
+    id: 'server.content-small',
+    title: `peak RSS of a fresh handler process streaming ${c.small.mebibytes} MiB ${c.rounds} times (does memory grow with the size?)`,
+    measured: `${mb(c.small.peakRssMB)}, against ${mb(handler.peakRssMB)} for ${c.mebibytes} MiB`,
+  });
+  bench.note(`${c.rounds} rounds of the four downloads, in rotating order`);
 }
+
+bench.save();

@@ -1,80 +1,76 @@
-// Handler overhead: `retrieve` through the handler called in-process with a Request, against the same
-// fetch straight to the emulator (its own process). Also the figure of a real extra HTTP hop (the handler
-// behind the Node adapter, in this process).
-import { createServer } from 'node:http';
+// `retrieve` (GET /v1/videos/{id}) on loopback, every server in a process of its own: the emulator; the
+// handler behind its Node adapter in front of it; and the floor, the least a Node proxy can do in front of
+// it (children.mjs). Contenders, alternating call by call in blocks (the harness's `interleave`):
+//   direct       `fetch` straight to the emulator with the key (the baseline)
+//   handler      the same through the handler's process (an extra HTTP hop, as an app serves it)
+//   floor        the same through the floor proxy's process (the extra hop alone)
+//   fetch floor  the same through a bare proxy on `fetch`, as the handler is (children.mjs)
+//   in-process   the handler called in this process with a `Request` (its own work, without the hop)
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { interleave, startServer } from '../../../scripts/bench/harness.mjs';
 import { createSoraHandler, memoryStore } from '../dist/index.js';
-import { toNodeListener } from '../dist/node/index.js';
-import { startChild } from './spawn.mjs';
 
 const KEY = 'sk-bench-0123456789';
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const CHILDREN = new URL('./children.mjs', import.meta.url).pathname;
+const EMULATOR = join(dirname(createRequire(import.meta.url).resolve('@sora-kit/emulator')), 'bin.js');
 
-export async function measureOverhead({ rounds = 15, perRound = 100 } = {}) {
-  const emulatorBin = join(dirname(createRequire(import.meta.url).resolve('@sora-kit/emulator')), 'bin.js');
-  const { child, url } = await startChild(process.execPath, [
-    emulatorBin,
-    '--port',
-    '0',
-    '--api-key',
-    KEY,
-    '--quiet',
-    '--job-seconds',
-    '1',
-  ]);
-  const hop = createServer();
+export async function measureOverhead({ blocks = 11, rounds = 150, warmup = 200 } = {}) {
+  const servers = [];
+  const start = async (...args) => {
+    const server = await startServer(process.execPath, args);
+    servers.push(server);
+    return server;
+  };
   try {
-    const created = await fetch(`${url}/v1/videos`, {
+    const emulator = await start(
+      EMULATOR,
+      '--port',
+      '0',
+      '--api-key',
+      KEY,
+      '--quiet',
+      '--job-seconds',
+      '3600',
+    );
+    const created = await fetch(`${emulator.url}/v1/videos`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: '{"prompt":"bench"}',
     }).then((r) => r.json());
+    const id = created.id;
+    const [handler, floor, fetchFloor] = await Promise.all([
+      start(CHILDREN, 'handler', emulator.url, KEY, id),
+      start(CHILDREN, 'floor', emulator.url),
+      start(CHILDREN, 'fetch-floor', emulator.url),
+    ]);
     const store = memoryStore();
-    store.add('bench', created.id, 'video', Date.now());
-    const handler = createSoraHandler({
+    store.add('bench', id, 'video', Date.now());
+    const inProcess = createSoraHandler({
       apiKey: KEY,
-      baseUrl: url,
+      baseUrl: emulator.url,
       store,
       authorize: () => ({ userId: 'bench' }),
     });
-    hop.on('request', toNodeListener(handler));
-    await new Promise((resolve) => hop.listen(0, '127.0.0.1', resolve));
-    const hopUrl = `http://127.0.0.1:${hop.address().port}`;
-
-    const direct = () =>
-      fetch(`${url}/v1/videos/${created.id}`, { headers: { authorization: `Bearer ${KEY}` } }).then((r) =>
-        r.json(),
-      );
-    const inProcess = () =>
-      handler(new Request(`http://app.local/api/sora/v1/videos/${created.id}`)).then((r) => r.json());
-    const overHttp = () => fetch(`${hopUrl}/api/sora/v1/videos/${created.id}`).then((r) => r.json());
-    const time = async (fn) => {
-      const start = performance.now();
-      for (let i = 0; i < perRound; i++) await fn();
-      return (performance.now() - start) / perRound;
+    const headers = { authorization: `Bearer ${KEY}` };
+    const path = `/v1/videos/${id}`;
+    const json = async (answer) => {
+      const response = await answer;
+      if (!response.ok) throw new Error(`retrieve answered ${response.status}`);
+      return response.json();
     };
-    for (const fn of [direct, inProcess, overHttp]) await time(fn); // warm-up
-    const d = [];
-    const h = [];
-    const x = [];
-    for (let round = 0; round < rounds; round++) {
-      d.push(await time(direct));
-      h.push(await time(inProcess));
-      x.push(await time(overHttp));
-    }
-    const blockRatios = h.map((v, i) => v / d[i]);
-    return {
-      requests: rounds * perRound,
-      directMs: median(d),
-      handlerMs: median(h),
-      hopMs: median(x),
-      ratio: median(blockRatios),
-      hopRatio: median(x.map((v, i) => v / d[i])),
-    };
+    const results = await interleave(
+      {
+        direct: () => json(fetch(`${emulator.url}${path}`, { headers })),
+        handler: () => json(fetch(`${handler.url}/api/sora${path}`)),
+        floor: () => json(fetch(`${floor.url}/api/sora${path}`, { headers })),
+        'fetch floor': () => json(fetch(`${fetchFloor.url}/api/sora${path}`, { headers })),
+        'in-process': () => json(inProcess(new Request(`http://app.local/api/sora${path}`))),
+      },
+      { baseline: 'direct', blocks, rounds, warmup },
+    );
+    return { blocks, rounds, ...results };
   } finally {
-    hop.closeAllConnections();
-    hop.close();
-    child.kill();
+    await Promise.all(servers.map((server) => server.close()));
   }
 }

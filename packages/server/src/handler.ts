@@ -1,5 +1,7 @@
 import {
   normalizeStatus,
+  readEnv,
+  redact,
   SoraError,
   ValidationError,
   validateCreateParams,
@@ -20,7 +22,6 @@ import {
 import { boundaryOf, inspectUpload, type MultipartFields } from './multipart.js';
 import type { SoraHandlerOptions } from './options.js';
 import { checkJobShape, resolvePolicy } from './policy.js';
-import { redactText } from './redact.js';
 import { matchRoute, type RouteMatch } from './routes.js';
 import { type JobStore, MEMORY_STORE, memoryStore } from './store.js';
 import {
@@ -40,9 +41,6 @@ export type SoraHandler = (request: Request) => Promise<Response>;
 const ID = /^[A-Za-z0-9_\-.:]{1,256}$/;
 const validId = (id: unknown): id is string =>
   typeof id === 'string' && ID.test(id) && !id.includes('..') && id !== '.';
-
-const env = (name: string): string | undefined =>
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
 
 const TERMINAL = new Set(['completed', 'failed', 'expired']);
 
@@ -85,7 +83,7 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
       `Invalid value for 'basePath': ${JSON.stringify(basePath)}. Allowed: a path such as '/api/sora'.`,
     );
   }
-  const baseUrl = (options.baseUrl ?? env('SORA_BASE_URL') ?? 'https://api.gpt.ge').replace(/\/+$/, '');
+  const baseUrl = (options.baseUrl ?? readEnv('SORA_BASE_URL') ?? 'https://api.gpt.ge').replace(/\/+$/, '');
   try {
     if (!/^https?:$/.test(new URL(baseUrl).protocol)) throw new Error();
   } catch {
@@ -93,7 +91,7 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
   }
   const logger = options.logger ?? console;
   const store: JobStore = options.store ?? memoryStore();
-  if (MEMORY_STORE in store && env('NODE_ENV') === 'production') {
+  if (MEMORY_STORE in store && readEnv('NODE_ENV') === 'production') {
     logger.warn(
       '@sora-kit/server: jobs are owned in memory (memoryStore): ownership is lost on restart and not shared ' +
         'between instances. Pass a shared `store` in production (see the README).',
@@ -158,7 +156,7 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
     }
     if (typeof user.userId !== 'string' || user.userId === '')
       throw new Error('authorize returned no userId');
-    const apiKey = options.apiKey ?? env('SORA_API_KEY');
+    const apiKey = options.apiKey ?? readEnv('SORA_API_KEY');
     if (!apiKey) {
       if (!missingKeyLogged) logger.error('@sora-kit/server: no API key (set SORA_API_KEY or pass apiKey).');
       missingKeyLogged = true;
@@ -577,7 +575,7 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
       }
       // authorize, the store, or a bug: logged here (key removed), never detailed to the browser.
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      logger.error(`@sora-kit/server: ${redactText(text, options.apiKey ?? env('SORA_API_KEY') ?? '')}`);
+      logger.error(`@sora-kit/server: ${redact(text, options.apiKey ?? readEnv('SORA_API_KEY'))}`);
       if (SoraError.isInstance(error)) return badGateway().toResponse();
       return errorResponse(500, {
         message: 'The server failed to handle the request.',

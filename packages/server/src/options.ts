@@ -18,9 +18,9 @@ export interface SoraHandlerOptions {
    * becomes a 500 without details.
    */
   authorize: (request: Request) => Awaitable<SoraUser | null>;
-  /** The API key, sent to `baseUrl` only. Default: `process.env.SORA_API_KEY` where `process` exists. */
+  /** The API key, sent to `baseUrl` only. Default: `SORA_API_KEY` from the environment (core's `readEnv`). */
   apiKey?: string | undefined;
-  /** The API's origin. Default: `process.env.SORA_BASE_URL` where `process` exists, else `https://api.gpt.ge`. */
+  /** The API's origin. Default: `SORA_BASE_URL` from the environment (core's `readEnv`), else `https://api.gpt.ge`. */
   baseUrl?: string | undefined;
   /** Where the handler is mounted: it serves `${basePath}/v1/videos…` and nothing else. Default: `/api/sora`. */
   basePath?: string | undefined;

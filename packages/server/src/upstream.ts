@@ -1,6 +1,7 @@
+import { redact } from '@sora-kit/core';
 import { readCapped } from './body.js';
 import { errorResponse, HandlerRefusal } from './envelope.js';
-import { passHeaders, redactText } from './redact.js';
+import { passHeaders } from './pass-headers.js';
 
 /** What every upstream call needs: where, with which key and fetch, and for how long. */
 export interface Upstream {
@@ -33,7 +34,7 @@ export function logFailure(upstream: Upstream, what: string, error: unknown): vo
     error instanceof Error
       ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
       : String(error);
-  upstream.logger.warn(`@sora-kit/server: ${what}: ${redactText(cause, upstream.apiKey)}`);
+  upstream.logger.warn(`@sora-kit/server: ${what}: ${redact(cause, upstream.apiKey)}`);
 }
 
 /** 502: the API could not be reached or answered nonsense. Never carries the cause's text. */
@@ -92,7 +93,7 @@ export async function readUpstream(upstream: Upstream, response: Response): Prom
   } catch {
     throw badGateway('The video API answer broke off or was too large.', 'upstream_broken_answer');
   }
-  const text = redactText(new TextDecoder().decode(bytes), upstream.apiKey);
+  const text = redact(new TextDecoder().decode(bytes), upstream.apiKey);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -105,6 +105,25 @@ describe("a gateway's JSON link on a second origin", () => {
     }
   });
 
+  test('a link that carries the key, in any form core redacts, is refused and never fetched', async () => {
+    const { id } = await gwApp.client('alice').videos.create({ prompt: 'x' });
+    const forms = [KEY, KEY.toUpperCase(), encodeURIComponent(`Bearer ${KEY}`), `bearer%20${KEY}`];
+    for (const form of forms) {
+      const before = gateway.filesRequests.length;
+      gateway.canned.push({
+        path: /\/content/,
+        status: 200,
+        body: { url: `${gateway.filesUrl}/f/${id}?token=${form}` },
+      });
+      const answer = await gwApp.as('alice', `/api/sora/v1/videos/${id}/content`);
+      expect(answer.status, form).toBe(502);
+      const text = await answer.text();
+      expect(JSON.parse(text).error.code).toBe('unsafe_link');
+      expect(text.toLowerCase()).not.toContain(KEY.toLowerCase());
+      expect(gateway.filesRequests.length).toBe(before);
+    }
+  });
+
   test('a link to a private address is refused when the API is public (core checkLink)', async () => {
     // The API is reached as a public name; its links point at loopback, as an SSRF attempt would.
     const publicName = 'api.sora-gateway.example';

@@ -57,6 +57,22 @@ describe('TerminalProgress', () => {
     progress.stop();
   });
 
+  it('keeps the download bar in a narrow terminal, dropping the bytes first', () => {
+    const { progress, tick } = setup(44);
+    progress.download(0, 1.4 * 1024 * 1024);
+    tick(400);
+    progress.download(1.4 * 1024 * 1024, 1.4 * 1024 * 1024);
+    const line = progress.line();
+    expect(visibleLength(line)).toBeLessThanOrEqual(43);
+    expect(line).toMatch(/^. downloading {2}█{8,30} +100%$/);
+    progress.stop();
+    // Without a total, the bytes are the progress, and stay.
+    const unknown = setup(44);
+    unknown.progress.download(3 * 1024 * 1024, undefined);
+    expect(unknown.progress.line()).toMatch(/^. downloading {2}3\.0 MiB/);
+    unknown.progress.stop();
+  });
+
   it('clears its line and shows the cursor again when stopped', () => {
     const { progress, written } = setup(80);
     progress.job({ id: 'video_abc', status: 'queued', progress: 0 });

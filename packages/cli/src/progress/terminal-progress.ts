@@ -96,9 +96,11 @@ export class TerminalProgress implements ProgressReporter {
         { text: `${spinner} downloading`, keep: true },
         { bar: total ? fraction : undefined, paint: style.cyan },
         { text: total ? formatPercent(fraction * 100) : '', keep: true },
+        // With a total, bar and percent say how far it got and the bytes may go in a narrow terminal;
+        // without one, the bytes are all there is to show.
         {
           text: total ? `${formatBytes(received)}/${formatBytes(total)}` : formatBytes(received),
-          keep: true,
+          keep: !total,
         },
         { text: rate },
         { text: eta === undefined ? '' : `~${formatDuration(eta)} left` },

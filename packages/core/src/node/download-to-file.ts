@@ -7,7 +7,7 @@ import type { VideoContentVariant } from '../generated/openapi.js';
 import { RawBody } from './http1.js';
 import { idleWatch } from './idle-watch.js';
 import { partialPathFor } from './partial-files.js';
-import { NODE_BODY, nodeFetch } from './transport.js';
+import { leanFetch, NODE_BODY, nodeFetch } from './transport.js';
 import { writeRawBody } from './write-raw-body.js';
 
 /** Why a download failed; see {@link DownloadError}. */
@@ -139,7 +139,9 @@ async function download(
 ): Promise<DownloadResult> {
   const { signal, onProgress, overwrite = false, maxResumes = 5 } = options;
   const timeout = options.timeout ?? internals.timeout;
-  const transport = options.fetch ?? internals.fetch ?? nodeFetch;
+  const given = options.fetch ?? internals.fetch ?? nodeFetch;
+  // nodeFetch itself: its lean form for these requests, whose answers stay inside this call.
+  const transport = given === nodeFetch ? leanFetch : given;
   const disk =
     (doing: string) =>
     (error: unknown): never => {

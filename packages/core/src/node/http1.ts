@@ -1,7 +1,8 @@
 /// <reference types="node" />
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
+import type { ConnectionOptions, connect as TlsConnect } from 'node:tls';
 import { APIConnectionTimeoutError } from '../errors.js';
+import { RawHeaders } from './raw-headers.js';
 
 // A minimal HTTP/1.1 GET over a TCP or TLS socket that reads the body straight into two reusable 512 KiB
 // buffers (the socket's `onread` option): one is written to disk while the other fills. Node's http client
@@ -26,7 +27,7 @@ HttpProtocolError.prototype.name = 'HttpProtocolError';
 export interface RawResponse {
   status: number;
   statusText: string;
-  headers: Headers;
+  headers: RawHeaders;
   body: RawBody;
 }
 
@@ -69,10 +70,11 @@ export class RawBody implements AsyncIterable<Uint8Array> {
 
   constructor(
     url: URL,
-    headers: Headers,
+    headers: Iterable<readonly [string, string]>,
     method: string,
     signal: AbortSignal | undefined,
     tls: ConnectionOptions = {},
+    tlsConnect?: typeof TlsConnect,
   ) {
     this.#method = method;
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -81,9 +83,10 @@ export class RawBody implements AsyncIterable<Uint8Array> {
       buffer: () => this.#target(),
       callback: (nread: number, buffer: Uint8Array) => this.#onRead(nread, buffer),
     };
+    if (url.protocol === 'https:' && !tlsConnect) throw new TypeError('An https request needs node:tls');
     this.#socket =
       url.protocol === 'https:'
-        ? tlsConnect({
+        ? tlsConnect!({
             host,
             port,
             servername: isIP(host) ? undefined : host,
@@ -333,12 +336,12 @@ function headEnd(buffer: Buffer, fill: number): number {
 }
 
 /** The status line and header fields of a head (latin1 text, ending in its blank line). */
-export function parseHead(text: string): { status: number; statusText: string; headers: Headers } {
+export function parseHead(text: string): { status: number; statusText: string; headers: RawHeaders } {
   const lines = text.split(/\r?\n/);
   const status = /^HTTP\/1\.[01] (\d{3})(?: ([^\r\n]*))?$/.exec(lines[0] ?? '');
   if (!status)
     throw new HttpProtocolError(`Not an HTTP/1.1 status line: ${JSON.stringify(lines[0]?.slice(0, 40))}`);
-  const headers = new Headers();
+  const headers = new RawHeaders();
   for (const line of lines.slice(1)) {
     if (!line) continue;
     const colon = line.indexOf(':');
@@ -355,7 +358,7 @@ export function parseHead(text: string): { status: number; statusText: string; h
 }
 
 /** How the body of an answer is delimited (RFC 9112 §6.3). */
-function framingOf(status: number, headers: Headers, method: string): Framing {
+function framingOf(status: number, headers: RawHeaders, method: string): Framing {
   if (method === 'HEAD' || status === 204 || status === 304) return { kind: 'none' };
   const encoding = headers.get('transfer-encoding');
   if (encoding !== null) {
@@ -462,9 +465,10 @@ function nextChunk(f: Extract<Framing, { kind: 'chunked' }>) {
 }
 
 /** Sends a GET (or HEAD) to `url` and resolves with the head of the answer, its body unread. */
-export function requestRaw(
+export async function requestRaw(
   url: URL,
-  headers: Headers,
+  /** Lower-case names (a `Headers`, or `requestFields`' map); `Host` and `Connection` are set here. */
+  headers: Iterable<readonly [string, string]>,
   {
     method = 'GET',
     signal,
@@ -477,8 +481,10 @@ export function requestRaw(
   } = {},
 ): Promise<RawResponse> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return Promise.reject(new TypeError(`Unsupported protocol ${url.protocol}`));
+    throw new TypeError(`Unsupported protocol ${url.protocol}`);
   if (method !== 'GET' && method !== 'HEAD')
-    return Promise.reject(new TypeError('nodeFetch sends GET and HEAD requests only'));
-  return new RawBody(url, headers, method, signal, tls).head();
+    throw new TypeError('nodeFetch sends GET and HEAD requests only');
+  // node:tls is loaded for the first https request only: a few ms of start-up that plain http never needs.
+  const tlsConnect = url.protocol === 'https:' ? (await import('node:tls')).connect : undefined;
+  return new RawBody(url, headers, method, signal, tls, tlsConnect).head();
 }

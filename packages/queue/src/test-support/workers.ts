@@ -21,6 +21,8 @@ export async function spawnWorker(args: {
   concurrency: number;
   lockMs?: number;
   stalledMs?: number;
+  /** `false`: completed videos are not downloaded (a test of the creates alone). Default: true. */
+  download?: boolean;
 }): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [
     script,
@@ -31,6 +33,7 @@ export async function spawnWorker(args: {
     String(args.concurrency),
     String(args.lockMs ?? 30_000),
     String(args.stalledMs ?? 30_000),
+    args.download === false ? 'none' : 'download',
   ]);
   const reports: WorkerProcess['reports'] = [];
   let stderr = '';

@@ -1,4 +1,8 @@
-/** Real media tools for tests: ffprobe to check what the emulator serves, ffmpeg to make test images. */
+/**
+ * Real media tools for tests: ffprobe to check that what the emulator serves, and what the packages save or
+ * return, is a real video of the asked size and length; ffmpeg to make test images. No stand-ins: Debian's
+ * ffmpeg package is installed by `.ci/run`.
+ */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +12,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 async function withTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'sora-emulator-test-'));
+  const dir = await mkdtemp(join(tmpdir(), 'sora-kit-media-test-'));
   try {
     return await work(dir);
   } finally {
@@ -16,7 +20,7 @@ async function withTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-/** What ffprobe says about a media file. */
+/** What ffprobe says about a media file (its first video stream). */
 export interface ProbeResult {
   formatName: string;
   codecName: string;
@@ -25,33 +29,38 @@ export interface ProbeResult {
   durationSeconds: number;
 }
 
-/** Runs ffprobe on `bytes` (written to a temporary file). */
-export function ffprobe(bytes: Uint8Array, extension: string): Promise<ProbeResult> {
+/** Runs ffprobe on a file. */
+export async function ffprobeFile(file: string): Promise<ProbeResult> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    file,
+  ]);
+  const probe = JSON.parse(stdout) as {
+    format: { format_name: string; duration?: string };
+    streams: { codec_type: string; codec_name: string; width: number; height: number; duration?: string }[];
+  };
+  const stream = probe.streams.find((s) => s.codec_type === 'video');
+  if (!stream) throw new Error('ffprobe found no video stream');
+  return {
+    formatName: probe.format.format_name,
+    codecName: stream.codec_name,
+    width: stream.width,
+    height: stream.height,
+    durationSeconds: Number(probe.format.duration ?? stream.duration ?? Number.NaN),
+  };
+}
+
+/** Runs ffprobe on `bytes`, written to a temporary file named with `extension` (default `mp4`). */
+export function ffprobe(bytes: Uint8Array, extension = 'mp4'): Promise<ProbeResult> {
   return withTempDir(async (dir) => {
     const file = join(dir, `media.${extension}`);
     await writeFile(file, bytes);
-    const { stdout } = await run('ffprobe', [
-      '-v',
-      'error',
-      '-print_format',
-      'json',
-      '-show_format',
-      '-show_streams',
-      file,
-    ]);
-    const probe = JSON.parse(stdout) as {
-      format: { format_name: string; duration?: string };
-      streams: { codec_type: string; codec_name: string; width: number; height: number; duration?: string }[];
-    };
-    const stream = probe.streams.find((s) => s.codec_type === 'video');
-    if (!stream) throw new Error('ffprobe found no video stream');
-    return {
-      formatName: probe.format.format_name,
-      codecName: stream.codec_name,
-      width: stream.width,
-      height: stream.height,
-      durationSeconds: Number(probe.format.duration ?? stream.duration ?? Number.NaN),
-    };
+    return ffprobeFile(file);
   });
 }
 
