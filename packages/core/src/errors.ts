@@ -200,6 +200,9 @@ export class UnsafeLinkError extends SoraError {
   }
 }
 
+/** A webhook delivery was not signed by the holder of the secret, or is too old or malformed. */
+export class WebhookVerificationError extends SoraError {}
+
 // Names on the prototypes, from string keys that minifiers keep: `err.name` and `isInstance` stay right in
 // a minified bundle, where the class identifiers are renamed.
 const names = {
@@ -220,6 +223,7 @@ const names = {
   VideoFailedError,
   PollTimeoutError,
   UnsafeLinkError,
+  WebhookVerificationError,
 };
 for (const [name, Class] of Object.entries(names)) Class.prototype.name = name;
 (SoraError.prototype as unknown as Record<symbol, boolean>)[BRAND] = true;
