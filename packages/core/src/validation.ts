@@ -63,46 +63,6 @@ export function checkId(value: unknown, field = 'video_id'): void {
   }
 }
 
-/** `seconds`, `size`, `model` and the rule that the 1792 sizes need a sora-2-pro model. */
-export function checkShape(params: { seconds?: unknown; size?: unknown; model?: unknown }): void {
-  oneOf('seconds', params.seconds, SECONDS);
-  oneOf('size', params.size, SIZES);
-  const { model = 'sora-2', size } = params;
-  if (typeof model !== 'string' || !model)
-    throw new ValidationError('model', model, 'a model name, e.g. sora-2-pro');
-  // (`size` is one of SIZES or undefined by now.)
-  if ((size as string | undefined)?.includes('1792') && NON_PRO.test(model)) {
-    throw new ValidationError(
-      'size',
-      size,
-      `${list(SIZES.slice(0, 2))} with '${model}'; the 1792 sizes need a sora-2-pro model`,
-    );
-  }
-}
-
-/**
- * The first frame of a create: an image file (`Blob`/`File`), or exactly one of `{image_url}` and
- * `{file_id}`, each a non-empty string (the spec's `ImageReference`).
- */
-export function checkInputReference(value: unknown): void {
-  if (value === undefined || isBlob(value)) return;
-  const keys = typeof value === 'object' && value ? Object.keys(value) : [];
-  const key = keys.join(); // one key, or a list that matches neither name
-  if (!/^(image_url|file_id)$/.test(key)) {
-    const both = keys.includes('image_url') && keys.includes('file_id');
-    throw new ValidationError(
-      'input_reference',
-      value,
-      'an image file (Blob or File), { image_url } or { file_id }',
-      both ? "Invalid 'input_reference': send either 'image_url' or 'file_id', not both." : undefined,
-    );
-  }
-  const text = (value as Record<string, unknown>)[key];
-  if (typeof text !== 'string' || !text) {
-    throw new ValidationError(`input_reference.${key}`, text, 'a non-empty string');
-  }
-}
-
 /**
  * The query of a list: `limit` 0-100 (0 asks for an empty page whose `has_more` says whether any video
  * exists, as the spec allows), `order` asc/desc, `after` an id.
@@ -135,8 +95,39 @@ export function validateCreateParams(params: {
   input_reference?: unknown;
 }): void {
   checkText('prompt', params?.prompt); // throws for no params at all
-  checkShape(params);
-  checkInputReference(params.input_reference);
+  // `seconds`, `size`, `model` and the rule that the 1792 sizes need a sora-2-pro model.
+  oneOf('seconds', params.seconds, SECONDS);
+  oneOf('size', params.size, SIZES);
+  const { model = 'sora-2', size } = params;
+  if (typeof model !== 'string' || !model)
+    throw new ValidationError('model', model, 'a model name, e.g. sora-2-pro');
+  // (`size` is one of SIZES or undefined by now.)
+  if ((size as string | undefined)?.includes('1792') && NON_PRO.test(model)) {
+    throw new ValidationError(
+      'size',
+      size,
+      `${list(SIZES.slice(0, 2))} with '${model}'; the 1792 sizes need a sora-2-pro model`,
+    );
+  }
+  // The first frame: an image file (`Blob`/`File`), or exactly one of `{image_url}` and `{file_id}`, each a
+  // non-empty string (the spec's `ImageReference`).
+  const reference = params.input_reference;
+  if (reference === undefined || isBlob(reference)) return;
+  const keys = typeof reference === 'object' && reference ? Object.keys(reference) : [];
+  const key = keys.join(); // one key, or a list that matches neither name
+  if (!/^(image_url|file_id)$/.test(key)) {
+    const both = keys.includes('image_url') && keys.includes('file_id');
+    throw new ValidationError(
+      'input_reference',
+      reference,
+      'an image file (Blob or File), { image_url } or { file_id }',
+      both ? "Invalid 'input_reference': send either 'image_url' or 'file_id', not both." : undefined,
+    );
+  }
+  const text = (reference as Record<string, unknown>)[key];
+  if (typeof text !== 'string' || !text) {
+    throw new ValidationError(`input_reference.${key}`, text, 'a non-empty string');
+  }
 }
 
 /** Checks a prompt: a string of 1 to 32,000 characters, not only whitespace. */
