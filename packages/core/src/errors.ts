@@ -132,18 +132,17 @@ export class APIUserAbortError extends APIError {
   }
 }
 
-const byStatus: Record<number, typeof APIError> = {
-  400: BadRequestError,
-  401: AuthenticationError,
-  403: PermissionDeniedError,
-  404: NotFoundError,
-  409: ConflictError,
-  422: UnprocessableEntityError,
-  429: RateLimitError,
-};
-
 /** The error class of an answer's status, as the official SDK names them. */
 export function errorFromResponse(status: number, body: unknown, headers: Headers): APIError {
+  const byStatus: Record<number, typeof APIError> = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+  };
   return new (byStatus[status] ?? (status >= 500 ? InternalServerError : APIError))(
     status,
     body,
@@ -205,7 +204,7 @@ export class WebhookVerificationError extends SoraError {}
 
 // Names on the prototypes, from string keys that minifiers keep: `err.name` and `isInstance` stay right in
 // a minified bundle, where the class identifiers are renamed.
-const names = {
+for (const [name, Class] of Object.entries({
   SoraError,
   ValidationError,
   APIError,
@@ -224,6 +223,7 @@ const names = {
   PollTimeoutError,
   UnsafeLinkError,
   WebhookVerificationError,
-};
-for (const [name, Class] of Object.entries(names)) Class.prototype.name = name;
+})) {
+  Class.prototype.name = name;
+}
 (SoraError.prototype as unknown as Record<symbol, boolean>)[BRAND] = true;

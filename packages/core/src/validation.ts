@@ -27,8 +27,6 @@ export type EnumsAreComplete = Exhaustive<
 
 /** The known non-pro model names (dated snapshots too), which cannot render the 1792 sizes. */
 const NON_PRO = /^sora-2(-\d{4}-\d{2}-\d{2})?$/;
-/** The spec's `VideoId` / `CharacterId` pattern. */
-const ID = /^[\w\-.:]{1,256}$/; // (\w: letters, digits and _)
 
 /** `'a', 'b'`: each value quoted as messages show it. */
 const list = (values: readonly string[]) => values.map(show).join(', ');
@@ -58,7 +56,13 @@ export function checkText(field: string, value: unknown, max = 32_000): void {
  * walk up the path (`/v1/videos/../…`). `/` and `?` are outside the pattern already.
  */
 export function checkId(value: unknown, field = 'video_id'): void {
-  if (typeof value !== 'string' || !ID.test(value) || value === '.' || value.includes('..')) {
+  // The spec's `VideoId` / `CharacterId` pattern (`\w`: letters, digits and _), then no `.` or `..`.
+  if (
+    typeof value !== 'string' ||
+    !/^[\w\-.:]{1,256}$/.test(value) ||
+    value === '.' ||
+    value.includes('..')
+  ) {
     throw new ValidationError(field, value, 'an id of 1 to 256 letters, digits, _ - . : (no "..")');
   }
 }
