@@ -70,8 +70,9 @@ export async function pollJob(
   // and the deadline both abort.
   const stop = new AbortController();
   const abort = () => stop.abort();
+  // (An aborted signal never fires again: nothing to listen to then.)
   if (signal?.aborted) abort();
-  signal?.addEventListener('abort', abort);
+  else signal?.addEventListener('abort', abort);
   const request: RequestOptions = { ...options, timeout: options.requestTimeout, signal: stop.signal };
   let state = first;
   let last: Video | undefined;
