@@ -124,7 +124,7 @@ export function createContext(options: SoraClientOptions): Context {
     maxRetries: options.maxRetries ?? 2,
     // 16 MiB: far above any real answer (a page of 100 jobs is ~50 KB).
     maxResponseBytes: options.maxResponseBytes ?? 2 ** 24,
-    allowPrivateLinks: options.allowPrivateLinks, // (checkLink's default: false)
+    allowPrivateLinks: options.allowPrivateLinks, // (undefined: none, as false)
     authHeaders() {
       if (!auth) {
         if (apiKey !== null && !apiKey) {
