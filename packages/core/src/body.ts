@@ -1,8 +1,5 @@
 import { APIError } from './errors.js';
 
-/** The default of `maxResponseBytes`: 16 MiB, far above any real answer (a page of 100 jobs is ~50 KB). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 2 ** 24;
-
 /**
  * Reads an answer's body as text, never holding more than `limit` bytes of it (and the chunk that crosses
  * it): a declared `Content-Length` past the limit is refused before a byte is read, and every body (chunked,

@@ -132,18 +132,17 @@ export class APIUserAbortError extends APIError {
   }
 }
 
-const byStatus: Record<number, typeof APIError> = {
-  400: BadRequestError,
-  401: AuthenticationError,
-  403: PermissionDeniedError,
-  404: NotFoundError,
-  409: ConflictError,
-  422: UnprocessableEntityError,
-  429: RateLimitError,
-};
-
 /** The error class of an answer's status, as the official SDK names them. */
 export function errorFromResponse(status: number, body: unknown, headers: Headers): APIError {
+  const byStatus: Record<number, typeof APIError> = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+  };
   return new (byStatus[status] ?? (status >= 500 ? InternalServerError : APIError))(
     status,
     body,
@@ -200,9 +199,12 @@ export class UnsafeLinkError extends SoraError {
   }
 }
 
+/** A webhook delivery was not signed by the holder of the secret, or is too old or malformed. */
+export class WebhookVerificationError extends SoraError {}
+
 // Names on the prototypes, from string keys that minifiers keep: `err.name` and `isInstance` stay right in
 // a minified bundle, where the class identifiers are renamed.
-const names = {
+for (const [name, Class] of Object.entries({
   SoraError,
   ValidationError,
   APIError,
@@ -220,6 +222,8 @@ const names = {
   VideoFailedError,
   PollTimeoutError,
   UnsafeLinkError,
-};
-for (const [name, Class] of Object.entries(names)) Class.prototype.name = name;
+  WebhookVerificationError,
+})) {
+  Class.prototype.name = name;
+}
 (SoraError.prototype as unknown as Record<symbol, boolean>)[BRAND] = true;

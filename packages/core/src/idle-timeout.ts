@@ -12,7 +12,10 @@ export const NODE_BODY = Symbol.for('sora-kit.nodeBody');
 export function withIdleTimeout(response: Response, ms: number, request: AbortController): Response {
   // nodeFetch's raw body keeps its own idle timeout (and fails with the same error): no second stream.
   const raw = (response as { [NODE_BODY]?: { setIdleTimeout?(ms: number): void } })[NODE_BODY];
-  if (raw?.setIdleTimeout) return (raw.setIdleTimeout(ms), response);
+  if (raw?.setIdleTimeout) {
+    raw.setIdleTimeout(ms);
+    return response;
+  }
   const reader = response.body?.getReader();
   if (!reader) return response;
   const body = new ReadableStream<Uint8Array>(

@@ -56,12 +56,12 @@ function apiHost(baseUrl: string): string {
 /**
  * Checks a download link before it is fetched: only `http:` and `https:`, and no loopback, private or
  * link-local host unless the API's own base URL is on such a host (the local emulator, a gateway in the
- * same private network) or `allowPrivate` says so (`true`, or a function deciding per URL).
+ * same private network) or `allowPrivate` says so (`true`, or a function deciding per URL; default: none).
  *
  * @returns the parsed link.
  * @throws UnsafeLinkError when the link may not be followed.
  */
-export function checkLink(link: string, baseUrl: string, allowPrivate: PrivateLinkPolicy = false): URL {
+export function checkLink(link: string, baseUrl: string, allowPrivate?: PrivateLinkPolicy): URL {
   let url: URL;
   try {
     url = new URL(link);

@@ -1,4 +1,3 @@
-import { DEFAULT_MAX_RESPONSE_BYTES } from './body.js';
 import { SoraError } from './errors.js';
 import type { PrivateLinkPolicy } from './link-safety.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -123,8 +122,9 @@ export function createContext(options: SoraClientOptions): Context {
     fetch: options.fetch ?? runtimeFetch,
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
-    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    allowPrivateLinks: options.allowPrivateLinks, // (checkLink's default: false)
+    // 16 MiB: far above any real answer (a page of 100 jobs is ~50 KB).
+    maxResponseBytes: options.maxResponseBytes ?? 2 ** 24,
+    allowPrivateLinks: options.allowPrivateLinks, // (undefined: none, as false)
     authHeaders() {
       if (!auth) {
         if (apiKey !== null && !apiKey) {

@@ -52,17 +52,15 @@ export interface PollSample {
  * A 20 s job with linear progress thus takes about 6 status requests (polling every second: 20), and its
  * end is seen within one step of its progress (a 1 % step of a 20 s job is 0.2 s).
  */
-/** The shortest wait of all (a server's `openai-poll-after-ms: 0`, a finish predicted in a moment). */
-const SHORTEST_MS = 100;
-/** Added to a predicted finish: the answer is timed a moment after it, not at the same millisecond. */
-const FINISH_SLACK_MS = 20;
-
 export function createPollSchedule(options: PollScheduleOptions = {}): (sample: PollSample) => number {
   const {
     minIntervalMs: min = 500,
     maxIntervalMs: max = 10_000,
     initialIntervalMs: initial = 1_000,
   } = options;
+  // (Literal numbers below, which a bundle of the built package would not inline if they were named: 100 ms
+  // is the shortest wait of all, for a server's `openai-poll-after-ms: 0` or a finish predicted in a
+  // moment; 20 ms is added to a predicted finish, so the answer comes a moment after it, not at the same ms.)
   const clamp = (ms: number) => Math.min(max, Math.max(min, ms));
   type Point = { at: number; progress: number };
   let base: Point | undefined; // the last sample before progress moved
@@ -91,7 +89,7 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
     const left = (half: boolean) => (100 - p - (half && Number.isInteger(p) ? 0.5 : 0)) * step!;
     // The estimate (for progress bars) aims at the middle of the reading's step, whatever the waits do.
     options.onEstimate?.(from && Math.max(0, left(true)));
-    if (typeof pollAfterMs === 'number' && pollAfterMs >= 0) return Math.max(pollAfterMs, SHORTEST_MS);
+    if (typeof pollAfterMs === 'number' && pollAfterMs >= 0) return Math.max(pollAfterMs, 100);
     if (from) {
       blind = 0;
       // Where in the reading's step to aim. A step shorter than `min` (a 1 % step of a 20 s job is 0.2 s):
@@ -103,10 +101,10 @@ export function createPollSchedule(options: PollScheduleOptions = {}): (sample: 
         doneSince = undefined;
         // Look no further ahead than the time observed since progress began: an early estimate is
         // checked again before the wait grows long.
-        const wait = Math.min(ahead + FINISH_SLACK_MS, at - base!.at);
+        const wait = Math.min(ahead + 20, at - base!.at);
         // Shorter than `min` once, when aimed at the finish: its answer most likely shows the end.
         aimedShort = wait < min && !aimedShort;
-        return aimedShort ? Math.max(wait, SHORTEST_MS) : clamp(wait);
+        return aimedShort ? Math.max(wait, 100) : clamp(wait);
       }
       doneSince ??= at;
       return clamp((at - doneSince) / 4);

@@ -50,8 +50,6 @@ export interface JobState {
   response: Response;
 }
 
-const realClock: Clock = { now: () => performance.now(), sleep };
-
 /**
  * Polls a job until it is `completed` (resolves with it), `failed` or `expired` (rejects with
  * `VideoFailedError`), the `timeout` passes (`PollTimeoutError`) or `signal` fires (`APIUserAbortError`).
@@ -64,7 +62,7 @@ export async function pollJob(
   options: PollOptions = {},
   first?: JobState,
 ): Promise<Video> {
-  const { clock = realClock, timeout: limit = 1_800_000, signal } = options;
+  const { clock = { now: () => performance.now(), sleep }, timeout: limit = 1_800_000, signal } = options;
   const deadline = clock.now() + limit;
   const next = createPollSchedule(options);
   // The deadline cuts the status request in flight too (a hung one would otherwise overrun it by its own
@@ -72,8 +70,9 @@ export async function pollJob(
   // and the deadline both abort.
   const stop = new AbortController();
   const abort = () => stop.abort();
+  // (An aborted signal never fires again: nothing to listen to then.)
   if (signal?.aborted) abort();
-  signal?.addEventListener('abort', abort);
+  else signal?.addEventListener('abort', abort);
   const request: RequestOptions = { ...options, timeout: options.requestTimeout, signal: stop.signal };
   let state = first;
   let last: Video | undefined;

@@ -10,9 +10,6 @@ export const REDACTED = '[redacted]';
  */
 export type Redactor = <T>(value: T) => T;
 
-/** How deep {@link createRedactor} looks into objects and `cause` chains (a hostile body can nest deeply). */
-const MAX_DEPTH = 16;
-
 /**
  * Makes the {@link Redactor} of a secret. Every error the client throws passes through one, at the
  * boundary of the public methods, so no message, field, stack or `cause`, however a server phrased it,
@@ -39,7 +36,9 @@ export function createRedactor(secret: string | null | undefined): Redactor {
   const scrub = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return clean(value);
     if (!value || typeof value !== 'object') return value;
-    if (depth > MAX_DEPTH) return undefined; // deeper than any error or body a client makes: dropped
+    // 16 levels into objects and `cause` chains (a hostile body can nest deeply): deeper than any error or
+    // body a client makes, so what lies deeper is dropped.
+    if (depth > 16) return undefined;
     if (value instanceof Error) return scrubError(value, depth);
     if (Array.isArray(value)) {
       const items = value.map((item) => scrub(item, depth + 1));

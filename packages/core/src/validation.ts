@@ -27,8 +27,6 @@ export type EnumsAreComplete = Exhaustive<
 
 /** The known non-pro model names (dated snapshots too), which cannot render the 1792 sizes. */
 const NON_PRO = /^sora-2(-\d{4}-\d{2}-\d{2})?$/;
-/** The spec's `VideoId` / `CharacterId` pattern. */
-const ID = /^[\w\-.:]{1,256}$/; // (\w: letters, digits and _)
 
 /** `'a', 'b'`: each value quoted as messages show it. */
 const list = (values: readonly string[]) => values.map(show).join(', ');
@@ -58,48 +56,14 @@ export function checkText(field: string, value: unknown, max = 32_000): void {
  * walk up the path (`/v1/videos/../…`). `/` and `?` are outside the pattern already.
  */
 export function checkId(value: unknown, field = 'video_id'): void {
-  if (typeof value !== 'string' || !ID.test(value) || value === '.' || value.includes('..')) {
+  // The spec's `VideoId` / `CharacterId` pattern (`\w`: letters, digits and _), then no `.` or `..`.
+  if (
+    typeof value !== 'string' ||
+    !/^[\w\-.:]{1,256}$/.test(value) ||
+    value === '.' ||
+    value.includes('..')
+  ) {
     throw new ValidationError(field, value, 'an id of 1 to 256 letters, digits, _ - . : (no "..")');
-  }
-}
-
-/** `seconds`, `size`, `model` and the rule that the 1792 sizes need a sora-2-pro model. */
-export function checkShape(params: { seconds?: unknown; size?: unknown; model?: unknown }): void {
-  oneOf('seconds', params.seconds, SECONDS);
-  oneOf('size', params.size, SIZES);
-  const { model = 'sora-2', size } = params;
-  if (typeof model !== 'string' || !model)
-    throw new ValidationError('model', model, 'a model name, e.g. sora-2-pro');
-  // (`size` is one of SIZES or undefined by now.)
-  if ((size as string | undefined)?.includes('1792') && NON_PRO.test(model)) {
-    throw new ValidationError(
-      'size',
-      size,
-      `${list(SIZES.slice(0, 2))} with '${model}'; the 1792 sizes need a sora-2-pro model`,
-    );
-  }
-}
-
-/**
- * The first frame of a create: an image file (`Blob`/`File`), or exactly one of `{image_url}` and
- * `{file_id}`, each a non-empty string (the spec's `ImageReference`).
- */
-export function checkInputReference(value: unknown): void {
-  if (value === undefined || isBlob(value)) return;
-  const keys = typeof value === 'object' && value ? Object.keys(value) : [];
-  const key = keys.join(); // one key, or a list that matches neither name
-  if (!/^(image_url|file_id)$/.test(key)) {
-    const both = keys.includes('image_url') && keys.includes('file_id');
-    throw new ValidationError(
-      'input_reference',
-      value,
-      'an image file (Blob or File), { image_url } or { file_id }',
-      both ? "Invalid 'input_reference': send either 'image_url' or 'file_id', not both." : undefined,
-    );
-  }
-  const text = (value as Record<string, unknown>)[key];
-  if (typeof text !== 'string' || !text) {
-    throw new ValidationError(`input_reference.${key}`, text, 'a non-empty string');
   }
 }
 
@@ -135,8 +99,39 @@ export function validateCreateParams(params: {
   input_reference?: unknown;
 }): void {
   checkText('prompt', params?.prompt); // throws for no params at all
-  checkShape(params);
-  checkInputReference(params.input_reference);
+  // `seconds`, `size`, `model` and the rule that the 1792 sizes need a sora-2-pro model.
+  oneOf('seconds', params.seconds, SECONDS);
+  oneOf('size', params.size, SIZES);
+  const { model = 'sora-2', size } = params;
+  if (typeof model !== 'string' || !model)
+    throw new ValidationError('model', model, 'a model name, e.g. sora-2-pro');
+  // (`size` is one of SIZES or undefined by now.)
+  if ((size as string | undefined)?.includes('1792') && NON_PRO.test(model)) {
+    throw new ValidationError(
+      'size',
+      size,
+      `${list(SIZES.slice(0, 2))} with '${model}'; the 1792 sizes need a sora-2-pro model`,
+    );
+  }
+  // The first frame: an image file (`Blob`/`File`), or exactly one of `{image_url}` and `{file_id}`, each a
+  // non-empty string (the spec's `ImageReference`).
+  const reference = params.input_reference;
+  if (reference === undefined || isBlob(reference)) return;
+  const keys = typeof reference === 'object' && reference ? Object.keys(reference) : [];
+  const key = keys.join(); // one key, or a list that matches neither name
+  if (!/^(image_url|file_id)$/.test(key)) {
+    const both = keys.includes('image_url') && keys.includes('file_id');
+    throw new ValidationError(
+      'input_reference',
+      reference,
+      'an image file (Blob or File), { image_url } or { file_id }',
+      both ? "Invalid 'input_reference': send either 'image_url' or 'file_id', not both." : undefined,
+    );
+  }
+  const text = (reference as Record<string, unknown>)[key];
+  if (typeof text !== 'string' || !text) {
+    throw new ValidationError(`input_reference.${key}`, text, 'a non-empty string');
+  }
 }
 
 /** Checks a prompt: a string of 1 to 32,000 characters, not only whitespace. */

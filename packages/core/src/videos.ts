@@ -161,7 +161,7 @@ export function createVideos(ctx: Context): Videos {
   return {
     create: guard((params, options) => job(start(params, options))),
     retrieve: guard((id, options) => job(fetchState(id, options))),
-    list(params = {}, options = {}) {
+    list(params = {}, options) {
       checkListQuery(params);
       const page = (after?: string) =>
         api(ctx, 'GET', '/v1/videos', { query: { ...params, after }, fresh: true }, options).then(
@@ -205,7 +205,7 @@ export function createVideos(ctx: Context): Videos {
     downloadContent: guard(async (id, options) => (await fetchContent(ctx, id, options, true)).response!),
     contentLink: guard((id, options) => fetchContent(ctx, id, options)),
     poll: guard((id, options) => pollJob(fetchState, id, options)),
-    createAndPoll: guard(async (params, options = {}) => {
+    createAndPoll: guard(async (params, options) => {
       const first = await start(params, options);
       return pollJob(fetchState, first.data.id, options, first);
     }),

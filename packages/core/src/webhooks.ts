@@ -1,12 +1,11 @@
-import { SoraError, ValidationError } from './errors.js';
+import { ValidationError, WebhookVerificationError } from './errors.js';
 import type { VideoCompletedEvent, VideoFailedEvent } from './generated/openapi.js';
 
 /** A verified webhook event. */
 export type VideoWebhookEvent = VideoCompletedEvent | VideoFailedEvent;
 
-/** The delivery was not signed by the holder of the secret, or is too old or malformed. */
-export class WebhookVerificationError extends SoraError {}
-WebhookVerificationError.prototype.name = 'WebhookVerificationError';
+// (The error class lives with the others, so that it is named like them.)
+export { WebhookVerificationError };
 
 /** Options of {@link verifyWebhook}. */
 export interface VerifyWebhookOptions {
