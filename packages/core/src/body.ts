@@ -1,5 +1,8 @@
 import { APIError } from './errors.js';
 
+/** One decoder for every answer: a decoder made per answer costs more than the decoding. */
+const utf8 = new TextDecoder();
+
 /**
  * Reads an answer's body as text, never holding more than `limit` bytes of it (and the chunk that crosses
  * it): a declared `Content-Length` past the limit is refused before a byte is read, and every body (chunked,
@@ -10,17 +13,20 @@ import { APIError } from './errors.js';
  */
 export async function readText(response: Response, limit: number): Promise<string> {
   const reader = response.body?.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+  const chunks: Uint8Array[] = [];
   // A declared length past the limit counts as read, so nothing is. (A compressed body declares its
   // compressed length, which its decoded length is not below.)
   const declared = Number(response.headers.get('content-length'));
   let size = declared > limit ? declared : 0;
   while (size <= limit) {
     const read = await reader?.read();
-    if (!read || read.done) return text + decoder.decode();
+    // Decoded once, at the end (a character may straddle two chunks).
+    if (!read || read.done)
+      return utf8.decode(
+        chunks.length === 1 ? chunks[0] : await new Blob(chunks as BlobPart[]).arrayBuffer(),
+      );
     size += read.value.length; // bytes: a Uint8Array
-    text += decoder.decode(read.value, { stream: true });
+    chunks.push(read.value);
   }
   await reader?.cancel().catch(() => {});
   const message = `Answer larger than maxResponseBytes (${limit} bytes)`;
