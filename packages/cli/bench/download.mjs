@@ -10,7 +10,7 @@ import { CLI } from './util.mjs';
 
 const MIB = 512;
 const SIZE = MIB * 2 ** 20;
-const ROUNDS = Number(process.env.BENCH_DOWNLOAD_RUNS ?? 5);
+const ROUNDS = Number(process.env.BENCH_DOWNLOAD_RUNS ?? 9);
 
 /** `downloadToFile` alone, in a process of its own: node --input-type=module -e CORE_ONLY <base> <path>. */
 const CORE_ONLY = `

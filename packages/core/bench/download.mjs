@@ -11,7 +11,7 @@ import { pairRuns, ROOT, runProcess, startServer } from '../../../scripts/bench/
 const MIB = 512;
 const SIZE = MIB * 2 ** 20;
 
-export async function measureDownload({ rounds = 5 } = {}) {
+export async function measureDownload({ rounds = 9 } = {}) {
   const server = await startServer(process.execPath, [
     join(ROOT, 'scripts/bench/file-server.mjs'),
     String(MIB),
