@@ -56,7 +56,9 @@ describe('useVideo', () => {
       .filter((s) => s.status === 'in_progress' && s.etaMs !== undefined)
       .map((s) => s.etaMs!);
     expect(etas.length).toBeGreaterThan(0);
-    expect(etas.every((eta) => eta >= 0 && eta < 10_000)).toBe(true);
+    // A number, never negative, and of the job's order (it lasts a few seconds): an answer that a loaded
+    // machine delays skews one rate sample, so the bound is wide; NaN, a negative or an absurd value fail.
+    expect(etas.every((eta) => eta >= 0 && eta < 60_000)).toBe(true);
     expect(states.at(-1)?.etaMs).toBe(0);
     const requests = statusRequests(f.emu, job.id);
     await sleep(1_000);
