@@ -10,7 +10,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '@sora-kit/emulator';
-import { CLI, median, run } from './util.mjs';
+import { median, runProcess } from '../../../scripts/bench/harness.mjs';
+import { CLI } from './util.mjs';
 
 const JOBS = Number(process.env.BENCH_BATCH_JOBS ?? 100);
 const CONCURRENCY = 10;
@@ -30,7 +31,7 @@ export async function benchBatch() {
         body: JSON.stringify({ prompt: `probe ${i}` }),
       }).then((r) => r.json());
       await new Promise((resolve) => setTimeout(resolve, JOB_SECONDS * 1000 + 50));
-      const curl = await run('curl', [
+      const curl = await runProcess('curl', [
         '-s',
         '-o',
         join(dir, 'probe.mp4'),
@@ -50,7 +51,7 @@ export async function benchBatch() {
     );
     emulator.clearRequests();
     const outDir = join(dir, 'out');
-    const result = await run(
+    const result = await runProcess(
       process.execPath,
       [CLI, 'batch', jobsFile, '--out-dir', outDir, '--concurrency', String(CONCURRENCY), '--quiet'],
       {
