@@ -2,7 +2,7 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import type { ConnectionOptions, connect as TlsConnect } from 'node:tls';
 import { APIConnectionTimeoutError } from '../errors.js';
-import { RawHeaders } from './raw-headers.js';
+import { RawHeaders, TOKEN } from './raw-headers.js';
 
 // A minimal HTTP/1.1 GET over a TCP or TLS socket that reads the body straight into two reusable 512 KiB
 // buffers (the socket's `onread` option): one is written to disk while the other fills. Node's http client
@@ -38,7 +38,6 @@ type Framing =
   | { kind: 'chunked'; state: ChunkState; size: number; line: number; sawDigit: boolean };
 type ChunkState = 'size' | 'ext' | 'size-lf' | 'data' | 'data-cr' | 'data-lf' | 'trailer';
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Field values: visible characters, spaces and tabs, and obs-text (bytes 0x80-0xff, read as latin1).
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 

@@ -25,10 +25,6 @@ export class RawHeaders implements Iterable<[string, string]> {
     return this.#fields.has(name.toLowerCase());
   }
 
-  forEach(callback: (value: string, name: string) => void): void {
-    for (const [name, value] of this) callback(value, name);
-  }
-
   /** Fields in name order, as `Headers` iterates them. */
   *entries(): IterableIterator<[string, string]> {
     yield* [...this.#fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -39,7 +35,8 @@ export class RawHeaders implements Iterable<[string, string]> {
   }
 }
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A field name (RFC 9110 token), for the request fields here and the answer's in http1.ts. */
+export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Request header fields from what `fetch` accepts as `init.headers` (a record, pairs or a `Headers`),

@@ -45,7 +45,6 @@ export async function leanFetch(input: string | URL | Request, init: RequestInit
     ok: true,
     headers: fetched.headers,
     url: fetched.url,
-    redirected: false,
     get body() {
       body ??= webStreamOf(raw);
       return body;
