@@ -2,7 +2,7 @@ import type { SoraHandlerOptions } from '@sora-kit/server';
 import { cookies } from 'next/headers';
 import { demoUser, USER_COOKIE } from './demo-users';
 import { POLICY } from './policy';
-import { jobStore } from './store';
+import { storage } from './store';
 import { upstream } from './upstream';
 
 /** The signed-in demo user, from the cookie the user switcher sets; null is a 401. */
@@ -11,8 +11,11 @@ async function authorize() {
   return user ? { userId: user } : null;
 }
 
-/** The options of the app's `@sora-kit/server` handler: the upstream API, the demo sign-in, the policy. */
+/**
+ * The options of the app's `@sora-kit/server` handler: the upstream API, the demo sign-in, the policy, and
+ * the job store in the app's database (so a restart or a second instance keeps every user's videos).
+ */
 export async function soraOptions(): Promise<SoraHandlerOptions> {
-  const { baseUrl, apiKey } = await upstream();
-  return { baseUrl, apiKey, authorize, policy: POLICY, store: jobStore() };
+  const [{ baseUrl, apiKey }, { jobs }] = await Promise.all([upstream(), storage()]);
+  return { baseUrl, apiKey, authorize, policy: POLICY, store: jobs };
 }

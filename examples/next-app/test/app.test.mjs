@@ -2,7 +2,8 @@
 // in real Chromium. The emulator runs as a process of its own; the app reaches it through SORA_BASE_URL with
 // a dummy key, the way it reaches the real API, so the test can read its request log and webhook deliveries.
 // Without SORA_API_KEY the app starts its own emulator: the last part checks that mode over HTTP.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, launchChromium, statusRequests, watchedPage } from './browser.mjs';
@@ -20,6 +21,10 @@ let dev;
 let devWarm;
 let offline;
 let browser;
+/** How `next start` was started, to start it again on the same port and database. */
+let appPort;
+let appEnv;
+let dataDirs;
 
 /** The emulator's request log (`GET /_emulator/requests`) since `since` (Unix ms). */
 async function upstreamLog(since) {
@@ -51,10 +56,15 @@ beforeAll(async () => {
     WEBHOOK_SECRET,
   ]);
   const env = { SORA_API_KEY: KEY, SORA_BASE_URL: emulator.url, SORA_WEBHOOK_SECRET: WEBHOOK_SECRET };
+  // Each server its own PGlite folder (one process per folder), thrown away after.
+  dataDirs = await Promise.all([1, 2, 3].map(() => mkdtemp(join(tmpdir(), 'next-app-data-'))));
+  appPort = port;
+  appEnv = { ...env, SORA_DATA_DIR: dataDirs[0] };
   [app, dev, offline, browser] = await Promise.all([
-    startNext(port, env),
-    startNext(devPort, env, 'dev'),
-    startNext(offlinePort, { SORA_EMULATOR_JOB_SECONDS: '1' }), // no SORA_API_KEY: its own emulator
+    startNext(port, appEnv),
+    startNext(devPort, { ...env, SORA_DATA_DIR: dataDirs[1] }, 'dev'),
+    // No SORA_API_KEY: its own emulator.
+    startNext(offlinePort, { SORA_EMULATOR_JOB_SECONDS: '1', SORA_DATA_DIR: dataDirs[2] }),
     launchChromium(),
   ]);
   // `next dev` compiles on first request: let it compile the page and the API route while the first tests run.
@@ -66,6 +76,7 @@ afterAll(async () => {
   await browser?.close();
   await Promise.all([app?.stop(), dev?.stop(), offline?.stop()]);
   await emulator?.stop();
+  await Promise.all((dataDirs ?? []).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 describe('next start (the production build)', () => {
@@ -256,6 +267,37 @@ describe('next start (the production build)', () => {
     // Alice's videos are all still hers.
     await w.signInAs('alice');
     await page.locator(`.card[data-video-id="${firstId}"]`).waitFor();
+  });
+
+  it("a restart of the server keeps every user's videos, listed and playable", async () => {
+    const { page } = w;
+    const cards = await w.cards();
+    expect(cards).toContain(firstId);
+    // Off the app while it is down, so the page's pollers do not count connection errors as failures.
+    await page.goto('about:blank');
+    await app.stop();
+    app = await startNext(appPort, appEnv);
+    await page.goto(app.url);
+    await page.locator(`.card[data-video-id="${firstId}"]`).waitFor();
+    await eventually(w.cards).toEqual(cards);
+    // Still alice's: her video plays from the restarted server; bob's list is still empty.
+    const played = await page.evaluate(async (src) => {
+      const video = document.createElement('video');
+      video.muted = true;
+      video.src = src;
+      document.body.append(video);
+      await video.play();
+      await new Promise((resolve) => {
+        const check = () => (video.currentTime > 0.5 ? resolve() : requestAnimationFrame(check));
+        check();
+      });
+      const size = [video.videoWidth, video.videoHeight];
+      video.remove();
+      return size;
+    }, `/api/sora/v1/videos/${firstId}/content`);
+    expect(played).toEqual([1280, 720]);
+    const bobs = await fetch(`${app.url}/api/sora/v1/videos`, { headers: { cookie: 'sora-demo-user=bob' } });
+    expect((await bobs.json()).data).toEqual([]);
   });
 
   it('Delete removes a video from "My videos" and from the API', async () => {

@@ -1,7 +1,7 @@
 // `video.completed` / `video.failed` from the API (or the embedded emulator), verified by their signature.
 // Marking the job finished frees the user's in-flight slot even when no page is watching the job.
 import { createWebhookHandler } from '@sora-kit/server';
-import { jobStore } from '@/lib/store';
+import { storage } from '@/lib/store';
 import { upstream } from '@/lib/upstream';
 
 type Handler = (request: Request) => Promise<Response>;
@@ -21,12 +21,14 @@ const notConfigured: Handler = async () =>
 let handler: Promise<Handler> | undefined;
 
 export async function POST(request: Request): Promise<Response> {
-  handler ??= upstream()
-    .then(({ webhookSecret }) =>
+  handler ??= Promise.all([upstream(), storage()])
+    .then(([{ webhookSecret }, { jobs, dedupe }]) =>
       webhookSecret
         ? createWebhookHandler({
             secret: webhookSecret,
-            onEvent: (event) => jobStore().finish(event.data.id),
+            onEvent: (event) => jobs.finish(event.data.id),
+            // Deliveries remembered in the database: a retry after a restart is still a duplicate.
+            dedupe: { store: dedupe },
           })
         : notConfigured,
     )
