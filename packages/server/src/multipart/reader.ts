@@ -1,4 +1,4 @@
-import { HandlerRefusal, tooLarge } from './envelope.js';
+import { HandlerRefusal, tooLarge } from '../envelope.js';
 
 /** The text fields of a multipart body (values of parts without a filename), and the names of its files. */
 export interface MultipartFields {

@@ -1,0 +1,35 @@
+import type { ContentOptions } from './content.js';
+import type { SoraHandlerOptions } from './options.js';
+import type { ResolvedPolicy } from './policy.js';
+import type { RouteMatch } from './routes.js';
+import type { JobStore } from './store.js';
+import type { Upstream } from './upstream.js';
+
+/** What the handler resolved from its options once, shared by every request it serves. */
+export interface HandlerContext {
+  readonly options: SoraHandlerOptions;
+  readonly basePath: string;
+  readonly baseUrl: string;
+  readonly logger: Pick<Console, 'warn' | 'error'>;
+  readonly store: JobStore;
+  readonly policy: ResolvedPolicy;
+  readonly timeoutMs: number;
+  /** Origins trusted for state-changing requests: `trustedOrigins` and `cors.origins`. */
+  readonly trusted: readonly string[];
+  readonly contentOptions: ContentOptions;
+  /** Paid calls of each user being admitted or sent right now, in this process. */
+  readonly pending: Map<string, number>;
+}
+
+/** One admitted request: who asks, for which operation, and the upstream it may use until `time` runs out. */
+export interface Scope {
+  readonly ctx: HandlerContext;
+  readonly request: Request;
+  readonly url: URL;
+  readonly match: RouteMatch;
+  readonly userId: string;
+  readonly upstream: Upstream;
+  /** CORS headers every answer of this request carries. */
+  readonly cors: Headers;
+  readonly time: { signal: AbortSignal; done(): void };
+}

@@ -1,0 +1,106 @@
+import { readEnv } from '@sora-kit/core';
+import type { HandlerContext, Scope } from './context.js';
+import { corsHeaders, crossSiteRead, fromTrustedPage, preflight } from './cross-site.js';
+import { errorResponse } from './envelope.js';
+import { matchRoute } from './routes.js';
+import { deadline, type Upstream } from './upstream.js';
+
+/** State of the front door that lives as long as the handler (the missing-key error is logged once). */
+export interface FrontDoorState {
+  missingKeyLogged: boolean;
+}
+
+/**
+ * The checks every request passes before any operation runs: the route and method, the cross-site rule,
+ * who is asking (`authorize`), and the API key. Answers the refusal, or the request's {@link Scope}.
+ */
+export async function frontDoor(
+  ctx: HandlerContext,
+  state: FrontDoorState,
+  request: Request,
+): Promise<Response | Scope> {
+  const { options, basePath } = ctx;
+  const url = new URL(request.url);
+  const path = url.pathname;
+  if (!path.startsWith(`${basePath}/`)) return noRoute();
+  const match = matchRoute(request.method, path.slice(basePath.length));
+  if (!match) return noRoute();
+  const cors = corsHeaders(request, options.cors);
+  if (!('operation' in match) || request.method === 'OPTIONS') {
+    const allowed = 'allowed' in match ? match.allowed : [request.method];
+    if (request.method === 'OPTIONS') {
+      const answer = preflight(request, options.cors, allowed);
+      if (answer) return answer;
+    }
+    return errorResponse(
+      405,
+      {
+        message: `${request.method.slice(0, 20)} is not allowed here.`,
+        type: 'invalid_request_error',
+        code: 'method_not_allowed',
+      },
+      { allow: allowed.join(', ') },
+    );
+  }
+  const stateChanging = request.method !== 'GET';
+  const sameSite = stateChanging
+    ? fromTrustedPage(request, url, ctx.trusted)
+    : !crossSiteRead(request, url, ctx.trusted);
+  if (!sameSite) {
+    return errorResponse(
+      403,
+      {
+        message:
+          'Cross-site requests are refused: call this from a page of the same origin (or list the origin in `cors`).',
+        type: 'permission_error',
+        code: 'cross_site_request',
+      },
+      cors,
+    );
+  }
+  const user = await options.authorize(request);
+  if (user === null || user === undefined) {
+    return errorResponse(
+      401,
+      { message: 'Sign in first.', type: 'authentication_error', code: 'unauthenticated' },
+      cors,
+    );
+  }
+  if (typeof user.userId !== 'string' || user.userId === '') throw new Error('authorize returned no userId');
+  const apiKey = options.apiKey ?? readEnv('SORA_API_KEY');
+  if (!apiKey) {
+    if (!state.missingKeyLogged)
+      ctx.logger.error('@sora-kit/server: no API key (set SORA_API_KEY or pass apiKey).');
+    state.missingKeyLogged = true;
+    return errorResponse(
+      500,
+      { message: 'The server is not configured.', type: 'server_error', code: 'not_configured' },
+      cors,
+    );
+  }
+  const upstream: Upstream = {
+    baseUrl: ctx.baseUrl,
+    apiKey,
+    fetch: options.fetch ?? ((i, init) => fetch(i, init)),
+    timeoutMs: ctx.timeoutMs,
+    logger: ctx.logger,
+  };
+  return {
+    ctx,
+    request,
+    url,
+    match,
+    userId: user.userId,
+    upstream,
+    cors,
+    time: deadline(request.signal, ctx.timeoutMs),
+  };
+}
+
+function noRoute(): Response {
+  return errorResponse(404, {
+    message: 'No such route.',
+    type: 'invalid_request_error',
+    code: 'unknown_route',
+  });
+}
