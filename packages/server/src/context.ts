@@ -2,7 +2,7 @@ import type { ContentOptions } from './content.js';
 import type { SoraHandlerOptions } from './options.js';
 import type { ResolvedPolicy } from './policy.js';
 import type { RouteMatch } from './routes.js';
-import type { JobStore } from './store.js';
+import type { JobStore } from './store/job-store.js';
 import type { Upstream } from './upstream.js';
 
 /** What the handler resolved from its options once, shared by every request it serves. */
@@ -17,8 +17,8 @@ export interface HandlerContext {
   /** Origins trusted for state-changing requests: `trustedOrigins` and `cors.origins`. */
   readonly trusted: readonly string[];
   readonly contentOptions: ContentOptions;
-  /** Paid calls of each user being admitted or sent right now, in this process. */
-  readonly pending: Map<string, number>;
+  /** How long an uncommitted reservation holds its slot, in ms (`reservationTtlMs`). */
+  readonly reservationTtlMs: number;
 }
 
 /** One admitted request: who asks, for which operation, and the upstream it may use until `time` runs out. */

@@ -3,12 +3,12 @@ import type { HandlerContext, Scope } from './context.js';
 import { corsHeaders } from './cross-site.js';
 import { errorResponse, HandlerRefusal } from './envelope.js';
 import { type FrontDoorState, frontDoor } from './front-door.js';
-import { startJob } from './job/admit.js';
 import { sendJob } from './job/send.js';
 import * as reads from './operations/reads.js';
 import type { SoraHandlerOptions } from './options.js';
 import { resolvePolicy } from './policy.js';
-import { type JobStore, MEMORY_STORE, memoryStore } from './store.js';
+import type { JobStore } from './store/job-store.js';
+import { MEMORY_STORE, memoryStore } from './store/memory.js';
 import { badGateway } from './upstream.js';
 
 /** A web-standard request handler: `(request) => Promise<Response>`. */
@@ -38,8 +38,14 @@ export type SoraHandler = (request: Request) => Promise<Response>;
 export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
   const ctx = resolveContext(options);
   const state: FrontDoorState = { missingKeyLogged: false };
+  let storeChecked = false;
 
   const handle = async (request: Request): Promise<Response> => {
+    if (!storeChecked) {
+      // At the first request, not at creation: `next build` imports route modules and serves nothing.
+      storeChecked = true;
+      warnIfMemory(ctx);
+    }
     const scope = await frontDoor(ctx, state, request);
     if (scope instanceof Response) return scope;
     try {
@@ -78,7 +84,7 @@ function dispatch(scope: Scope): Promise<Response> {
     case 'listVideos':
       return reads.list(scope);
     case 'createVideo':
-      return startJob(scope, () => sendJob(scope, '/v1/videos', ['model', 'size', 'seconds'], 'create'));
+      return sendJob(scope, '/v1/videos', ['model', 'size', 'seconds'], 'create');
     case 'retrieveVideo':
       return reads.owned(scope, id, 'video', (owned) => reads.retrieve(scope, owned));
     case 'deleteVideo':
@@ -87,12 +93,12 @@ function dispatch(scope: Scope): Promise<Response> {
       return reads.owned(scope, id, 'video', (owned) => reads.content(scope, owned));
     case 'remixVideo':
       return reads.owned(scope, id, 'video', (owned) =>
-        startJob(scope, () => sendJob(scope, `/v1/videos/${owned}/remix`, [], 'remix')),
+        sendJob(scope, `/v1/videos/${owned}/remix`, [], 'remix'),
       );
     case 'editVideo':
-      return startJob(scope, () => sendJob(scope, '/v1/videos/edits', [], 'derive'));
+      return sendJob(scope, '/v1/videos/edits', [], 'derive');
     case 'extendVideo':
-      return startJob(scope, () => sendJob(scope, '/v1/videos/extensions', ['seconds'], 'derive'));
+      return sendJob(scope, '/v1/videos/extensions', ['seconds'], 'derive');
     case 'createCharacter':
       return sendJob(scope, '/v1/videos/characters', [], 'character');
     case 'getCharacter':
@@ -124,10 +130,10 @@ function resolveContext(options: SoraHandlerOptions): HandlerContext {
   }
   const logger = options.logger ?? console;
   const store: JobStore = options.store ?? memoryStore();
-  if (MEMORY_STORE in store && readEnv('NODE_ENV') === 'production') {
-    logger.warn(
-      '@sora-kit/server: jobs are owned in memory (memoryStore): ownership is lost on restart and not shared ' +
-        'between instances. Pass a shared `store` in production (see the README).',
+  const reservationTtlMs = options.reservationTtlMs ?? 10 * 60_000;
+  if (!(Number.isFinite(reservationTtlMs) && reservationTtlMs > 0)) {
+    throw new RangeError(
+      `Invalid value for 'reservationTtlMs': ${reservationTtlMs}. Allowed: a number of milliseconds > 0.`,
     );
   }
   return {
@@ -143,8 +149,18 @@ function resolveContext(options: SoraHandlerOptions): HandlerContext {
       contentLinks: options.contentLinks ?? 'stream',
       allowPrivateLinks: options.allowPrivateLinks ?? false,
     },
-    pending: new Map(),
+    reservationTtlMs,
   };
+}
+
+/** Memory in production loses every user's jobs on restart and splits them between instances: said once. */
+function warnIfMemory(ctx: HandlerContext): void {
+  if (MEMORY_STORE in ctx.store && readEnv('NODE_ENV') === 'production') {
+    ctx.logger.warn(
+      '@sora-kit/server: jobs are owned in memory (memoryStore): ownership and spending are lost on restart ' +
+        'and not shared between instances. Pass a shared `store` in production (see the README).',
+    );
+  }
 }
 
 function assertNever(operation: never): Response {

@@ -3,12 +3,15 @@ export { createSoraHandler, type SoraHandler } from './handler.js';
 export type { SoraHandlerOptions, SoraUser } from './options.js';
 export type { SoraPolicy } from './policy.js';
 export { ROUTES } from './routes.js';
-export {
-  type Awaitable,
-  type JobStore,
-  type JobUsage,
-  memoryStore,
-  type OwnedKind,
-  type StorePage,
-} from './store.js';
+export type {
+  Awaitable,
+  CommitRecord,
+  JobStore,
+  OwnedKind,
+  ReserveLimits,
+  ReserveRequest,
+  ReserveResult,
+  StorePage,
+} from './store/job-store.js';
+export { memoryStore } from './store/memory.js';
 export { createWebhookHandler, type WebhookHandlerOptions } from './webhook.js';

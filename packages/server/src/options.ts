@@ -1,7 +1,7 @@
 import type { PrivateLinkPolicy } from '@sora-kit/core';
 import type { CorsOptions } from './cross-site.js';
 import type { SoraPolicy } from './policy.js';
-import type { Awaitable, JobStore } from './store.js';
+import type { Awaitable, JobStore } from './store/job-store.js';
 
 /** Who is asking: the handler scopes every job to this id. */
 export interface SoraUser {
@@ -24,8 +24,20 @@ export interface SoraHandlerOptions {
   baseUrl?: string | undefined;
   /** Where the handler is mounted: it serves `${basePath}/v1/videos…` and nothing else. Default: `/api/sora`. */
   basePath?: string | undefined;
-  /** Who owns which job. Default: {@link memoryStore} (one process; a warning under `NODE_ENV=production`). */
+  /**
+   * Who owns which job, and what each user has spent (the policy's ledger). Default: {@link memoryStore}
+   * (one process, lost on restart; a warning at the first request under `NODE_ENV=production`). Several
+   * instances share one store: `postgresStore` (`@sora-kit/server/postgres`), `redisStore`
+   * (`@sora-kit/server/redis`), `sqliteStore` (`@sora-kit/server/sqlite`).
+   */
   store?: JobStore | undefined;
+  /**
+   * How long a paid call's reservation holds its slot when its outcome never becomes known, in ms: the
+   * instance died between admitting and sending (kill -9), or the connection broke after sending and asking
+   * again did not tell. After it the in-flight slot is free; the call still counts in the window (it may
+   * have been paid). Keep it above `timeoutMs`. Default: 600 000 (10 minutes).
+   */
+  reservationTtlMs?: number | undefined;
   /** What a user may do (models, sizes, seconds, jobs in flight, jobs per window, body sizes). Default: the cheap end, see {@link SoraPolicy}. */
   policy?: SoraPolicy | undefined;
   /** The `fetch` for upstream calls. Default: the global `fetch`. */

@@ -15,18 +15,22 @@ export function withCors(scope: Scope, response: Response): Response {
   return response;
 }
 
-/** One upstream call whose JSON answer is read (capped) under the request's deadline. */
+/**
+ * One upstream call whose JSON answer is read (capped) under the request's deadline, or under `signal`
+ * (a paid call runs to its answer whatever the browser does: it has a deadline of its own).
+ */
 export async function callJson(
   scope: Scope,
   method: string,
   path: string,
   body?: { bytes: BodyInit; headers: Headers },
+  signal = scope.time.signal,
 ): Promise<UpstreamJson> {
   const response = await callUpstream(scope.upstream, path, {
     method,
     headers: body?.headers ?? new Headers(),
     body: body?.bytes ?? null,
-    signal: scope.time.signal,
+    signal,
   });
   return readUpstream(scope.upstream, response);
 }
@@ -36,10 +40,16 @@ export function relayAnswer(scope: Scope, answer: UpstreamJson): Response {
   return relay(scope.upstream, answer, scope.cors);
 }
 
-/** Keeps the store's view in step: finished jobs stop counting as in flight, gone ones are forgotten. */
+/**
+ * Keeps the store's view in step: finished jobs stop counting as in flight; gone ones (404) are forgotten
+ * by their owner and no longer run. Neither leaves the ledger: they still count in the window.
+ */
 export async function noteStatus(scope: Scope, id: string, answer: UpstreamJson): Promise<void> {
   const { store } = scope.ctx;
-  if (answer.status === 404) await store.remove(scope.userId, id);
+  if (answer.status === 404) {
+    await store.remove(scope.userId, id);
+    await store.finish(id);
+  }
   const status = (answer.json as { status?: unknown } | null)?.status;
   if (answer.status === 200 && TERMINAL.has(normalizeStatus(status))) await store.finish(id);
 }

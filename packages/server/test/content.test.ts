@@ -160,7 +160,21 @@ describe('a browser that goes away', () => {
     });
     const apiUrl = await listen(slowApi);
     const store = memoryStore();
-    store.add('alice', 'video_slow', 'video', Date.now());
+    const limits = { maxInFlight: 1, maxPerWindow: 1, windowMs: 60_000 };
+    const slot = await store.reserve({
+      userId: 'alice',
+      kind: 'video',
+      limits,
+      now: Date.now(),
+      ttlMs: 60_000,
+    });
+    if (!slot.ok) throw new Error('no slot');
+    await store.commit(slot.reservation, {
+      userId: 'alice',
+      id: 'video_slow',
+      kind: 'video',
+      createdAt: Date.now(),
+    });
     const slowApp = await startApp({ baseUrl: apiUrl, store });
     try {
       const controller = new AbortController();

@@ -362,12 +362,13 @@ describe('never leaks, never dies', () => {
       baseUrl: emu.url,
       logger,
       store: {
-        add() {},
+        reserve: () => ({ ok: true, reservation: 'r' }),
+        commit: () => true,
+        release() {},
         owns: () => Promise.reject(new Error('store down: secret-dsn')),
         list: () => ({ ids: [], hasMore: false }),
         remove() {},
         finish() {},
-        usage: () => ({ active: [], createdSince: 0 }),
       },
     });
     try {
@@ -445,25 +446,30 @@ describe('never leaks, never dies', () => {
     expect(unreachable.status).toBe(502);
   });
 
-  test('the memory store warns once at start-up in production', async () => {
+  test('the memory store warns once in production, at the first request (never while `next build` imports)', async () => {
     const { createSoraHandler } = await import('../src/index.js');
     const warnings: string[] = [];
     const previous = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
+    const request = () => new Request('http://app.test/api/sora/v1/videos');
     try {
-      createSoraHandler({
+      const handler = createSoraHandler({
         apiKey: KEY,
         authorize: () => null,
         logger: { warn: (m) => warnings.push(m), error() {} },
       });
+      expect(warnings).toEqual([]);
+      await handler(request());
+      await handler(request());
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/memoryStore/);
       process.env.NODE_ENV = 'development';
-      createSoraHandler({
+      const quiet = createSoraHandler({
         apiKey: KEY,
         authorize: () => null,
         logger: { warn: (m) => warnings.push(m), error() {} },
       });
+      await quiet(request());
       expect(warnings).toHaveLength(1);
     } finally {
       process.env.NODE_ENV = previous;

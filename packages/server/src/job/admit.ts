@@ -1,46 +1,64 @@
 import type { Scope } from '../context.js';
 import { policyRefusal } from '../envelope.js';
 import { callJson, noteStatus } from '../scope-io.js';
+import type { OwnedKind, ReserveRequest } from '../store/job-store.js';
 
-/** Admits a new paid job under the policy's in-flight and per-window limits, then runs `send`. */
-export async function startJob(scope: Scope, send: () => Promise<Response>): Promise<Response> {
-  const { pending } = scope.ctx;
-  const { userId } = scope;
-  // Reserved before the first await, so concurrent requests of one user cannot all pass the same count.
-  const mine = (pending.get(userId) ?? 0) + 1;
-  pending.set(userId, mine);
-  try {
-    await admit(scope, mine - 1);
-    return await send();
-  } finally {
-    const left = (pending.get(userId) ?? 1) - 1;
-    if (left > 0) pending.set(userId, left);
-    else pending.delete(userId);
-  }
+/** A slot the policy granted to one paid call: it ends as a job ({@link commit}) or as nothing ({@link release}). */
+export interface Reservation {
+  /**
+   * The API made `id`: the ledger entry becomes that job and the user owns it. False when another user
+   * owned the id first (the answer is then not handed over).
+   */
+  commit(id: string): Promise<boolean>;
+  /** The API certainly made nothing (refused before sending, or a non-2xx answer): the slot is freed. */
+  release(): Promise<void>;
 }
 
-async function admit(scope: Scope, othersPending: number): Promise<void> {
-  const { store, policy } = scope.ctx;
-  const since = Date.now() - policy.windowSeconds * 1000;
-  let usage = await store.usage(scope.userId, since);
-  if (usage.createdSince + othersPending >= policy.maxJobsPerWindow) {
-    throw policyRefusal(
-      null,
-      `You have started ${usage.createdSince} jobs in the last ${policy.windowSeconds} s; the limit is ${policy.maxJobsPerWindow}.`,
-      'job_quota_exceeded',
-    );
-  }
-  if (usage.active.length + othersPending >= policy.maxInFlight) {
-    // The store may not have seen jobs finish (nobody polled them): ask the API about those before refusing.
-    for (const id of usage.active)
+/**
+ * Takes a slot for one paid call of the user in the store's ledger (one atomic step in the store, so
+ * instances sharing it cannot both pass the same count). When the user is at `maxInFlight`, the API is
+ * asked about their unfinished jobs first (a job may have finished with nobody watching), then the store
+ * once more. Refusals are the policy's 403 envelopes (`job_quota_exceeded`, `too_many_jobs_in_flight`).
+ */
+export async function admit(scope: Scope, kind: OwnedKind): Promise<Reservation> {
+  const { store, policy, reservationTtlMs } = scope.ctx;
+  const { userId } = scope;
+  const request = (): ReserveRequest => ({
+    userId,
+    kind,
+    limits: {
+      maxInFlight: policy.maxInFlight,
+      maxPerWindow: policy.maxJobsPerWindow,
+      windowMs: policy.windowSeconds * 1000,
+    },
+    now: Date.now(),
+    ttlMs: reservationTtlMs,
+  });
+  let result = await store.reserve(request());
+  if (!result.ok && result.limit === 'in_flight' && result.active.length > 0) {
+    for (const id of result.active)
       await noteStatus(scope, id, await callJson(scope, 'GET', `/v1/videos/${id}`));
-    usage = await store.usage(scope.userId, since);
-    if (usage.active.length + othersPending >= policy.maxInFlight) {
+    result = await store.reserve(request());
+  }
+  if (!result.ok) {
+    if (result.limit === 'window') {
       throw policyRefusal(
         null,
-        `You have ${usage.active.length} jobs in flight; the limit is ${policy.maxInFlight}. Wait for one to finish.`,
-        'too_many_jobs_in_flight',
+        `You have started ${result.count} paid jobs in the last ${policy.windowSeconds} s; the limit is ${policy.maxJobsPerWindow}.`,
+        'job_quota_exceeded',
       );
     }
+    throw policyRefusal(
+      null,
+      `You have ${result.count} jobs in flight; the limit is ${policy.maxInFlight}. Wait for one to finish.`,
+      'too_many_jobs_in_flight',
+    );
   }
+  const { reservation } = result;
+  return {
+    commit: async (id) => await store.commit(reservation, { userId, id, kind, createdAt: Date.now() }),
+    release: async () => {
+      await store.release(reservation);
+    },
+  };
 }

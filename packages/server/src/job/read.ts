@@ -11,16 +11,15 @@ export type JobRequest =
 
 /**
  * The upstream headers of a job-making call: its Idempotency-Key, checked and scoped to the user (the same
- * key from another user must never answer with this user's job).
+ * key from another user must never answer with this user's job). Every paid call has one, made here when
+ * the client sent none, so that the handler can ask again after a cut connection without paying twice.
  */
 export async function jobHeaders(scope: Scope): Promise<Headers> {
   const headers = new Headers();
   const key = scope.request.headers.get('idempotency-key');
-  if (key !== null) {
-    if (!/^[\x21-\x7e]{1,200}$/.test(key))
-      throw invalidField('Idempotency-Key', 'Invalid Idempotency-Key: 1 to 200 visible ASCII characters.');
-    headers.set('idempotency-key', `${await userTag(scope.userId)}-${key}`);
-  }
+  if (key !== null && !/^[\x21-\x7e]{1,200}$/.test(key))
+    throw invalidField('Idempotency-Key', 'Invalid Idempotency-Key: 1 to 200 visible ASCII characters.');
+  headers.set('idempotency-key', `${await userTag(scope.userId)}-${key ?? crypto.randomUUID()}`);
   return headers;
 }
 
