@@ -318,6 +318,10 @@ export function describeJobStore(name: string, open: () => Promise<OpenedBackend
       ] as const) {
         const user = fresh('racer');
         const stores = all();
+        // Open every connection first, so the reserves start together rather than one per new connection.
+        await Promise.all(
+          Array.from({ length: 30 }, (_, i) => (stores[i % stores.length] as JobStore).owns(user, 'warm')),
+        );
         const results = await Promise.all(
           Array.from({ length: 30 }, (_, i) =>
             (stores[i % stores.length] as JobStore).reserve({
