@@ -40,8 +40,8 @@ function runner(client: RedisClientLike): Run {
     const c = client as UpstashLike;
     const scripts = new Map<ScriptName, ReturnType<UpstashLike['createScript']>>();
     return (name, keys, args) => {
-      let script = scripts.get(name);
-      if (!script) scripts.set(name, (script = c.createScript(SCRIPTS[name])));
+      const script = scripts.get(name) ?? c.createScript(SCRIPTS[name]);
+      scripts.set(name, script);
       return script.exec(keys, args.map(String)).then(decode);
     };
   }
