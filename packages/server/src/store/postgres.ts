@@ -225,7 +225,12 @@ export interface PostgresDedupeOptions {
 /** The dedupe table as one statement, for migrations. */
 export function dedupeSchemaSql(options: Pick<PostgresDedupeOptions, 'table'> = {}): string {
   const t = checkTableName(options.table ?? 'sora_webhook_deliveries', 'table');
-  return `CREATE TABLE IF NOT EXISTS ${t} (id text PRIMARY KEY, state text NOT NULL, expires_at bigint NOT NULL)`;
+  // Under the same advisory lock as the job schema: two instances creating the table at once would
+  // otherwise race on the catalog (`duplicate key … pg_type_typname_nsp_index`) and fail a delivery.
+  return `DO $sora$ BEGIN
+PERFORM pg_advisory_xact_lock(hashtextextended('sora-kit schema ${t}', 0));
+CREATE TABLE IF NOT EXISTS ${t} (id text PRIMARY KEY, state text NOT NULL, expires_at bigint NOT NULL);
+END $sora$`;
 }
 
 /**
