@@ -1,7 +1,7 @@
 // A slow or broken API on loopback: forwards every request to the emulator, except that the test can hold
 // the next creates until it says so, or cut the connection after the emulator made the job (an outcome the
 // handler cannot know). Real HTTP on both sides; nothing is mocked.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listen } from './support.js';
 
 export interface Gate {
@@ -27,7 +27,10 @@ export async function startGate(target: string): Promise<Gate> {
   let arrived: (() => void) | undefined;
   let opened: Promise<void> = Promise.resolve();
   let openNow = () => {};
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
+    forward(req, res).catch(() => res.socket?.destroy()); // the emulator closed first: nothing to answer
+  });
+  const forward = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await read(req);
     const create = req.method === 'POST' && req.url === '/v1/videos';
     if (create && holds > 0) {
@@ -60,7 +63,7 @@ export async function startGate(target: string): Promise<Gate> {
     });
     res.writeHead(answer.status, out);
     res.end(bytes);
-  });
+  };
   const url = await listen(server);
   return {
     url,
