@@ -16,8 +16,9 @@ const listen = (server) =>
 if (role === 'handler') {
   const { createSoraHandler, memoryStore } = await import('../dist/index.js');
   const { toNodeListener } = await import('../dist/node/index.js');
+  const { own } = await import('./own.mjs');
   const store = memoryStore();
-  for (const id of ids) store.add('bench', id, 'video', Date.now());
+  await own(store, 'bench', ids);
   const handler = createSoraHandler({
     apiKey: key,
     baseUrl: apiUrl,

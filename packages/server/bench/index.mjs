@@ -4,6 +4,7 @@
 import { createRecorder, ratioText, summarize } from '../../../scripts/bench/harness.mjs';
 import { measureContent } from './content.mjs';
 import { measureOverhead } from './overhead.mjs';
+import { measureStores } from './stores.mjs';
 
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
@@ -95,6 +96,36 @@ if (wanted('content')) {
     measured: `${mb(c.small.peakRssMB)}, against ${mb(handler.peakRssMB)} for ${c.mebibytes} MiB`,
   });
   bench.note(`${c.rounds} rounds of the four downloads, in rotating order`);
+}
+
+if (wanted('stores')) {
+  const s = await measureStores();
+  const stores = {
+    pglite: 'PGlite (in this process)',
+    postgres: 'a real PostgreSQL 15 on loopback (`pg` Pool)',
+    redis: 'a real redis-server on loopback (ioredis)',
+  };
+  for (const [name, what] of Object.entries(stores)) {
+    bench.add({
+      id: `server.retrieve-store-${name}`,
+      title: `the handler's in-process \`retrieve\` with its jobs in ${what} vs the same with \`memoryStore()\``,
+      measured: `${ratioText(s[name])}; ${ms(s[name].medianMs)} vs ${ms(s.memory.medianMs)}`,
+      target: '≤ 1.3x',
+      ok: s[name].ratio <= 1.3,
+      ratio: s[name].ratio,
+      varies: s[name].varies,
+      summary: name !== 'pglite',
+    });
+    const raw = s[`${name} uncached`];
+    bench.add({
+      id: `server.retrieve-store-${name}-uncached`,
+      title: `the same, the store asked on every call (the first poll of a job on an instance) vs memory`,
+      measured: `${ratioText(raw)}; ${ms(raw.medianMs)}`,
+      ratio: raw.ratio,
+      varies: raw.varies,
+    });
+  }
+  bench.note(`stores: ${s.blocks} blocks of ${s.rounds} calls of each, alternating call by call`);
 }
 
 bench.save();

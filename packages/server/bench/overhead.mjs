@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { interleave, startServer } from '../../../scripts/bench/harness.mjs';
 import { createSoraHandler, memoryStore } from '../dist/index.js';
+import { own } from './own.mjs';
 
 const KEY = 'sk-bench-0123456789';
 const CHILDREN = new URL('./children.mjs', import.meta.url).pathname;
@@ -45,7 +46,7 @@ export async function measureOverhead({ blocks = 11, rounds = 150, warmup = 200 
       start(CHILDREN, 'fetch-floor', emulator.url),
     ]);
     const store = memoryStore();
-    store.add('bench', id, 'video', Date.now());
+    await own(store, 'bench', [id]);
     const inProcess = createSoraHandler({
       apiKey: KEY,
       baseUrl: emulator.url,

@@ -9,6 +9,7 @@ import type { SoraHandlerOptions } from './options.js';
 import { resolvePolicy } from './policy.js';
 import type { JobStore } from './store/job-store.js';
 import { MEMORY_STORE, memoryStore } from './store/memory.js';
+import { cacheOwnership } from './store/owned-cache.js';
 import { badGateway } from './upstream.js';
 
 /** A web-standard request handler: `(request) => Promise<Response>`. */
@@ -129,7 +130,9 @@ function resolveContext(options: SoraHandlerOptions): HandlerContext {
     throw new TypeError(`Invalid value for 'baseUrl': ${JSON.stringify(baseUrl)}. Allowed: an http(s) URL.`);
   }
   const logger = options.logger ?? console;
-  const store: JobStore = options.store ?? memoryStore();
+  const given: JobStore = options.store ?? memoryStore();
+  // A remote store is asked once per polled job, not on every poll (memory needs no cache).
+  const store = MEMORY_STORE in given ? given : cacheOwnership(given);
   const reservationTtlMs = options.reservationTtlMs ?? 10 * 60_000;
   if (!(Number.isFinite(reservationTtlMs) && reservationTtlMs > 0)) {
     throw new RangeError(
