@@ -12,7 +12,10 @@ async function counted() {
   const asked: string[] = [];
   const spy: JobStore = {
     ...inner,
-    owns: (userId, id) => (asked.push(`${userId} ${id}`), inner.owns(userId, id)),
+    owns: (userId, id) => {
+      asked.push(`${userId} ${id}`);
+      return inner.owns(userId, id);
+    },
   };
   const slot = await inner.reserve({ userId: 'alice', kind: 'video', limits, now: Date.now(), ttlMs: 1000 });
   if (!slot.ok) throw new Error('no slot');
