@@ -15,7 +15,9 @@ export interface BetterSqliteLike {
     all(...params: unknown[]): unknown[];
     run(...params: unknown[]): unknown;
   };
-  transaction<F extends (...args: never[]) => unknown>(fn: F): F & { immediate: F };
+  // Typed loosely on purpose: better-sqlite3's own generic `Transaction<F>` must fit without importing it.
+  // biome-ignore lint/suspicious/noExplicitAny: matched by shape against the driver's generic signature.
+  transaction(fn: (statements: any) => any): { immediate(statements: any): any };
 }
 
 /** A SQLite database the stores accept. */
@@ -59,7 +61,10 @@ function atomic(db: SqliteLike): Atomic {
       if (!entry) {
         const order: number[] = [];
         const statement = d.prepare(
-          sql.replace(/\?(\d+)/g, (_, n: string) => (order.push(Number(n) - 1), '?')),
+          sql.replace(/\?(\d+)/g, (_, n: string) => {
+            order.push(Number(n) - 1);
+            return '?';
+          }),
         );
         entry = { statement, order };
         prepared.set(sql, entry);
@@ -68,14 +73,15 @@ function atomic(db: SqliteLike): Atomic {
     };
     // BEGIN IMMEDIATE: the write lock first, so another connection's reserve waits instead of both
     // counting the same rows.
-    const run = d.transaction((statements: Statement[]) =>
-      statements.map(({ sql, params }) => {
-        const { statement, order } = prepare(sql);
-        const values = order.map((i) => params[i]);
-        if (statement.reader) return statement.all(...values) as Record<string, unknown>[];
-        statement.run(...values);
-        return [];
-      }),
+    const run: (statements: Statement[]) => Record<string, unknown>[][] = d.transaction(
+      (statements: Statement[]) =>
+        statements.map(({ sql, params }) => {
+          const { statement, order } = prepare(sql);
+          const values = order.map((i) => params[i]);
+          if (statement.reader) return statement.all(...values) as Record<string, unknown>[];
+          statement.run(...values);
+          return [];
+        }),
     ).immediate;
     return async (statements) => run(statements);
   }
@@ -161,7 +167,7 @@ export function sqliteStore(db: SqliteLike, options: SqliteStoreOptions = {}): J
     async reserve({ userId, kind, limits, now, ttlMs }) {
       const id = crypto.randomUUID();
       const p = [userId, now, now - limits.windowMs, kind, limits.maxPerWindow, limits.maxInFlight];
-      const [, , [row]] = await run(
+      const [, , [row] = []] = await run(
         // Entries that count for nothing any more are dropped, so the ledger stays bounded.
         { sql: `DELETE FROM ${l} WHERE user_id = ?1 AND started_at <= ?3 AND NOT (${inFlight})`, params: p },
         {
@@ -192,7 +198,7 @@ export function sqliteStore(db: SqliteLike, options: SqliteStoreOptions = {}): J
     },
     async commit(reservation, { userId, id, kind, createdAt }) {
       const finished = kind === 'character' ? 1 : 0;
-      const [, , , [row]] = await run(
+      const [, , , [row] = []] = await run(
         {
           sql: `UPDATE ${l} SET committed = 1, job_id = ?2, finished = ?3 WHERE id = ?1`,
           params: [reservation, id, finished],

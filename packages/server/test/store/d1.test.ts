@@ -37,7 +37,7 @@ describeJobStore('Cloudflare D1 (Miniflare 3)', async () => {
         .prepare(`EXPLAIN QUERY PLAN ${sqliteListSql('sora_jobs', order)}`)
         .bind(userId, null, 21)
         .all<{ detail: string }>();
-      return plan.results.map((r) => r.detail).join('\n');
+      return plan.results.map((r: { detail: string }) => r.detail).join('\n');
     },
     indexPlan: /SEARCH sora_jobs USING (COVERING )?INDEX sora_jobs_user_videos \(user_id=\? AND /,
     scanPlan: /SCAN|TEMP B-TREE/,
