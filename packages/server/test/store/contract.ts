@@ -364,7 +364,9 @@ export function describeJobStore(name: string, open: () => Promise<OpenedBackend
           ids: [mine[0]],
           hasMore: false,
         });
-        expect(refused(await reserve(user, { maxInFlight: 2 }))).toEqual({ limit: 'in_flight', count: 2 });
+        const full = await reserve(user, { maxInFlight: 2 });
+        expect(refused(full)).toEqual({ limit: 'in_flight', count: 2 });
+        expect(full.ok ? [] : [...full.active].sort()).toEqual([...mine].sort());
         await backend.store.finish(mine[1] as string);
         await backend.store.remove(user, mine[0] as string);
         expect(await backend.store.owns(user, mine[0] as string)).toBe(false);

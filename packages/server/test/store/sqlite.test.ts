@@ -1,23 +1,27 @@
-// SQLite through better-sqlite3 12 (built from source here): three connections to one WAL file. The calls
-// are synchronous, so the "race" interleaves whole transactions; BEGIN IMMEDIATE is what makes it safe
-// across processes.
+// SQLite through better-sqlite3 12 (built from source here): one connection in this thread and two in
+// worker threads (the built store, so `pnpm build` first), all on one WAL file, so the races contend for
+// the file's write lock as processes of one machine do.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteDedupeStore, sqliteListSql, sqliteStore } from '../../src/store/sqlite.js';
 import { describeJobStore } from './contract.js';
+import { threadedSqlite } from './sqlite-threads.js';
 
 describeJobStore('SQLite (better-sqlite3)', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'sora-sqlite-'));
-  const dbs = [1, 2, 3].map(() => new Database(join(dir, 'store.db')));
-  for (const db of dbs) db.pragma('journal_mode = WAL');
-  const [first, ...others] = dbs as [Database.Database, ...Database.Database[]];
+  const file = join(dir, 'store.db');
+  const first = new Database(file);
+  first.pragma('journal_mode = WAL');
+  const store = sqliteStore(first);
+  await store.owns('', ''); // the tables exist before the threads open the file
+  const threads = [threadedSqlite(file), threadedSqlite(file)];
   return {
-    store: sqliteStore(first),
-    stores: others.map((db) => sqliteStore(db)),
+    store,
+    stores: threads.map((t) => t.store),
     dedupe: sqliteDedupeStore(first),
-    dedupes: others.map((db) => sqliteDedupeStore(db)),
+    dedupes: threads.map((t) => t.dedupe),
     explainList: async (userId, order) => {
       // The store's query, its `?N` parameters written positionally as better-sqlite3 binds them.
       const values: unknown[] = [];
@@ -31,7 +35,8 @@ describeJobStore('SQLite (better-sqlite3)', async () => {
     indexPlan: /SEARCH sora_jobs USING (COVERING )?INDEX sora_jobs_user_videos \(user_id=\? AND /,
     scanPlan: /SCAN|TEMP B-TREE/,
     close: async () => {
-      for (const db of dbs) db.close();
+      await Promise.all(threads.map((t) => t.close()));
+      first.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
