@@ -1,8 +1,10 @@
 // `pnpm bench`: what the handler costs, each figure a ratio against its baseline measured in the same run,
 // every server in a process of its own, recorded for BENCHMARKS.md (scripts/bench). Needs `pnpm build` (of
-// this package, core and the emulator) first, and `curl`. `node bench/index.mjs overhead` runs only that.
+// this package, core and the emulator) first, and `curl`. `node bench/index.mjs overhead` runs only that;
+// `stores` needs redis-server and PostgreSQL 15 (/usr/lib/postgresql/15/bin) too.
 import { createRecorder, ratioText, summarize } from '../../../scripts/bench/harness.mjs';
 import { measureContent } from './content.mjs';
+import { measureHandlerStores } from './handler-stores.mjs';
 import { measureOverhead } from './overhead.mjs';
 import { measureStores } from './stores.mjs';
 
@@ -100,6 +102,32 @@ if (wanted('content')) {
 
 if (wanted('stores')) {
   const s = await measureStores();
+  const figures = [
+    ['owns', 'owns', '`owns` (one ownership check)'],
+    ['admission', 'reserve', "`reserve` + `commit` + `finish` (a job's whole ledger life)"],
+    ['list', 'list', "a `list` page of 20 ids from the middle of one user's 10,000 jobs"],
+  ];
+  for (const [key, id, what] of figures) {
+    for (const backend of ['PGlite', 'PostgreSQL', 'Redis']) {
+      const r = s[key][backend];
+      const isList = key === 'list';
+      bench.add({
+        id: `server.store-${id}-${backend.toLowerCase()}`,
+        title: `${what} on ${backend === 'PGlite' ? 'PGlite (in-process)' : `${backend} (loopback)`} vs the memory store`,
+        measured: `${ms(r.medianMs)} vs ${ms(s[key].memory.medianMs)}; ${ratioText(r)}`,
+        ...(isList ? { target: '≤ 20 ms', ok: r.medianMs <= 20 } : {}),
+        ratio: r.ratio,
+        varies: r.varies,
+      });
+    }
+  }
+  bench.note(
+    `${s.blocks} blocks of ${s.rounds} calls of each store (50 for list pages), alternating call by call`,
+  );
+}
+
+if (wanted('handler-stores')) {
+  const s = await measureHandlerStores();
   const stores = {
     pglite: 'PGlite (in this process)',
     postgres: 'a real PostgreSQL 15 on loopback (`pg` Pool)',
@@ -125,7 +153,7 @@ if (wanted('stores')) {
       varies: raw.varies,
     });
   }
-  bench.note(`stores: ${s.blocks} blocks of ${s.rounds} calls of each, alternating call by call`);
+  bench.note(`handler-stores: ${s.blocks} blocks of ${s.rounds} calls of each, alternating call by call`);
 }
 
 bench.save();

@@ -1,86 +1,101 @@
-// The store on the hot path: every poll (`retrieve`) asks the store whether the user owns the id. The
-// handler called in-process with a `Request` (its own work, no extra hop) in front of the emulator (own
-// process), once per store, alternating call by call (the harness's `interleave`):
-//   memory       memoryStore() (the baseline)
-//   pglite       postgresStore over PGlite, in this process
-//   postgres     postgresStore over a `pg` Pool to a real PostgreSQL 15 on loopback (own process)
-//   redis        redisStore over ioredis to a real redis-server on loopback (own process)
-//   … uncached   the same store asked on every poll (the handler remembers owned ids in-process; this is
-//                what the first poll of a job on an instance costs)
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// The job stores' per-call cost, each against the memory store in the same run (the harness's
+// `interleave`: contenders alternate call by call in blocks): PGlite in this process, a real PostgreSQL 15
+// and a real redis-server on loopback (started here, stopped after). Figures:
+//   owns                       one ownership check (the handler's every read of a job)
+//   reserve + commit + finish  a job's whole ledger life (the handler's admission, plus its end)
+//   list page                  20 ids after a cursor in the middle of one user's 10,000 jobs
 import { PGlite } from '@electric-sql/pglite';
 import { startPostgres } from '@sora-kit/test-support/postgres';
 import { startRedis } from '@sora-kit/test-support/redis';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { interleave, startServer } from '../../../scripts/bench/harness.mjs';
-import { createSoraHandler, memoryStore } from '../dist/index.js';
+import { interleave } from '../../../scripts/bench/harness.mjs';
+import { memoryStore } from '../dist/store/memory.js';
 import { postgresStore } from '../dist/store/postgres.js';
 import { redisStore } from '../dist/store/redis.js';
-import { own } from './own.mjs';
 
-const KEY = 'sk-bench-0123456789';
-const MEMORY_MARK = Symbol.for('sora-kit.server.memory-store');
-const EMULATOR = join(dirname(createRequire(import.meta.url).resolve('@sora-kit/emulator')), 'bin.js');
+const JOBS = 10_000;
 
-export async function measureStores({ blocks = 9, rounds = 100, warmup = 200 } = {}) {
-  const closers = [];
+export async function measureStores({ blocks = 9, rounds = 150, warmup = 100 } = {}) {
+  const postgres = await startPostgres();
+  const redisServer = await startRedis();
+  const pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
+  const pglite = new PGlite();
+  const redis = new Redis(redisServer.url);
   try {
-    const emulator = await startServer(process.execPath, [
-      EMULATOR,
-      ...['--port', '0', '--api-key', KEY, '--quiet', '--job-seconds', '3600'],
-    ]);
-    closers.push(() => emulator.close());
-    const { id } = await fetch(`${emulator.url}/v1/videos`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: '{"prompt":"bench"}',
-    }).then((r) => r.json());
-
-    const postgres = await startPostgres();
-    closers.push(() => postgres.stop());
-    const pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
-    closers.push(() => pool.end());
-    const redisServer = await startRedis();
-    closers.push(() => redisServer.stop());
-    const redis = new Redis(redisServer.url);
-    closers.push(() => redis.quit());
-    const lite = new PGlite();
-    closers.push(() => lite.close());
-
     const stores = {
       memory: memoryStore(),
-      pglite: postgresStore(lite),
-      postgres: postgresStore(pool),
-      redis: redisStore(redis),
+      PGlite: postgresStore(pglite),
+      PostgreSQL: postgresStore(pool),
+      Redis: redisStore(redis),
     };
-    const contenders = {};
-    const retrieve = (name, store) => {
-      const handler = createSoraHandler({
-        apiKey: KEY,
-        baseUrl: emulator.url,
-        store,
-        authorize: () => ({ userId: 'bench' }),
-      });
-      contenders[name] = async () => {
-        const response = await handler(new Request(`http://app.local/api/sora/v1/videos/${id}`));
-        if (!response.ok) throw new Error(`${name}: retrieve answered ${response.status}`);
-        return response.json();
-      };
-    };
-    for (const [name, store] of Object.entries(stores)) {
-      // A realistic table: the user's job among others of theirs and other users'.
-      for (let u = 0; u < 20; u++) await own(store, `user${u}`, [`video_other_${u}_a`, `video_other_${u}_b`]);
-      await own(store, 'bench', [id]);
-      retrieve(name, store);
-      // The first poll of a job on an instance (or every poll, were ownership not remembered): the store
-      // asked each time. The memory marker is how the handler decides to skip its cache.
-      if (name !== 'memory') retrieve(`${name} uncached`, { ...store, [MEMORY_MARK]: true });
+    const names = Object.keys(stores);
+    const each = (call) => Object.fromEntries(names.map((name) => [name, () => call(stores[name])]));
+
+    // One user's 10,000 jobs in every store (the owns and list figures read them).
+    const ids = Array.from({ length: JOBS }, (_, i) => `video_${String(i).padStart(5, '0')}`);
+    const createdAt = 1_800_000_000_000;
+    for (const store of Object.values(stores)) {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let i = next++; i < JOBS; i = next++) {
+            await store.commit(`seed-${i}`, {
+              userId: 'bench',
+              id: ids[i],
+              kind: 'video',
+              createdAt: createdAt + i,
+            });
+          }
+        }),
+      );
     }
-    const results = await interleave(contenders, { baseline: 'memory', blocks, rounds, warmup });
-    return { blocks, rounds, ...results };
+
+    // The seeded jobs end, and a reserve drops their ledger entries: the memory store's reserve walks its
+    // whole ledger, and 10,000 entries of another user would slow the baseline of the figures below.
+    for (const store of Object.values(stores)) {
+      for (const id of ids) await store.finish(id);
+      await store.reserve({
+        userId: 'bench',
+        kind: 'character',
+        limits: { maxInFlight: 1, maxPerWindow: 1, windowMs: 1 },
+        now: Date.now(),
+        ttlMs: 1,
+      });
+    }
+
+    let probe = 0;
+    const owns = await interleave(
+      each((store) => store.owns('bench', ids[probe++ % JOBS])),
+      { baseline: 'memory', blocks, rounds, warmup },
+    );
+
+    // Users in rotation and a short window, so each user's ledger stays small as it would in use.
+    const limits = { maxInFlight: 1_000_000, maxPerWindow: 1_000_000, windowMs: 50 };
+    let job = 0;
+    const life = async (store) => {
+      const n = job++;
+      const userId = `user-${n % 50}`;
+      const now = Date.now();
+      const r = await store.reserve({ userId, kind: 'video', limits, now, ttlMs: 60_000 });
+      if (!r.ok) throw new Error(`reserve refused: ${JSON.stringify(r)}`);
+      const id = `life_${n}`;
+      await store.commit(r.reservation, { userId, id, kind: 'video', createdAt: now });
+      await store.finish(id);
+    };
+    const admission = await interleave(each(life), { baseline: 'memory', blocks, rounds, warmup });
+
+    const after = ids[JOBS / 2];
+    const page = async (store) => {
+      const { ids: got } = await store.list('bench', { after, limit: 20, order: 'desc' });
+      if (got.length !== 20) throw new Error(`a list page of ${got.length}`);
+    };
+    const list = await interleave(each(page), { baseline: 'memory', blocks, rounds: 50, warmup: 20 });
+    return { blocks, rounds, owns, admission, list };
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => {});
+    await pool.end();
+    await pglite.close();
+    await redis.quit();
+    await Promise.all([postgres.stop(), redisServer.stop()]);
   }
 }
