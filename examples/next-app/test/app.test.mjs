@@ -70,6 +70,10 @@ beforeAll(async () => {
   // `next dev` compiles on first request: let it compile the page and the API route while the first tests run.
   const alice = { headers: { cookie: 'sora-demo-user=alice' } };
   devWarm = Promise.all([fetch(`${dev.url}/`, alice), fetch(`${dev.url}/api/sora/v1/videos`, alice)]);
+  // The first API request opens the app's database: PGlite makes a new one (its initdb) on a fresh data
+  // folder, seconds on a quiet machine, over 30 s on a loaded one. Once, like a first `pnpm example:next`.
+  const ready = await fetch(`${app.url}/api/sora/v1/videos`, alice);
+  expect(ready.status).toBe(200);
 }, 300_000);
 
 afterAll(async () => {
