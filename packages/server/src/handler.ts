@@ -1,13 +1,14 @@
 import { readEnv, redact, SoraError } from '@sora-kit/core';
 import type { HandlerContext, Scope } from './context.js';
 import { corsHeaders } from './cross-site.js';
-import { errorResponse, HandlerRefusal } from './envelope.js';
+import { HandlerRefusal } from './envelope.js';
 import { type FrontDoorState, frontDoor } from './front-door.js';
 import { startJob } from './job/admit.js';
 import { sendJob } from './job/send.js';
 import * as reads from './operations/reads.js';
 import type { SoraHandlerOptions } from './options.js';
 import { resolvePolicy } from './policy.js';
+import { refuse } from './refusals.js';
 import { type JobStore, MEMORY_STORE, memoryStore } from './store.js';
 import { badGateway } from './upstream.js';
 
@@ -62,11 +63,7 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       ctx.logger.error(`@sora-kit/server: ${redact(text, options.apiKey ?? readEnv('SORA_API_KEY'))}`);
       if (SoraError.isInstance(error)) return badGateway().toResponse();
-      return errorResponse(500, {
-        message: 'The server failed to handle the request.',
-        type: 'server_error',
-        code: 'internal_error',
-      });
+      return refuse('internal_error').toResponse();
     }
   };
 }

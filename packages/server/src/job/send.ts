@@ -1,6 +1,6 @@
 import type { Scope } from '../context.js';
-import { errorResponse } from '../envelope.js';
 import { inspectUpload, type MultipartFields } from '../multipart/reader.js';
+import { refuse } from '../refusals.js';
 import { callJson, relayAnswer, validId, withCors } from '../scope-io.js';
 import { callUpstream, readUpstream, type UpstreamJson } from '../upstream.js';
 import { judge } from './judge.js';
@@ -46,14 +46,7 @@ export async function sendJob(
     await store.add(scope.userId, id, kind === 'character' ? 'character' : 'video', Date.now());
     // The first owner keeps an id: an answer naming someone else's job is not handed over.
     if (!(await store.owns(scope.userId, id))) {
-      return withCors(
-        scope,
-        errorResponse(409, {
-          message: 'That job belongs to another user.',
-          type: 'invalid_request_error',
-          code: 'conflict',
-        }),
-      );
+      return withCors(scope, refuse('conflict').toResponse());
     }
   }
   return relayAnswer(scope, answer);
