@@ -60,6 +60,11 @@ export const REFUSALS = {
     type: 'invalid_request_error',
     message: 'The request body is larger than allowed.',
   },
+  range_not_satisfiable: {
+    status: 416,
+    type: 'invalid_request_error',
+    message: 'The requested range is outside the file.',
+  },
   unsupported_media_type: {
     status: 415,
     type: 'invalid_request_error',
