@@ -118,9 +118,12 @@ async function lifecycle(client: OpenAI, baseURL: string, token: string, api: Ru
   out.createJson = view(json);
   const multipart = await client.videos.create({ prompt: 'a fox', seconds: '4', size: '720x1280' });
   out.createMultipart = view(multipart);
-  out.notReady = await failure(client.videos.downloadContent(json.id));
   out.retrieve = view(await settle(client, json.id));
   out.retrieveMultipart = view(await settle(client, multipart.id));
+  // A job that failed (moderation) has no content, whenever it is asked: a download is refused.
+  const blocked = await client.videos.create({ prompt: 'a [moderation-block] scene', seconds: '4' });
+  out.failed = view(await settle(client, blocked.id));
+  out.noContent = await failure(client.videos.downloadContent(blocked.id));
 
   const empty = await client.videos.list({ limit: 0 });
   out.listLimit0 = { data: empty.data, has_more: empty.has_more };
@@ -197,12 +200,12 @@ describe('the official openai SDK through the per-user-token recipe', () => {
     const seen = await lifecycle(viaGateway('alice'), gateway, TOKENS.alice, upstream);
     expect(seen.transcript).toEqual(expected.transcript);
     // The transcript is not trivially equal: it holds jobs, bytes and every error case.
-    expect(Object.keys(seen.transcript).length).toBe(30);
+    expect(Object.keys(seen.transcript).length).toBe(31);
     expect(seen.transcript.remixMultipart).toMatchObject({
       status: 200,
       video: { remixed_from_video_id: '#0' },
     });
-    expect(seen.transcript.listByCursor).toEqual(['#1', '#0']);
+    expect(seen.transcript.listByCursor).toEqual(['#2', '#1', '#0']);
     expect(seen.transcript.downloadRange).toMatchObject({ status: 206, length: 100, sameBytesAsApi: true });
     expect(seen.transcript['download thumbnail']).toMatchObject({ type: 'image/webp', sameBytesAsApi: true });
     expect(seen.transcript.missingPrompt).toMatchObject({

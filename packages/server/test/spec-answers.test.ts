@@ -82,7 +82,7 @@ async function checked(
 }
 
 /** The same download straight from the API, to compare bytes. */
-async function upstreamBytes(path: string, range?: string): Promise<Uint8Array> {
+async function upstreamBytes(path: string, range?: string): Promise<Uint8Array<ArrayBuffer>> {
   const response = await fetch(`${emu.url}${path}`, {
     headers: { authorization: `Bearer ${KEY}`, ...(range ? { range } : {}) },
   });
@@ -161,7 +161,7 @@ describe('every operation answers what the spec declares', () => {
     });
   });
 
-  test("the handler's own refusals and the API's failures", async () => {
+  test("the handler's own refusals and the API's failures (409, 429, no content)", async () => {
     const expectCode = (answer: Checked, status: number, code: string) =>
       expect({ status: answer.status, code: answer.body?.error?.code }).toEqual({ status, code });
     expectCode(await checked(null, 'GET', '/v1/videos'), 401, 'unauthenticated');
@@ -221,8 +221,13 @@ describe('every operation answers what the spec declares', () => {
       retryAfterMs: 10,
     });
     expect((await checked('alice', 'GET', `/v1/videos/${video}`)).status).toBe(429);
-    const queued = await checked('alice', 'POST', '/v1/videos', { json: { prompt: 'not yet' } });
-    expect((await checked('alice', 'GET', `/v1/videos/${queued.body.id}/content`)).status).toBe(400);
+    // A job that failed (moderation) has no content, whenever it is asked.
+    const blocked = await checked('alice', 'POST', '/v1/videos', {
+      json: { prompt: 'a [moderation-block] scene' },
+    });
+    while ((await checked('alice', 'GET', `/v1/videos/${blocked.body.id}`)).body.status !== 'failed')
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect((await checked('alice', 'GET', `/v1/videos/${blocked.body.id}/content`)).status).toBe(400);
   });
 
   test('an unreachable API (502) and a missing key (500)', async () => {
