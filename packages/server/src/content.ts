@@ -1,5 +1,5 @@
 import { checkLink, type PrivateLinkPolicy, redact } from '@sora-kit/core';
-import { readCapped } from './body.js';
+import { readCapped, utf8 } from './body.js';
 import { passHeaders } from './pass-headers.js';
 import { refuse } from './refusals.js';
 import { badGateway, callUpstream, logFailure, readUpstream, relay, type Upstream } from './upstream.js';
@@ -126,7 +126,7 @@ export async function serveContent(
   } else if (response.ok && /json/i.test(response.headers.get('content-type') ?? '')) {
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder().decode(await readCapped(response.body, 64 * 1024)));
+      body = JSON.parse(utf8.decode(await readCapped(response.body, 64 * 1024)));
     } catch {
       throw badGateway('The video API sent a broken download link.', 'upstream_broken_answer');
     }

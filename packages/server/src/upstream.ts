@@ -1,5 +1,5 @@
 import { redact } from '@sora-kit/core';
-import { readCapped } from './body.js';
+import { readCappedText } from './body.js';
 import { HandlerRefusal } from './envelope.js';
 import { passHeaders } from './pass-headers.js';
 import { type RefusalCode, refuse } from './refusals.js';
@@ -62,7 +62,8 @@ export async function callUpstream(
   path: string,
   init: { method: string; headers?: Headers; body?: BodyInit | null; signal: AbortSignal },
 ): Promise<Response> {
-  const headers = new Headers(init.headers);
+  // Each caller builds its own `Headers` for this one call: filled in place rather than copied.
+  const headers = init.headers ?? new Headers();
   headers.set('authorization', `Bearer ${upstream.apiKey}`);
   // Bytes as stored: no decoding and re-encoding on the way through, and Content-Length stays true.
   headers.set('accept-encoding', 'identity');
@@ -98,13 +99,13 @@ export interface UpstreamJson {
 
 /** Reads an API answer (capped, redacted). A body cut off mid-way becomes a 502. */
 export async function readUpstream(upstream: Upstream, response: Response): Promise<UpstreamJson> {
-  let bytes: Uint8Array;
+  let raw: string;
   try {
-    bytes = await readCapped(response.body, MAX_JSON_ANSWER);
+    raw = await readCappedText(response, MAX_JSON_ANSWER);
   } catch {
     throw badGateway('The video API answer broke off or was too large.', 'upstream_broken_answer');
   }
-  const text = redact(new TextDecoder().decode(bytes), upstream.apiKey);
+  const text = redact(raw, upstream.apiKey);
   let json: unknown;
   try {
     json = JSON.parse(text);

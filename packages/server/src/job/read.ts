@@ -1,4 +1,4 @@
-import { declaredTooLarge, readCapped } from '../body.js';
+import { declaredTooLarge, readCapped, utf8 } from '../body.js';
 import type { Scope } from '../context.js';
 import { HandlerRefusal, invalidField, tooLarge } from '../envelope.js';
 import { boundaryOf } from '../multipart/reader.js';
@@ -39,7 +39,7 @@ export async function readJob(scope: Scope, kind: JobKind): Promise<JobRequest> 
     });
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder().decode(bytes));
+      body = JSON.parse(utf8.decode(bytes));
     } catch {
       throw refuse('invalid_json');
     }
