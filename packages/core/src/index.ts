@@ -66,6 +66,8 @@ export { createRedactor, REDACTED, type Redactor, redact } from './redact.js';
 export { retryAfterMs } from './retry-after.js';
 export { type NormalizedStatus, normalizeStatus } from './status.js';
 export {
+  checkId,
+  checkListQuery,
   sizesForModel,
   validateCreateParams,
   validatePrompt,

@@ -5,11 +5,21 @@
 //   floor         the least a Node proxy can do in front of it (children.mjs, own process)
 //   fetch floor   the least a proxy on `fetch`, as the handler is, can do (children.mjs, own process)
 // Each figure is the median of the rounds' time ratios to `direct`. Each proxy's peak resident memory
-// (VmHWM) is read from /proc after the last round (rss.mjs). A second, fresh handler process streams a
-// smaller video the same number of times: if its peak is the same, nothing grows with a download's size.
+// (VmHWM) is read from /proc after the last round, and each proxy's CPU time (user + system, from /proc)
+// around each of its downloads: CPU per GiB, the handler's over the floor's round by round, is what the
+// handler costs whatever else the machine is doing (wall time against curl swings with the load). A second,
+// fresh handler process streams a smaller video the same number of times: if its peak is the same, nothing
+// grows with a download's size.
 import { join } from 'node:path';
-import { pairRuns, ROOT, runProcess, startServer } from '../../../scripts/bench/harness.mjs';
-import { peakRssMB, rssMB } from './rss.mjs';
+import {
+  median,
+  pairRuns,
+  ROOT,
+  runProcess,
+  startServer,
+  summarize,
+} from '../../../scripts/bench/harness.mjs';
+import { cpuSeconds, peakRssMB, rssMB } from './rss.mjs';
 
 const CHILDREN = new URL('./children.mjs', import.meta.url).pathname;
 const FILE_SERVER = join(ROOT, 'scripts/bench/file-server.mjs');
@@ -53,16 +63,34 @@ export async function measureContent({ mebibytes = 512, smallMebibytes = 64, rou
   const { origin, proxies, close } = await startAll(mebibytes, names);
   try {
     const idleRssMB = Object.fromEntries(names.map((n) => [n, rssMB(proxies[n].child.pid)]));
+    const cpu = Object.fromEntries(names.map((n) => [n, []]));
     const download = (url) => () => curl(`${url}${PATH}`, size);
+    /** A proxy's download, with the CPU seconds its process spent on it. */
+    const viaProxy = (name) => async () => {
+      const pid = proxies[name].child.pid;
+      const before = cpuSeconds(pid);
+      const run = await curl(`${proxies[name].url}/api/sora${PATH}`, size);
+      cpu[name].push(cpuSeconds(pid) - before);
+      return run;
+    };
     const results = await pairRuns(
-      {
-        direct: download(origin.url),
-        ...Object.fromEntries(names.map((n) => [n, download(`${proxies[n].url}/api/sora`)])),
-      },
+      { direct: download(origin.url), ...Object.fromEntries(names.map((n) => [n, viaProxy(n)])) },
       { baseline: 'direct', rounds },
     );
     const peak = Object.fromEntries(names.map((n) => [n, peakRssMB(proxies[n].child.pid)]));
-    for (const n of names) Object.assign(results[n], { idleRssMB: idleRssMB[n], peakRssMB: peak[n] });
+    const gibibytes = size / 2 ** 30;
+    for (const n of names) {
+      Object.assign(results[n], {
+        idleRssMB: idleRssMB[n],
+        peakRssMB: peak[n],
+        cpuSecondsPerGiB: median(cpu[n]) / gibibytes,
+        // Round by round, this proxy's CPU time over the floor's (both moved the same bytes).
+        cpuOverFloor: summarize(
+          cpu[n].map((seconds, i) => seconds / cpu.floor[i]),
+          'rounds',
+        ),
+      });
+    }
     return { mebibytes, rounds, ...results, small: await measureSmall(smallMebibytes, rounds) };
   } finally {
     await close();

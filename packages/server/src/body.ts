@@ -1,5 +1,8 @@
 import { tooLarge } from './envelope.js';
 
+/** One decoder for every whole body (`decode` without `stream` keeps no state between calls). */
+export const utf8 = new TextDecoder();
+
 /**
  * Reads a whole body, refusing it (413) as soon as it passes `limit` bytes, without reading the rest: a
  * client cannot make the server buffer more than the cap.
@@ -39,4 +42,21 @@ export async function readCapped(
 export function declaredTooLarge(request: Request, limit: number): boolean {
   const length = Number(request.headers.get('content-length'));
   return Number.isFinite(length) && length > limit;
+}
+
+/**
+ * A whole answer as text, capped like {@link readCapped}. An answer that declares a `Content-Length`
+ * within the cap is read by the runtime in one go: HTTP framing ends the body at that length, so it cannot
+ * grow past the cap (the common case: every JSON answer of the API declares its length).
+ */
+export async function readCappedText(response: Response, limit: number): Promise<string> {
+  const declared = response.headers.get('content-length');
+  if (declared !== null && /^\d{1,15}$/.test(declared)) {
+    if (Number(declared) > limit) {
+      await response.body?.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    return response.text();
+  }
+  return utf8.decode(await readCapped(response.body, limit));
 }

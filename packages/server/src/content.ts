@@ -1,6 +1,7 @@
 import { checkLink, type PrivateLinkPolicy, redact } from '@sora-kit/core';
-import { readCapped } from './body.js';
+import { readCapped, utf8 } from './body.js';
 import { passHeaders } from './pass-headers.js';
+import { refuse } from './refusals.js';
 import { badGateway, callUpstream, logFailure, readUpstream, relay, type Upstream } from './upstream.js';
 
 /** How the content route treats download links. */
@@ -32,11 +33,11 @@ async function deliver(upstream: Upstream, response: Response, extra: Headers): 
     return new Response(response.body, { status: response.status, headers });
   }
   if (response.status === 416) {
+    // The spec's 416 is an error envelope with `Content-Range: bytes */SIZE`; a file host's bare 416 gets one.
     await response.body?.cancel().catch(() => {});
-    const headers = passHeaders(response.headers, upstream.apiKey);
-    headers.delete('content-length');
+    const headers = passHeaders(response.headers, upstream.apiKey, ['content-range']);
     for (const [name, value] of extra) headers.set(name, value);
-    return new Response(null, { status: 416, headers });
+    return refuse('range_not_satisfiable', 'Range', undefined, headers).toResponse();
   }
   return relay(upstream, await readUpstream(upstream, response), extra);
 }
@@ -125,7 +126,7 @@ export async function serveContent(
   } else if (response.ok && /json/i.test(response.headers.get('content-type') ?? '')) {
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder().decode(await readCapped(response.body, 64 * 1024)));
+      body = JSON.parse(utf8.decode(await readCapped(response.body, 64 * 1024)));
     } catch {
       throw badGateway('The video API sent a broken download link.', 'upstream_broken_answer');
     }

@@ -37,16 +37,30 @@ function isOwnOrigin(origin: string, request: Request, url: URL, trusted: readon
 }
 
 /**
- * Whether a request comes from a page this app trusts: its `Origin` is the handler's own (same host as
- * the request was addressed to), or one of `trusted`, or, with no `Origin`, `Sec-Fetch-Site: same-origin`. Browsers send `Origin` on every
- * POST and DELETE (and `Sec-Fetch-Site` everywhere), so a state-changing request with neither did not
- * come from a browser page of this app and is refused too: forms, `<img>`, `fetch` in `no-cors` mode and
- * multipart POSTs (which need no preflight) from other sites all end here.
+ * Whether a state-changing request may pass the cross-site check:
+ *
+ * - with an `Origin`: it is the handler's own (same host as the request was addressed to) or one of
+ *   `trusted`; browsers send `Origin` on every POST and DELETE, so forms, `fetch` in `no-cors` mode and
+ *   multipart POSTs (which need no preflight) from other sites end here, bearer token or not;
+ * - with no `Origin`: `Sec-Fetch-Site: same-origin`;
+ * - with neither (a server-side client: the official SDKs, the AI SDK, curl, Python `requests`): only
+ *   with `Authorization: Bearer …`. A page on another site cannot send that header without a CORS
+ *   preflight, which the handler refuses unless `cors` lists the origin, and browsers never attach a
+ *   bearer token by themselves (unlike cookies or cached Basic credentials). `authorize` then decides
+ *   whose token it is.
  */
 export function fromTrustedPage(request: Request, url: URL, trusted: readonly string[]): boolean {
   const origin = request.headers.get('origin');
   if (origin !== null) return isOwnOrigin(origin, request, url, trusted);
-  return request.headers.get('sec-fetch-site') === 'same-origin';
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'same-origin';
+  return hasBearerToken(request);
+}
+
+/** `Authorization: Bearer <token>`: set by code, never added by a browser on its own. */
+function hasBearerToken(request: Request): boolean {
+  const authorization = request.headers.get('authorization');
+  return authorization !== null && /^Bearer +\S/i.test(authorization);
 }
 
 /**

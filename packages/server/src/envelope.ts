@@ -1,3 +1,5 @@
+import { type RefusalCode, refuse } from './refusals.js';
+
 /** The fields of the API's error envelope, `{"error": {message, type, param, code}}`. */
 export interface ErrorFields {
   message: string;
@@ -26,15 +28,13 @@ export function jsonResponse(status: number, body: unknown, headers: HeadersInit
   return new Response(JSON.stringify(body), { status, headers: out });
 }
 
-/** 404 for an id the user does not own, word for word the same as for an id that does not exist. */
+/**
+ * 404 for an id the user does not own, word for word the same as for an id that does not exist, with the
+ * path parameter as `param` (`video_id`, `character_id`), as the API says it.
+ */
 export function notFound(what: 'video' | 'character', id: string): Response {
   const name = what === 'video' ? 'Video' : 'Character';
-  return errorResponse(404, {
-    message: `${name} with id '${id.slice(0, 256)}' not found.`,
-    type: 'invalid_request_error',
-    param: null,
-    code: 'not_found',
-  });
+  return refuse('not_found', `${what}_id`, `${name} with id '${id.slice(0, 256)}' not found.`).toResponse();
 }
 
 /** Thrown inside the handler to answer with an error envelope (a refusal, not a failure). */
@@ -54,24 +54,20 @@ export class HandlerRefusal extends Error {
 
 /** A 400 naming the field, the way the API words it. */
 export function invalidField(param: string, message: string): HandlerRefusal {
-  return new HandlerRefusal(400, { message, type: 'invalid_request_error', param, code: 'invalid_value' });
+  return refuse('invalid_value', param, message);
 }
 
 /** A 403 from the cost policy: what was refused and what is allowed. */
 export function policyRefusal(
   param: string | null,
   message: string,
-  code = 'policy_violation',
+  code: RefusalCode &
+    ('policy_violation' | 'job_quota_exceeded' | 'too_many_jobs_in_flight') = 'policy_violation',
 ): HandlerRefusal {
-  return new HandlerRefusal(403, { message, type: 'permission_error', param, code });
+  return refuse(code, param, message);
 }
 
 /** A 413: the body is larger than the cap. */
 export function tooLarge(limit: number): HandlerRefusal {
-  return new HandlerRefusal(413, {
-    message: `The request body is larger than ${limit} bytes.`,
-    type: 'invalid_request_error',
-    param: null,
-    code: 'request_too_large',
-  });
+  return refuse('request_too_large', null, `The request body is larger than ${limit} bytes.`);
 }

@@ -1,7 +1,7 @@
 import { readEnv } from '@sora-kit/core';
 import type { HandlerContext, Scope } from './context.js';
 import { corsHeaders, crossSiteRead, fromTrustedPage, preflight } from './cross-site.js';
-import { errorResponse } from './envelope.js';
+import { refuse } from './refusals.js';
 import { matchRoute } from './routes.js';
 import { deadline, type Upstream } from './upstream.js';
 
@@ -32,39 +32,18 @@ export async function frontDoor(
       const answer = preflight(request, options.cors, allowed);
       if (answer) return answer;
     }
-    return errorResponse(
-      405,
-      {
-        message: `${request.method.slice(0, 20)} is not allowed here.`,
-        type: 'invalid_request_error',
-        code: 'method_not_allowed',
-      },
-      { allow: allowed.join(', ') },
-    );
+    return refuse('method_not_allowed', null, `${request.method.slice(0, 20)} is not allowed here.`, {
+      allow: allowed.join(', '),
+    }).toResponse();
   }
   const stateChanging = request.method !== 'GET';
   const sameSite = stateChanging
     ? fromTrustedPage(request, url, ctx.trusted)
     : !crossSiteRead(request, url, ctx.trusted);
-  if (!sameSite) {
-    return errorResponse(
-      403,
-      {
-        message:
-          'Cross-site requests are refused: call this from a page of the same origin (or list the origin in `cors`).',
-        type: 'permission_error',
-        code: 'cross_site_request',
-      },
-      cors,
-    );
-  }
+  if (!sameSite) return refuse('cross_site_request', null, undefined, cors).toResponse();
   const user = await options.authorize(request);
   if (user === null || user === undefined) {
-    return errorResponse(
-      401,
-      { message: 'Sign in first.', type: 'authentication_error', code: 'unauthenticated' },
-      cors,
-    );
+    return refuse('unauthenticated', null, undefined, cors).toResponse();
   }
   if (typeof user.userId !== 'string' || user.userId === '') throw new Error('authorize returned no userId');
   const apiKey = options.apiKey ?? readEnv('SORA_API_KEY');
@@ -72,11 +51,7 @@ export async function frontDoor(
     if (!state.missingKeyLogged)
       ctx.logger.error('@sora-kit/server: no API key (set SORA_API_KEY or pass apiKey).');
     state.missingKeyLogged = true;
-    return errorResponse(
-      500,
-      { message: 'The server is not configured.', type: 'server_error', code: 'not_configured' },
-      cors,
-    );
+    return refuse('not_configured', null, undefined, cors).toResponse();
   }
   const upstream: Upstream = {
     baseUrl: ctx.baseUrl,
@@ -98,9 +73,5 @@ export async function frontDoor(
 }
 
 function noRoute(): Response {
-  return errorResponse(404, {
-    message: 'No such route.',
-    type: 'invalid_request_error',
-    code: 'unknown_route',
-  });
+  return refuse('unknown_route').toResponse();
 }

@@ -1,7 +1,7 @@
 import { readEnv, redact, SoraError } from '@sora-kit/core';
 import type { HandlerContext, Scope } from './context.js';
 import { corsHeaders } from './cross-site.js';
-import { errorResponse, HandlerRefusal } from './envelope.js';
+import { HandlerRefusal } from './envelope.js';
 import { type FrontDoorState, frontDoor } from './front-door.js';
 import { sendJob } from './job/send.js';
 import * as reads from './operations/reads.js';
@@ -10,6 +10,7 @@ import { resolvePolicy } from './policy.js';
 import type { JobStore } from './store/job-store.js';
 import { MEMORY_STORE, memoryStore } from './store/memory.js';
 import { cacheOwnership } from './store/owned-cache.js';
+import { refuse } from './refusals.js';
 import { badGateway } from './upstream.js';
 
 /** A web-standard request handler: `(request) => Promise<Response>`. */
@@ -69,11 +70,7 @@ export function createSoraHandler(options: SoraHandlerOptions): SoraHandler {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       ctx.logger.error(`@sora-kit/server: ${redact(text, options.apiKey ?? readEnv('SORA_API_KEY'))}`);
       if (SoraError.isInstance(error)) return badGateway().toResponse();
-      return errorResponse(500, {
-        message: 'The server failed to handle the request.',
-        type: 'server_error',
-        code: 'internal_error',
-      });
+      return refuse('internal_error').toResponse();
     }
   };
 }

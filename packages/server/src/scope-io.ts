@@ -1,11 +1,19 @@
-import { normalizeStatus } from '@sora-kit/core';
+import { checkId, normalizeStatus } from '@sora-kit/core';
 import type { Scope } from './context.js';
 import { callUpstream, readUpstream, relay, type UpstreamJson } from './upstream.js';
 
-/** The spec's id pattern (ids are path segments, compared undecoded: `%`, `/` and `..` never pass). */
-const ID = /^[A-Za-z0-9_\-.:]{1,256}$/;
-export const validId = (id: unknown): id is string =>
-  typeof id === 'string' && ID.test(id) && !id.includes('..') && id !== '.';
+/**
+ * Core's id check (the spec's pattern, never `.` or `..`) as a test: ids are path segments, compared
+ * undecoded, so `%`, `/` and `..` never pass.
+ */
+export function validId(id: unknown): id is string {
+  try {
+    checkId(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const TERMINAL = new Set(['completed', 'failed', 'expired']);
 

@@ -1,7 +1,8 @@
 import { redact } from '@sora-kit/core';
-import { readCapped } from './body.js';
-import { errorResponse, HandlerRefusal } from './envelope.js';
+import { readCappedText } from './body.js';
+import { HandlerRefusal } from './envelope.js';
 import { passHeaders } from './pass-headers.js';
+import { type RefusalCode, refuse } from './refusals.js';
 
 /** What every upstream call needs: where, with which key and fetch, and for how long. */
 export interface Upstream {
@@ -38,8 +39,18 @@ export function logFailure(upstream: Upstream, what: string, error: unknown): vo
 }
 
 /** 502: the API could not be reached or answered nonsense. Never carries the cause's text. */
-export function badGateway(message = 'The video API could not be reached.', code = 'upstream_unavailable') {
-  return new HandlerRefusal(502, { message, type: 'server_error', param: null, code });
+export function badGateway(
+  message?: string,
+  code: RefusalCode &
+    (
+      | 'upstream_unavailable'
+      | 'upstream_broken_answer'
+      | 'unsafe_link'
+      | 'download_unavailable'
+      | 'download_failed'
+    ) = 'upstream_unavailable',
+): HandlerRefusal {
+  return refuse(code, null, message);
 }
 
 /**
@@ -51,7 +62,8 @@ export async function callUpstream(
   path: string,
   init: { method: string; headers?: Headers; body?: BodyInit | null; signal: AbortSignal },
 ): Promise<Response> {
-  const headers = new Headers(init.headers);
+  // Each caller builds its own `Headers` for this one call: filled in place rather than copied.
+  const headers = init.headers ?? new Headers();
   headers.set('authorization', `Bearer ${upstream.apiKey}`);
   // Bytes as stored: no decoding and re-encoding on the way through, and Content-Length stays true.
   headers.set('accept-encoding', 'identity');
@@ -87,13 +99,13 @@ export interface UpstreamJson {
 
 /** Reads an API answer (capped, redacted). A body cut off mid-way becomes a 502. */
 export async function readUpstream(upstream: Upstream, response: Response): Promise<UpstreamJson> {
-  let bytes: Uint8Array;
+  let raw: string;
   try {
-    bytes = await readCapped(response.body, MAX_JSON_ANSWER);
+    raw = await readCappedText(response, MAX_JSON_ANSWER);
   } catch {
     throw badGateway('The video API answer broke off or was too large.', 'upstream_broken_answer');
   }
-  const text = redact(new TextDecoder().decode(bytes), upstream.apiKey);
+  const text = redact(raw, upstream.apiKey);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -113,24 +125,15 @@ export function relay(upstream: Upstream, answer: UpstreamJson, extra?: Headers)
   headers.delete('content-length');
   for (const [name, value] of extra ?? []) headers.set(name, value);
   if (answer.status === 401 || answer.status === 403) {
-    return errorResponse(
-      502,
-      {
-        message: "The video API refused the server's credentials.",
-        type: 'server_error',
-        code: 'upstream_auth',
-      },
-      extra,
-    );
+    return refuse('upstream_auth', null, undefined, extra).toResponse();
   }
   if (answer.json === undefined && answer.status >= 400) {
-    const status = answer.status >= 500 ? 502 : answer.status;
+    // Always a 502: a 4xx the API sent without a JSON envelope is its failure, not the user's mistake.
     const message = `The video API answered ${answer.status}.`;
-    return errorResponse(status, { message, type: 'server_error', code: 'upstream_error' }, extra);
+    return refuse('upstream_error', null, message, extra).toResponse();
   }
   if (answer.json === undefined || answer.status < 200 || (answer.status >= 300 && answer.status < 400)) {
-    const message = 'The video API sent an answer that is not JSON.';
-    return errorResponse(502, { message, type: 'server_error', code: 'upstream_broken_answer' }, extra);
+    return refuse('upstream_broken_answer', null, undefined, extra).toResponse();
   }
   headers.set('content-type', 'application/json');
   return new Response(answer.text, { status: answer.status, headers });

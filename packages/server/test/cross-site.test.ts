@@ -49,6 +49,37 @@ describe('the rules, header by header', () => {
     expect((await post({ 'sec-fetch-site': 'same-origin' })).status).toBe(200);
   });
 
+  test('gateway mode: a bearer token with no browser header passes; with a foreign page header it does not', async () => {
+    const bearer = { authorization: 'Bearer user-token-1' };
+    const before = creates();
+    const refused: Record<string, string>[] = [
+      { ...bearer, origin: 'http://evil.example' },
+      { ...bearer, origin: 'null' },
+      { ...bearer, 'sec-fetch-site': 'cross-site' },
+      { ...bearer, 'sec-fetch-site': 'same-site' },
+      { ...bearer, 'sec-fetch-site': 'none' },
+      // Browsers attach cached Basic credentials on their own: only a bearer token says "code set this".
+      { authorization: `Basic ${btoa('user:pass')}` },
+      { authorization: 'Bearer ' },
+      { authorization: 'user-token-1' },
+    ];
+    for (const headers of refused) {
+      const response = await post(headers);
+      expect(response.status, JSON.stringify(headers)).toBe(403);
+      expect((await response.json()).error.code).toBe('cross_site_request');
+    }
+    expect(creates()).toBe(before);
+    // The official SDKs, curl and Python requests send this: no Origin, no Sec-Fetch-Site.
+    expect((await post(bearer)).status).toBe(200);
+    expect((await post({ authorization: 'bearer user-token-1' })).status).toBe(200);
+    const deleted = await fetch(`${app.url}/api/sora/v1/videos/video_none`, {
+      method: 'DELETE',
+      headers: bearer,
+    });
+    expect(deleted.status).toBe(404); // past the cross-site check, then ownership
+    expect(creates()).toBe(before + 2);
+  });
+
   test('cross-site reads are refused; server-side reads (no Sec-Fetch-Site) pass without CORS headers', async () => {
     const refused = await fetch(`${app.url}/api/sora/v1/videos`, {
       headers: { 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' },
@@ -190,6 +221,23 @@ describe('in Chromium: a page on another origin', () => {
             const r = await fetch(`${api}/v1/videos`, { method: 'POST', mode: 'no-cors', body: form });
             return `type ${r.type}`;
           });
+          await attempt('bearer create (preflighted)', async () => {
+            const r = await fetch(`${api}/v1/videos`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: 'Bearer stolen-or-guessed' },
+              body: '{"prompt":"pay for me"}',
+            });
+            return `status ${r.status}`;
+          });
+          await attempt('bearer create (no-cors drops the header)', async () => {
+            const r = await fetch(`${api}/v1/videos`, {
+              method: 'POST',
+              mode: 'no-cors',
+              headers: { 'content-type': 'text/plain', authorization: 'Bearer stolen-or-guessed' },
+              body: '{"prompt":"pay for me"}',
+            });
+            return `type ${r.type}`;
+          });
           await attempt(
             'delete',
             async () => `status ${(await fetch(`${api}/v1/videos/${id}`, { method: 'DELETE' })).status}`,
@@ -209,6 +257,7 @@ describe('in Chromium: a page on another origin', () => {
     const seen = await attempts(attackerUrl);
     expect(seen['read list']).toBe('blocked: TypeError'); // no CORS header: the answer is not readable
     expect(seen['json create']).toBe('blocked: TypeError'); // preflight refused
+    expect(seen['bearer create (preflighted)']).toBe('blocked: TypeError'); // preflight refused
     expect(seen.delete).toBe('blocked: TypeError');
     // A plain HTML form from the attacker's page, the oldest cross-site POST there is.
     const page = await browser.newPage();

@@ -1,19 +1,14 @@
-import { ValidationError, validateCreateParams, validatePrompt } from '@sora-kit/core';
+import { validateCreateParams, validatePrompt } from '@sora-kit/core';
 import type { Scope } from '../context.js';
-import { HandlerRefusal, invalidField } from '../envelope.js';
+import { invalidField } from '../envelope.js';
 import type { MultipartFields } from '../multipart/reader.js';
 import { checkJobShape } from '../policy.js';
+import { checked, refuse } from '../refusals.js';
 import { validId } from '../scope-io.js';
 import type { JobKind, ShapeField } from './kinds.js';
 
 /** Multipart fields the handler judges: they must arrive as text parts. */
 const JUDGED_FIELDS = new Set(['prompt', 'model', 'size', 'seconds', 'name', 'video[id]']);
-
-/** A refusal for a bad value, from core's validators (which name the field and what is allowed). */
-function fromValidation(error: unknown): never {
-  if (error instanceof ValidationError) throw invalidField(error.field, error.message);
-  throw error;
-}
 
 /** Checks a job's body: its text, the policy's shape, and that a source video is the user's. */
 export async function judge(
@@ -23,16 +18,13 @@ export async function judge(
   body: Record<string, unknown>,
   upload: MultipartFields | undefined,
 ): Promise<void> {
-  try {
-    if (kind === 'create') validateCreateParams(body);
-    else if (kind === 'character') {
-      if (typeof body.name !== 'string' || body.name.trim() === '' || body.name.length > 200) {
-        throw invalidField('name', "Invalid value for 'name': a string of 1 to 200 characters.");
-      }
-    } else validatePrompt(body.prompt);
-  } catch (error) {
-    fromValidation(error);
-  }
+  if (kind === 'character') {
+    if (body.name === undefined)
+      throw refuse('missing_required_parameter', 'name', "Missing required parameter: 'name'.");
+    if (typeof body.name !== 'string' || body.name.trim() === '' || body.name.length > 200) {
+      throw invalidField('name', "Invalid value for 'name': a string of 1 to 200 characters.");
+    }
+  } else checked(() => (kind === 'create' ? validateCreateParams(body) : validatePrompt(body.prompt)));
   if (kind !== 'character' && typeof body.prompt === 'string' && body.prompt.trim() === '') {
     throw invalidField(
       'prompt',
@@ -48,18 +40,18 @@ export async function judge(
       ? (upload.text.get('video[id]') ?? upload.text.get('video'))
       : (body.video as { id?: unknown } | undefined)?.id;
     if (reference === undefined && !upload?.files.includes('video')) {
-      throw invalidField('video', "Missing 'video': a completed video of yours ({ id }) or an uploaded MP4.");
+      throw refuse(
+        'missing_required_parameter',
+        'video',
+        "Missing required parameter: 'video' (a completed video of yours as { id }, or an uploaded MP4).",
+      );
     }
     if (
       reference !== undefined &&
       !(validId(reference) && (await scope.ctx.store.owns(scope.userId, reference)))
     ) {
-      throw new HandlerRefusal(404, {
-        message: `Video with id '${String(reference).slice(0, 256)}' not found.`,
-        type: 'invalid_request_error',
-        param: null,
-        code: 'not_found',
-      });
+      // `video.id` (a form's `video[id]` too), as the API names the field of a missing source.
+      throw refuse('not_found', 'video.id', `Video with id '${String(reference).slice(0, 256)}' not found.`);
     }
   }
 }

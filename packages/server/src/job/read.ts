@@ -1,7 +1,8 @@
-import { declaredTooLarge, readCapped } from '../body.js';
+import { declaredTooLarge, readCapped, utf8 } from '../body.js';
 import type { Scope } from '../context.js';
 import { HandlerRefusal, invalidField, tooLarge } from '../envelope.js';
 import { boundaryOf } from '../multipart/reader.js';
+import { refuse } from '../refusals.js';
 import type { JobKind } from './kinds.js';
 
 /** A job-making request as read so far: a whole JSON object, or a multipart body still to stream. */
@@ -37,31 +38,24 @@ export async function readJob(scope: Scope, kind: JobKind): Promise<JobRequest> 
     });
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder().decode(bytes));
+      body = JSON.parse(utf8.decode(bytes));
     } catch {
-      throw invalidField('body', 'The request body is not valid JSON.');
+      throw refuse('invalid_json');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw invalidField('body', 'The request body must be a JSON object.');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw refuse('invalid_type');
     return { format: 'json', body: body as Record<string, unknown> };
   }
-  if (boundary && kind !== 'remix') {
+  if (boundary) {
     if (declaredTooLarge(request, policy.maxUploadBytes)) throw tooLarge(policy.maxUploadBytes);
     if (!request.body) throw invalidField('body', 'The request has no body.');
     return { format: 'multipart', boundary, stream: request.body };
   }
-  const allowed =
-    kind === 'remix'
-      ? 'application/json'
-      : kind === 'character'
-        ? 'multipart/form-data'
-        : 'application/json or multipart/form-data';
-  throw new HandlerRefusal(415, {
-    message: `Unsupported Content-Type ${JSON.stringify(type.slice(0, 60))}. Allowed: ${allowed}.`,
-    type: 'invalid_request_error',
-    param: null,
-    code: 'unsupported_media_type',
-  });
+  const allowed = kind === 'character' ? 'multipart/form-data' : 'application/json or multipart/form-data';
+  throw refuse(
+    'unsupported_media_type',
+    null,
+    `Unsupported Content-Type ${JSON.stringify(type.slice(0, 60))}. Allowed: ${allowed}.`,
+  );
 }
 
 /** A short, stable tag of a user id (SHA-256), to scope idempotency keys per user without revealing the id. */

@@ -1,6 +1,6 @@
 import type { Scope } from '../context.js';
-import { errorResponse } from '../envelope.js';
 import { inspectUpload, type MultipartFields } from '../multipart/reader.js';
+import { refuse } from '../refusals.js';
 import { callJson, relayAnswer, validId, withCors } from '../scope-io.js';
 import { callUpstream, deadline, readUpstream, type UpstreamJson } from '../upstream.js';
 import { admit, type Reservation } from './admit.js';
@@ -109,14 +109,7 @@ async function settle(
   if (ok && validId(id)) {
     // The first owner keeps an id: an answer naming someone else's job is not handed over.
     if (!(await reservation.commit(id))) {
-      return withCors(
-        scope,
-        errorResponse(409, {
-          message: 'That job belongs to another user.',
-          type: 'invalid_request_error',
-          code: 'conflict',
-        }),
-      );
+      return withCors(scope, refuse('conflict').toResponse());
     }
   } else if (!ok && certain) await reservation.release();
   return relayAnswer(scope, answer);

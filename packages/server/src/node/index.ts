@@ -22,7 +22,8 @@ const badRequest = () =>
  */
 function quiet(response: Response, outgoing: { destroy(): void }): Response {
   const source = response.body;
-  if (!source) return response;
+  // JSON answers are whole strings the handler made: they cannot fail mid-way, so no second stream.
+  if (!source || response.headers.get('content-type') === 'application/json') return response;
   const reader = source.getReader();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,15 +1,18 @@
+import { checkId, checkListQuery, validateVariant } from '@sora-kit/core';
 import { serveContent } from '../content.js';
 import type { Scope } from '../context.js';
 import { invalidField, jsonResponse, notFound } from '../envelope.js';
+import { checked } from '../refusals.js';
 import { callJson, noteStatus, relayAnswer, validId, withCors } from '../scope-io.js';
 
-/** 404, the same as for a missing id, unless the user owns `id`. */
+/** 400 for an id outside the spec's pattern (as the API); 404, the same as for a missing id, unless the user owns `id`. */
 export async function owned(
   scope: Scope,
   id: string | undefined,
   kind: 'video' | 'character',
   then: (id: string) => Promise<Response>,
 ): Promise<Response> {
+  checked(() => checkId(id, `${kind}_id`));
   if (!validId(id) || !(await scope.ctx.store.owns(scope.userId, id)))
     return withCors(scope, notFound(kind, id ?? ''));
   return then(id);
@@ -33,12 +36,7 @@ export async function remove(scope: Scope, id: string): Promise<Response> {
 /** `GET /v1/videos/{id}/content`: the bytes (or the link), with only the `variant` the spec names. */
 export async function content(scope: Scope, id: string): Promise<Response> {
   const variant = scope.url.searchParams.get('variant');
-  if (variant !== null && !['video', 'thumbnail', 'spritesheet'].includes(variant)) {
-    throw invalidField(
-      'variant',
-      `Invalid value for 'variant': '${variant.slice(0, 40)}'. Allowed: 'video', 'thumbnail', 'spritesheet'.`,
-    );
-  }
+  if (variant !== null) checked(() => validateVariant(variant));
   const query = variant === null ? '' : `?variant=${variant}`;
   return serveContent(
     scope.upstream,
@@ -59,29 +57,25 @@ export async function getCharacter(scope: Scope, id: string): Promise<Response> 
 export async function list(scope: Scope): Promise<Response> {
   const { store } = scope.ctx;
   const params = scope.url.searchParams;
+  // Core's checks, as the client runs them: `limit` 0-100 (0: an empty page whose has_more says whether
+  // any job exists), `order` asc/desc, `after` an id (and, below, one of the user's).
   const limitText = params.get('limit');
-  const limit = limitText === null ? 20 : Number(limitText);
-  if (!(Number.isInteger(limit) && limit >= 1 && limit <= 100)) {
-    throw invalidField(
-      'limit',
-      `Invalid value for 'limit': ${JSON.stringify(limitText?.slice(0, 20))}. Allowed: an integer from 1 to 100.`,
-    );
-  }
+  const limit =
+    limitText === null ? 20 : /^\d{1,3}$/.test(limitText) ? Number(limitText) : limitText.slice(0, 20);
   const order = params.get('order') ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') {
-    throw invalidField(
-      'order',
-      `Invalid value for 'order': '${order.slice(0, 20)}'. Allowed: 'asc', 'desc'.`,
-    );
-  }
   const after = params.get('after') ?? undefined;
+  checked(() => checkListQuery({ limit, order, after }));
   if (after !== undefined && !(validId(after) && (await store.owns(scope.userId, after)))) {
     throw invalidField(
       'after',
       `Invalid value for 'after': '${after.slice(0, 80)}'. Allowed: the id of one of your videos.`,
     );
   }
-  const page = await store.list(scope.userId, { after, limit, order });
+  const page = await store.list(scope.userId, {
+    after,
+    limit: limit as number,
+    order: order as 'asc' | 'desc',
+  });
   const answers = await mapLimited(
     page.ids,
     8,
