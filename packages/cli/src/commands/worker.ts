@@ -76,11 +76,12 @@ export async function run(
   try {
     // Redis may be away: the connection lines above say so while this waits, and a signal ends the wait.
     await unlessAborted(w.waitUntilReady(), signal)
-      .then(() =>
+      .then(() => {
+        out.event({ type: 'ready', url: redactRedisUrl(url), queue: opts.queueName ?? 'sora-videos' });
         out.info(
           `Worker on ${redactRedisUrl(url)} (queue '${opts.queueName ?? 'sora-videos'}', concurrency ${opts.concurrency}) → ${resolve(opts.outDir)}. Ctrl-C or SIGTERM hands running jobs back.`,
-        ),
-      )
+        );
+      })
       .catch((error) => {
         if (!signal.aborted) throw error;
       });
