@@ -48,6 +48,7 @@ const closedPort = () =>
 /** The non-empty lines of a stream. */
 const linesOf = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
 
+// Each refused run retries for 5 s before it says so: a few of them take longer than vitest's 30 s default.
 describe('batch --queue: one line, exit 1', () => {
   it('no Redis there: the URL with its password masked, the reason; no stack', async () => {
     const port = await closedPort();
@@ -58,7 +59,7 @@ describe('batch --queue: one line, exit 1', () => {
     ]);
     expect(result.stderr).not.toContain('hunter2');
     expect(result.stderr).not.toMatch(STACK);
-  });
+  }, 90_000);
 
   it('a password-protected Redis: a wrong password, and none', async () => {
     const redis = await startRedis({ password: 's3cret' });
@@ -84,7 +85,7 @@ describe('batch --queue: one line, exit 1', () => {
     });
     expect(right.code, right.stderr).toBe(0);
     expect(creates(emulator)).toHaveLength(0);
-  });
+  }, 90_000);
 });
 
 describe('worker: a daemon that keeps trying', () => {
