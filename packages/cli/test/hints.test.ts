@@ -63,6 +63,15 @@ describe('hints carry the server and work as printed', () => {
     }
   });
 
+  it('generate --emulator --no-wait on the embedded emulator prints no wait that could not work', async () => {
+    const made = await runCli(['generate', '--emulator', 'gone with the command', '--no-wait'], { cwd: dir });
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).not.toMatch(/follow it with: sora-kit wait/);
+    expect(made.stderr).toContain(
+      'It was made on the embedded emulator, which stops with this command, and the job with it.',
+    );
+  });
+
   it('download of an unfinished job says to wait, and the wait it prints saves the video', async () => {
     const made = await runCli(['generate', 'a slow dawn', '--base-url', emulator.url, '--no-wait'], {
       env: keyOnly(),
