@@ -1,7 +1,10 @@
 // What a user gets from the registry, tested: packs every publishable package (`pnpm pack`, so
 // `workspace:*` becomes a version), installs the tarballs with npm into a fresh project outside the
 // repository, and runs them from there: the `sora-kit` CLI on its embedded emulator (ffprobe checks the
-// MP4), the core README's quick start against `sora-emulator`, and `import` and `require` of every export.
+// MP4), `sora-kit worker` and `batch --queue` on a real redis-server, the core README's quick start against
+// `sora-emulator`, and `import` and `require` of every export. A second project installs the CLI alone
+// (cli, core, emulator): no @sora-kit/queue, no BullMQ, no install script, and the queue commands say what
+// to install.
 //
 // Packages are found as packages/*/package.json without `"private": true`, so a new package is covered
 // the day it is added. Run by `pnpm test` (after the packages are built); alone: `pnpm test:pack`.
@@ -88,6 +91,43 @@ function startInstalledEmulator(cwd, args) {
       }
     });
   });
+}
+
+/** A real redis-server on a free loopback port (Debian's package), for the queue commands. */
+async function startRedisServer() {
+  const { createServer, Socket } = await import('node:net');
+  const port = await new Promise((resolvePort) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address();
+      server.close(() => resolvePort(free));
+    });
+  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+  const answers = () =>
+    new Promise((resolveAnswer) => {
+      const socket = new Socket();
+      socket.once('error', () => resolveAnswer(false));
+      socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolveAnswer(data.toString().startsWith('+PONG'));
+      });
+    });
+  for (let i = 0; i < 200 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 50));
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    async stop() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 async function ffprobe(file) {
@@ -259,6 +299,135 @@ describe(`packed and installed with npm: ${packages.map((p) => p.name).join(', '
     const info = await ffprobe(output);
     assert.deepEqual(info.streams, [{ codec_name: 'h264', width: 1280, height: 720 }]);
     assert.ok(Math.abs(Number(info.format.duration) - 4) < 0.1, `duration ${info.format.duration}`);
+  });
+
+  it('sora-kit worker and batch --queue, with @sora-kit/queue installed beside the CLI, on a real redis-server', {
+    skip: !named('@sora-kit/cli') || !named('@sora-kit/queue'),
+  }, async () => {
+    const project = join(work, 'project');
+    const redis = await startRedisServer();
+    const { url, child } = await startInstalledEmulator(project, ['--job-seconds', '0.3', '--quiet']);
+    const env = { ...cleanEnv, SORA_API_KEY: 'sk-local', SORA_BASE_URL: url, SORA_QUEUE_URL: redis.url };
+    const worker = spawn(
+      join(project, 'node_modules', '.bin', 'sora-kit'),
+      [...['worker', '--queue', '--queue-name', 'pack', '--out-dir', 'queued', '--json']],
+      { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      await writeFile(
+        join(project, 'queued.jsonl'),
+        `${JSON.stringify({ prompt: 'a queued tiger', output: 'tiger.mp4' })}\n`,
+      );
+      const batch = await runIn(
+        project,
+        'npx',
+        ['--no', 'sora-kit', 'batch', 'queued.jsonl', '--queue', '--queue-name', 'pack'],
+        { env },
+      );
+      assert.match(batch.stderr, /1 completed, 0 failed/);
+      const info = await ffprobe(join(project, 'queued', 'tiger.mp4'));
+      assert.equal(info.streams[0].codec_name, 'h264');
+      const status = await runIn(
+        project,
+        'npx',
+        ['--no', 'sora-kit', 'batch', 'status', '--queue', '--queue-name', 'pack', '--json'],
+        { env },
+      );
+      assert.deepEqual(
+        [JSON.parse(status.stdout)].map(({ type, completed, failed }) => ({ type, completed, failed })),
+        [{ type: 'counts', completed: 1, failed: 0 }],
+      );
+    } finally {
+      const exited = new Promise((resolveExit) => worker.once('exit', (code) => resolveExit(code)));
+      worker.kill('SIGTERM');
+      assert.equal(await exited, 0, 'the worker stops on SIGTERM with exit 0');
+      child.kill('SIGTERM');
+      await redis.stop();
+    }
+  });
+
+  describe('the CLI alone (cli, core, emulator: what `npx @sora-kit/cli` installs)', {
+    skip: !named('@sora-kit/cli'),
+  }, () => {
+    let lean;
+    before(async () => {
+      lean = join(work, 'lean');
+      await mkdir(lean, { recursive: true });
+      const only = ['@sora-kit/cli', '@sora-kit/core', '@sora-kit/emulator'].filter(named);
+      const project = JSON.parse(await readFile(join(work, 'project', 'package.json'), 'utf8'));
+      const pick = (map) => Object.fromEntries(only.map((name) => [name, map[name]]));
+      await writeFile(
+        join(lean, 'package.json'),
+        JSON.stringify(
+          {
+            name: 'a-lean-project',
+            private: true,
+            dependencies: pick(project.dependencies),
+            overrides: pick(project.overrides),
+          },
+          null,
+          2,
+        ),
+      );
+      await runIn(lean, 'npm', [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--loglevel=error',
+      ]);
+    });
+
+    it('installs neither @sora-kit/queue nor BullMQ, and no package with an install script', async () => {
+      const modules = join(lean, 'node_modules');
+      for (const name of ['@sora-kit/queue', 'bullmq', 'ioredis', 'msgpackr']) {
+        assert.ok(!existsSync(join(modules, name)), `${name} is installed with the CLI alone`);
+      }
+      const manifests = (await files(modules)).filter(
+        (f) => /(^|\/)package\.json$/.test(f) && !f.includes('/test/'),
+      );
+      for (const file of manifests) {
+        const { name, scripts = {} } = JSON.parse(await readFile(join(modules, file), 'utf8'));
+        for (const hook of ['preinstall', 'install', 'postinstall']) {
+          assert.ok(!scripts[hook], `${name ?? file} has an ${hook} script`);
+        }
+      }
+    });
+
+    it('the queue commands say what to install: exit 2, one message, no stack', async () => {
+      await writeFile(join(lean, 'jobs.jsonl'), '"a tiger"\n');
+      for (const args of [
+        ['batch', 'jobs.jsonl', '--queue', 'redis://127.0.0.1:6379/0'],
+        ['batch', 'status', '--queue', 'redis://127.0.0.1:6379/0'],
+        ['worker', '--queue', 'redis://127.0.0.1:6379/0'],
+      ]) {
+        const failed = await run('npx', ['--no', 'sora-kit', ...args], {
+          cwd: lean,
+          env: { ...cleanEnv, SORA_API_KEY: 'sk-x' },
+        }).then(
+          () => assert.fail(`sora-kit ${args.join(' ')} succeeded without @sora-kit/queue`),
+          (error) => error,
+        );
+        assert.equal(failed.code, 2, `sora-kit ${args.join(' ')}: ${failed.stderr}`);
+        assert.match(failed.stderr, /^error: install @sora-kit\/queue to use --queue/m);
+        assert.doesNotMatch(failed.stderr, /^\s+at /m);
+      }
+      // Everything else works without it.
+      const local = await runIn(lean, 'npx', [
+        '--no',
+        'sora-kit',
+        'batch',
+        'jobs.jsonl',
+        '--emulator',
+        '--job-seconds',
+        '0.3',
+        '--out-dir',
+        'out',
+        '--quiet',
+      ]);
+      assert.equal(local.stderr, '');
+      assert.ok(existsSync(join(lean, 'out', 'line-001.mp4')));
+    });
   });
 
   it("core's README quick start (ESM) and a CommonJS caller, against the installed sora-emulator", {

@@ -1,6 +1,10 @@
 // Bundles the CLI with esbuild. `dist/cli.js` holds only the entry, commander and the command table,
 // so `sora-kit --help` parses nothing else; each command is a separate chunk loaded by `import()` when it
 // runs, and `@sora-kit/core` / `@sora-kit/emulator` stay external (they are dependencies, loaded lazily).
+// `@sora-kit/queue` is an optional peer: its main entry stays external (loaded only by the queue commands,
+// see src/queue/load-queue.ts), while its light `@sora-kit/queue/output-name` (the output-name check every
+// local batch runs; no BullMQ) is bundled, so a CLI installed without the queue still checks names the
+// queue's way.
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -20,7 +24,7 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  external: ['@sora-kit/*'],
+  plugins: [externals(/^@sora-kit\/(core|emulator)(\/.*)?$|^@sora-kit\/queue$/)],
   // commander is CommonJS: its `require('node:events')` & co. need a real `require` in ESM output.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
@@ -30,6 +34,17 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+
+/** Marks what `filter` matches as external. (esbuild's `external: ['@sora-kit/queue']` would take its
+ * subpaths too, and so leave out the `output-name` check that the CLI must carry.) */
+function externals(filter) {
+  return {
+    name: 'externals',
+    setup(b) {
+      b.onResolve({ filter }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
 
 // The entry gets the shebang (only it: chunks are plain modules) and commander's MIT notice, which its
 // license asks to keep with every copy; the bundle is a copy.

@@ -1,10 +1,12 @@
-// `pnpm bench` in packages/cli (root `pnpm bench` runs it with the other packages'): start-up, a 512 MiB
+// `pnpm bench` in packages/cli (root `pnpm bench` runs it with the other packages'): start-up, the installed
+// size and cold `npx` time of the CLI's tarballs, a 512 MiB
 // download, a batch and the check of jobs files too big to hold, each as a ratio against its baseline
 // measured in the same run, recorded for BENCHMARKS.md (scripts/bench). Needs `pnpm build`, curl and GNU
 // time (for peak RSS). `node bench/index.mjs startup jobs-file` runs only those.
 import { createRecorder, hasGnuTime, ratioText } from '../../../scripts/bench/harness.mjs';
 import { benchBatch } from './batch.mjs';
 import { benchDownload } from './download.mjs';
+import { benchInstall } from './install.mjs';
 import { benchJobsFile } from './jobs-file.mjs';
 import { benchStartup } from './startup.mjs';
 
@@ -27,6 +29,25 @@ if (wanted('startup')) {
     varies: help.varies,
     summary: true,
   });
+}
+
+if (wanted('install')) {
+  const i = await benchInstall();
+  const mb = (n) => `${n.toFixed(1)} MB`;
+  const scripts = (p) =>
+    p.withScripts.length === 0 ? 'no install script' : `install scripts in ${p.withScripts.join(', ')}`;
+  bench.add({
+    id: 'cli.install',
+    title:
+      '`npx @sora-kit/cli`: the tarballs of cli, core and emulator installed with npm into an empty project; `npx sora-kit --help` after it',
+    measured: `${mb(i.lean.diskMB)} on disk (\`du\`; ${mb(i.lean.apparentMB)} of files), ${i.lean.count} packages, ${scripts(i.lean)}; npm install ${s(i.lean.installMs)}; \`npx sora-kit --help\` ${i.coldMs.toFixed(0)} ms the first time, then ${i.warmMs.toFixed(0)} ms (median of ${i.rounds}; \`node <bin> --help\` ${i.bareMs.toFixed(0)} ms: the rest is npx's own start-up)`,
+    target: '≤ 8 MB, no install script',
+    ok: i.lean.diskMB <= 8 && i.lean.withScripts.length === 0,
+    summary: true,
+  });
+  bench.note(
+    `with @sora-kit/queue beside it (for batch --queue and worker): ${mb(i.withQueue.diskMB)} on disk, ${i.withQueue.count} packages, ${scripts(i.withQueue)}`,
+  );
 }
 
 if (wanted('download')) {

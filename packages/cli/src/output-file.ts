@@ -11,7 +11,7 @@
  * `downloadToFile` checks the no-overwrite rule again when it places the file, so a file that appeared
  * meanwhile is safe too.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './cli-error.js';
@@ -40,7 +40,7 @@ export async function resolveOutput(
   id: string | undefined,
   variant: Variant = 'video',
 ): Promise<OutputTarget> {
-  const name = id && `${id}${EXTENSIONS[variant]}`;
+  const name = id && defaultFileName(id, variant);
   const isDir =
     output === undefined ||
     /[\\/]$/.test(output) ||
@@ -60,9 +60,30 @@ export interface PrepareOptions {
   shown?: string | undefined;
 }
 
-// While the name is unknown, the probe stands in for `<id>.mp4` with an id as long as the API's
-// (`video_` and 48 characters), so that a name too long for the file system shows up here too.
-const PLACEHOLDER_NAME = `video_${'0'.repeat(48)}.mp4`;
+/**
+ * The longest default file name, in bytes: file systems allow 255, and the download's temporary file
+ * beside it (`.<name>.<8 hex>.part`) adds 15. (@sora-kit/queue's `MAX_OUTPUT_NAME_BYTES`, for the same reason.)
+ */
+export const MAX_DEFAULT_NAME_BYTES = 240;
+
+/**
+ * The default file name of a job's asset: `<id>.mp4` (`.webp`, `.jpg`). The server chooses ids, up to 256
+ * characters, which with the extension can be too long for a file name: then it keeps the id's first 200
+ * characters and adds 16 hex of the id's SHA-256, so that two long ids never share a name and `wait` of the
+ * same id always finds the same file. (Shortened rather than refused: the job is paid for when its id
+ * arrives, so its name must be one that can be written.)
+ */
+export function defaultFileName(id: string, variant: Variant = 'video'): string {
+  const name = `${id}${EXTENSIONS[variant]}`;
+  if (Buffer.byteLength(name) <= MAX_DEFAULT_NAME_BYTES) return name;
+  const digest = createHash('sha256').update(id).digest('hex').slice(0, 16);
+  return `${id.slice(0, 200)}-${digest}${EXTENSIONS[variant]}`;
+}
+
+// While the name is unknown (before the create), the probe stands in for `<id>.mp4` with the longest
+// name a default can have, so that a folder whose path leaves no room for it fails now, before a job is
+// paid for, and not at the download.
+const PLACEHOLDER_NAME = `video_${'0'.repeat(MAX_DEFAULT_NAME_BYTES - 10)}.mp4`;
 
 /**
  * Refuses, with a clear message and exit 2, an output that cannot be written: an existing file without

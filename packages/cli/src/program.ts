@@ -304,7 +304,7 @@ ${examples([
       )
       .option(
         '--queue [redis-url]',
-        'add the jobs to a shared queue (@sora-kit/queue) that `sora-kit worker`s run, instead of running them here; the URL defaults to $SORA_QUEUE_URL. `batch status --queue` prints its counts',
+        'add the jobs to a shared queue (@sora-kit/queue, installed beside the CLI) that `sora-kit worker`s run, instead of running them here; the URL defaults to $SORA_QUEUE_URL. `batch status --queue` prints its counts',
       )
       .option('--queue-name <name>', 'the queue on that Redis (default: sora-videos)')
       .option('--no-wait', 'with --queue: add the jobs and exit, without following them'),
@@ -332,7 +332,8 @@ ${examples([
       .description(
         [
           'Runs the jobs that `sora-kit batch --queue` (or @sora-kit/queue) adds to a queue on Redis, --concurrency at a time, and downloads each video into --out-dir. Start one on every machine that should render: they share one queue and one rate limit, a 429 pauses all of them, and a job whose worker dies is resumed by another without a second create.',
-          'Ctrl-C hands the running jobs back to the queue at once; each resumes on another worker (or when a worker starts again), polling the video it already has.',
+          'Ctrl-C or SIGTERM hands the running jobs back to the queue at once; each resumes on another worker (or when a worker starts again), polling the video it already has. While Redis is unreachable it says so once per reconnect attempt and keeps trying.',
+          'Needs @sora-kit/queue installed beside the CLI: npm i -g @sora-kit/cli @sora-kit/queue',
         ].join('\n\n'),
       )
       .option('--queue [redis-url]', 'the Redis of the queue (default: $SORA_QUEUE_URL)')

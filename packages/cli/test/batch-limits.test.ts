@@ -8,7 +8,16 @@ import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { creates, dir, emulator, env, failEveryPoll, runCli, useSharedEmulator } from './support.js';
+import {
+  creates,
+  dir,
+  emulator,
+  env,
+  failEveryPoll,
+  runCli,
+  solidPng,
+  useSharedEmulator,
+} from './support.js';
 
 useSharedEmulator({ jobSeconds: 0.3 });
 
@@ -19,6 +28,51 @@ async function jobsFile(name: string, lines: unknown[]): Promise<string> {
 }
 
 describe("outputs may not collide with the batch's own files", () => {
+  it('the jobs file and an input image are never outputs, even with --force: nothing sent, nothing overwritten', async () => {
+    await mkdir(join(dir, 'reads'), { recursive: true });
+    await writeFile(join(dir, 'reads', 'cat.png'), solidPng(720, 1280));
+    const lines = [
+      { prompt: 'overwrite my own jobs file', output: 'self.jsonl' },
+      { prompt: 'and my picture', input_reference: 'cat.png', output: 'other.mp4' },
+    ];
+    const file = join(dir, 'reads', 'self.jsonl');
+    await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    const before = await readFile(file, 'utf8');
+    const self = await runCli(['batch', file, '--out-dir', join(dir, 'reads'), '--force'], { env, cwd: dir });
+    expect(self.code).toBe(2);
+    expect(self.stderr).toMatch(
+      /line 1: the output '.*self\.jsonl' is the jobs file, which this batch reads; it is never overwritten, even with --force/,
+    );
+
+    const image = join(dir, 'reads', 'image.jsonl');
+    await writeFile(
+      image,
+      `${JSON.stringify({ prompt: 'a cat', input_reference: 'cat.png', output: 'cat.png' })}\n`,
+    );
+    const picture = await runCli(['batch', image, '--out-dir', join(dir, 'reads'), '--force'], {
+      env,
+      cwd: dir,
+    });
+    expect(picture.code).toBe(2);
+    expect(picture.stderr).toMatch(/line 1: the output '.*cat\.png' is the input_reference of line 1/);
+
+    // Through a link to the same file: refused by the file's identity.
+    const linked = await jobsFile('linked.jsonl', [{ prompt: 'via a link', output: 'alias.jsonl' }]);
+    const linkedBefore = await readFile(linked, 'utf8');
+    await mkdir(join(dir, 'linked-out'), { recursive: true });
+    await symlink(linked, join(dir, 'linked-out', 'alias.jsonl'));
+    const viaLink = await runCli(['batch', linked, '--out-dir', join(dir, 'linked-out'), '--force'], {
+      env,
+      cwd: dir,
+    });
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.stderr).toMatch(/line 1: the output '.*alias\.jsonl' is the jobs file/);
+    expect(await readFile(linked, 'utf8')).toBe(linkedBefore);
+
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect(emulator.requests()).toEqual([]);
+  });
+
   it('manifest.jsonl, manifest.lock, temporary names, ".", empty, NUL, too long: each line named, nothing sent', async () => {
     const file = await jobsFile('collide.jsonl', [
       { prompt: 'one', output: 'manifest.jsonl' },

@@ -167,14 +167,15 @@ describe('wait, status, download', () => {
     expect((await readdir(sub)).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
-  it('download of a job that is not completed is an API refusal (exit 1), leaving no file', async () => {
+  it('download of a job that is not completed is exit 1 with the wait that saves it, leaving no file', async () => {
     const slow = envFor(await testEmulator({ jobSeconds: 30 }));
     const id = (
       await runCli(['generate', 'still rendering', '--no-wait'], { env: slow, cwd: dir })
     ).stdout.trim();
     const result = await runCli(['download', id, '--output', 'early/'], { env: slow, cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/The API refused the request: 4\d\d/);
+    expect(result.stderr).toContain(`error: ${id} is not ready yet: 400 Video '${id}' is not ready yet`);
+    expect(result.stderr).toContain(`Wait for it and save it with: sora-kit wait ${id} --output early/`);
     expect(await readdir(join(dir, 'early'))).toEqual([]);
   });
 });

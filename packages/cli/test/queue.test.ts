@@ -80,7 +80,7 @@ describe('batch --queue and worker', () => {
     const w = workers.pop() as CliProcess;
     w.child.kill('SIGINT');
     expect((await w.done).code).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses a --queue that is not a Redis URL before connecting, without echoing a password', async () => {
     const result = await runCli(['worker', '--queue', 'http://user:hunter2@example.com'], { env });

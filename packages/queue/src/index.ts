@@ -3,7 +3,15 @@
  * (`createVideoQueue`), workers on any number of machines run them (`createVideoWorker`) under one global
  * rate limit, and no job is paid for twice.
  */
-export { type QueueConnection, redactRedisUrl } from './connection.js';
+export {
+  type ConnectionOptions,
+  type ConnectionProblem,
+  describeRedisError,
+  type QueueConnection,
+  QueueConnectionError,
+  reconnectDelayMs,
+  redactRedisUrl,
+} from './connection.js';
 export {
   DEFAULT_QUEUE_NAME,
   JOB_NAME,

@@ -1,5 +1,11 @@
 import { type JobsOptions, Queue } from 'bullmq';
-import { openConnection, type QueueConnection } from './connection.js';
+import {
+  type ConnectionOptions,
+  closeConnection,
+  connectionFailure,
+  openConnection,
+  type QueueConnection,
+} from './connection.js';
 import {
   DEFAULT_QUEUE_NAME,
   JOB_NAME,
@@ -11,9 +17,16 @@ import { jobIdOf } from './job-id.js';
 import { checkJobLine, type QueuedCreateParams, type VideoJobLine } from './job-line.js';
 
 /** Options of {@link createVideoQueue}. */
-export interface VideoQueueOptions {
+export interface VideoQueueOptions extends ConnectionOptions {
   /** Redis: a `redis://` URL, ioredis options or an ioredis instance. */
   connection: QueueConnection;
+  /**
+   * How long to keep trying to reach Redis once the connection is down (at the start or mid-run), in ms;
+   * then the connection ends and every call fails with a `QueueConnectionError` saying where and why. A
+   * producer that a person waits on wants a few seconds; a service, the default. (An ioredis instance of
+   * your own keeps its own retry strategy.) Default: forever.
+   */
+  reconnectForMs?: number | undefined;
   /** The queue's name; producers and workers must agree on it. Default: `sora-videos`. */
   name?: string | undefined;
   /**
@@ -82,7 +95,8 @@ export interface VideoJobStatus {
  */
 export function createVideoQueue(options: VideoQueueOptions): VideoQueue {
   const name = options.name ?? DEFAULT_QUEUE_NAME;
-  const { redis, owned } = openConnection(options.connection);
+  const open = openConnection(options.connection, options);
+  const { redis } = open;
   const defaultJobOptions: JobsOptions = {
     attempts: options.attempts ?? 8,
     backoff: { type: 'exponential', delay: options.backoffMs ?? 2000 },
@@ -94,6 +108,19 @@ export function createVideoQueue(options: VideoQueueOptions): VideoQueue {
     connection: redis,
     defaultJobOptions,
   });
+  // Connection errors are reported once per attempt through `onConnectionError`; without a listener,
+  // BullMQ would print each one's stack to the console.
+  queue.on('error', () => {});
+  /** A call's failure, as a `QueueConnectionError` when the connection is what failed for good. */
+  const guarded =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        throw connectionFailure(open, error);
+      }
+    };
   const prepare = (line: VideoJobLine & { jobId?: string }) => {
     const clean = checkJobLine(line);
     const jobId = line.jobId ?? jobIdOf(clean);
@@ -116,13 +143,16 @@ export function createVideoQueue(options: VideoQueueOptions): VideoQueue {
     name,
     queue,
     async add(params, addOptions = {}) {
-      const [result] = await addPrepared([
-        prepare({ params, output: addOptions.output, ...(addOptions.jobId && { jobId: addOptions.jobId }) }),
-      ]);
+      const line = prepare({
+        params,
+        output: addOptions.output,
+        ...(addOptions.jobId && { jobId: addOptions.jobId }),
+      });
+      const [result] = await guarded(addPrepared)([line]);
       return result as AddResult;
     },
-    addBulk: async (lines) => addPrepared(lines.map(prepare)),
-    async counts() {
+    addBulk: async (lines) => guarded(addPrepared)(lines.map(prepare)),
+    counts: guarded(async (): Promise<VideoQueueCounts> => {
       const [c, paused] = await Promise.all([
         queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'),
         queue.isPaused(),
@@ -135,8 +165,8 @@ export function createVideoQueue(options: VideoQueueOptions): VideoQueue {
         failed: c.failed ?? 0,
         paused,
       };
-    },
-    async status(jobId) {
+    }),
+    status: guarded(async (jobId: string): Promise<VideoJobStatus | undefined> => {
       const job = await queue.getJob(jobId);
       if (!job) return undefined;
       const progress =
@@ -149,10 +179,12 @@ export function createVideoQueue(options: VideoQueueOptions): VideoQueue {
         result: job.returnvalue ?? undefined,
         failedReason: job.failedReason || undefined,
       };
-    },
+    }),
     async close() {
-      await queue.close();
-      if (owned) await redis.quit().catch(() => redis.disconnect());
+      // With Redis gone, BullMQ's close would wait for it: end the connection first.
+      if (open.owned && redis.status !== 'ready') redis.disconnect();
+      await queue.close().catch(() => {});
+      await closeConnection(open);
     },
   };
 }

@@ -1,5 +1,5 @@
 /** One worker in this process against the emulator: how each kind of failure ends a job. */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSoraClient } from '@sora-kit/core';
@@ -9,6 +9,7 @@ import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VideoJobProgress } from './job-data.js';
+import { JOB_NAME } from './job-data.js';
 import { createVideoQueue, type VideoQueue } from './queue.js';
 import { createVideoWorker, type VideoWorker, type VideoWorkerOptions } from './worker.js';
 
@@ -157,5 +158,39 @@ describe('createVideoWorker', () => {
     expect(inProgress.length).toBeGreaterThan(3);
     expect(stored.filter((p) => p.status === 'in_progress').length).toBeLessThanOrEqual(2);
     expect(await videos.status(jobId)).toMatchObject({ progress: { status: 'completed', progress: 100 } });
+  });
+
+  it("an output name written into Redis behind the queue's back fails its job before the create: nothing paid", async () => {
+    await setUp();
+    // `add` refuses these names; a producer that writes the queue's keys itself (or a tampered Redis) does not.
+    const bad = ['../escape.mp4', '/tmp/absolute.mp4', '.x'];
+    const ends = [];
+    for (const [i, output] of bad.entries()) {
+      const jobId = `bad-output-${i}`;
+      const end = finished(jobId);
+      await videos.queue.add(JOB_NAME, { params: { prompt: `escape ${i}` }, output }, { jobId });
+      ends.push(end);
+    }
+    const failures = await Promise.all(ends);
+    expect(failures.map((f) => f.failed)).toEqual([
+      expect.stringMatching(/Invalid value for 'output'.*leads out of/),
+      expect.stringMatching(/Invalid value for 'output'.*absolute path/),
+      expect.stringMatching(/Invalid value for 'output'.*temporary files/),
+    ]);
+    for (const [i] of bad.entries())
+      expect((await videos.queue.getJob(`bad-output-${i}`))?.attemptsMade).toBe(1);
+    expect(creates()).toHaveLength(0);
+  });
+
+  it("removes the temporary files a killed worker's download left beside its output", async () => {
+    await setUp();
+    // What `kill -9` of a worker mid-download leaves: core's `.<name>.<8 hex>.part` beside the output.
+    await mkdir(join(outDir, 'clips'), { recursive: true });
+    const stale = join(outDir, 'clips', '.tiger.mp4.0badc0de.part');
+    await writeFile(stale, Buffer.alloc(4096, 1));
+    const { jobId } = await videos.add({ prompt: 'a tiger, again' }, { output: 'clips/tiger.mp4' });
+    expect((await finished(jobId)).completed).toBeDefined();
+    expect(await readdir(join(outDir, 'clips'))).toEqual(['tiger.mp4']);
+    expect(creates()).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   APIError,
@@ -12,9 +12,14 @@ import {
   type Video,
   VideoFailedError,
 } from '@sora-kit/core';
-import { downloadToFile } from '@sora-kit/core/node';
+import { downloadToFile, findPartialDownloads } from '@sora-kit/core/node';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { openConnection, type QueueConnection } from './connection.js';
+import {
+  type ConnectionOptions,
+  closeConnection,
+  openConnection,
+  type QueueConnection,
+} from './connection.js';
 import {
   DEFAULT_QUEUE_NAME,
   type VideoJobData,
@@ -34,7 +39,7 @@ export interface OutputContext {
 }
 
 /** Options of {@link createVideoWorker}. */
-export interface VideoWorkerOptions {
+export interface VideoWorkerOptions extends ConnectionOptions {
   /** Redis: a `redis://` URL, ioredis options or an ioredis instance. */
   connection: QueueConnection;
   /** A core client (`createSoraClient(...)`): its key, base URL and fetch are used for every request. */
@@ -111,16 +116,31 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
   const limiter = options.limiter ?? { max: 1000, duration: 1000 };
   const maxPause = options.maxRateLimitPauseMs ?? 120_000;
   const outDir = resolve(options.outDir ?? '.');
-  const { redis, owned } = openConnection(options.connection);
+  // A worker is a service: it keeps trying to reach Redis for as long as it runs (reported per attempt).
+  const open = openConnection(options.connection, options);
+  const { redis } = open;
   // The queue handle is for the queue-wide pause: set on a 429, read before every create.
   const queue = new Queue(name, { connection: redis });
   const closing = new AbortController();
   // Every running job waits on this signal (polls, downloads): more than 10 at once is normal, not a leak.
   setMaxListeners(0, closing.signal);
 
+  /** The job's output name, checked: Redis is outside input, and this runs before the paid create. */
+  const outputName = (job: Job<VideoJobData, VideoJobResult>) => {
+    try {
+      return checkOutputName(job.data.output ?? `${job.id}.mp4`);
+    } catch (error) {
+      throw new UnrecoverableError((error as Error).message);
+    }
+  };
+
   const defaultOutput = async (video: Video, { job, signal }: OutputContext) => {
-    const file = join(outDir, checkOutputName(job.data.output ?? `${job.id}.mp4`));
+    const file = join(outDir, outputName(job));
     await mkdir(dirname(file), { recursive: true });
+    // Temporary files of this output left by a worker that was killed mid-download (`kill -9`, a lost
+    // machine): this worker holds the job's lock now, so no live download writes them; without this they
+    // would stay forever beside the video. (The same rule as the CLI's takeover of a dead download's lock.)
+    for (const stale of await findPartialDownloads(file)) await rm(stale, { force: true });
     const result = await downloadToFile(client, video.id, file, { overwrite: true, signal });
     return { path: result.path, bytes: result.bytes };
   };
@@ -128,6 +148,8 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
 
   const run = async (job: Job<VideoJobData, VideoJobResult>): Promise<VideoJobResult> => {
     const signal = closing.signal;
+    // Before anything is paid for: an output that can never be written fails the job now, not after the render.
+    if (job.data.output !== undefined || !options.output) outputName(job);
     let videoId = job.data.videoId;
     if (!videoId) {
       // A queue-wide pause may have begun after this job was fetched: honour it before a paid request.
@@ -210,9 +232,12 @@ export function createVideoWorker(options: VideoWorkerOptions): VideoWorker {
     worker,
     async close(force = false) {
       if (force) closing.abort();
+      // With Redis gone, nothing can be handed back (the jobs' locks expire and another worker takes them
+      // over, by their stored video ids), and BullMQ's close would wait for it: end the connection first.
+      if (open.owned && redis.status !== 'ready') redis.disconnect();
       await worker.close(force);
-      await queue.close();
-      if (owned) await redis.quit().catch(() => redis.disconnect());
+      await queue.close().catch(() => {});
+      await closeConnection(open);
     },
   };
 }

@@ -23,4 +23,15 @@ describe('startRedis', () => {
     await redis.stop();
     await expect(command(redis.port, 'PING')).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('with a password: PING needs AUTH; started again on the same port', async () => {
+    const redis = await startRedis({ password: 's3cret' });
+    expect(redis.url).toBe(`redis://:s3cret@127.0.0.1:${redis.port}/0`);
+    expect(await command(redis.port, 'PING')).toMatch(/^-NOAUTH/);
+    await redis.stop();
+    const again = await startRedis({ port: redis.port });
+    expect(again.port).toBe(redis.port);
+    expect(await command(again.port, 'PING')).toBe('+PONG');
+    await again.stop();
+  });
 });

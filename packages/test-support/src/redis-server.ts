@@ -6,9 +6,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 
 export interface RunningRedis {
+  /** `redis://127.0.0.1:PORT/0`, with `:password@` when it has one. */
   url: string;
   port: number;
   stop(): Promise<void>;
+}
+
+/** Options of {@link startRedis}. */
+export interface RedisServerOptions {
+  /** `--requirepass`: clients must send it. Default: none. */
+  password?: string | undefined;
+  /** The port, e.g. to start Redis again where a stopped one was. Default: a free one. */
+  port?: number | undefined;
 }
 
 const freePort = () =>
@@ -21,7 +30,7 @@ const freePort = () =>
     });
   });
 
-const ping = (port: number) =>
+const ping = (port: number, password?: string) =>
   new Promise<boolean>((resolve) => {
     const socket = new Socket();
     socket.setTimeout(500);
@@ -30,18 +39,24 @@ const ping = (port: number) =>
       socket.destroy();
       resolve(false);
     });
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
+    socket.connect(port, '127.0.0.1', () =>
+      socket.write(password ? `AUTH ${password}\r\nPING\r\n` : 'PING\r\n'),
+    );
+    let answer = '';
+    socket.on('data', (data) => {
+      answer += data.toString();
+      if (!answer.includes('\r\n', password ? answer.indexOf('\r\n') + 2 : 0)) return;
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      resolve(answer.endsWith('+PONG\r\n'));
     });
   });
 
 /** Starts `redis-server` on a free port (a few tries, in case another process takes the port first). */
-export async function startRedis(): Promise<RunningRedis> {
+export async function startRedis(options: RedisServerOptions = {}): Promise<RunningRedis> {
   let lastError = '';
+  const { password } = options;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child: ChildProcess = spawn(
       'redis-server',
       [
@@ -55,6 +70,7 @@ export async function startRedis(): Promise<RunningRedis> {
         'no',
         '--loglevel',
         'warning',
+        ...(password ? ['--requirepass', password] : []),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -68,9 +84,9 @@ export async function startRedis(): Promise<RunningRedis> {
     });
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && child.exitCode === null && !lastError) {
-      if (await ping(port)) {
+      if (await ping(port, password)) {
         return {
-          url: `redis://127.0.0.1:${port}/0`,
+          url: `redis://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${port}/0`,
           port,
           async stop() {
             child.kill('SIGKILL');

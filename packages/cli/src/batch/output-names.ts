@@ -4,7 +4,8 @@
  * and a queued one); `commands/batch.ts` then proves each folder writable on the disk.
  */
 import { ValidationError } from '@sora-kit/core';
-// The light entry: checking names must not load BullMQ and ioredis into every local batch.
+// The light entry, bundled into the CLI at build time (build.mjs): @sora-kit/queue is an optional peer, and
+// checking names must load neither it nor BullMQ in a local batch.
 import { checkOutputName as checkName } from '@sora-kit/queue/output-name';
 import { UsageError } from '../cli-error.js';
 import { LOCK_FILE, MANIFEST_FILE } from './manifest.js';

@@ -6,6 +6,7 @@ import { readJobsFile } from '../batch/jobs-file.js';
 import { MANIFEST_FILE, Manifest, readManifestState } from '../batch/manifest.js';
 import { prepareOutDir } from '../batch/out-dir.js';
 import { RateGate } from '../batch/rate-gate.js';
+import { refuseReadFilesAsOutputs } from '../batch/read-files.js';
 import { FatalBatchError, runBatch } from '../batch/run-batch.js';
 import { InterruptedError, UsageError } from '../cli-error.js';
 import type { CommandEnv } from '../command-env.js';
@@ -47,6 +48,7 @@ export async function run(
       'jobs_file_changed',
     );
   }
+  await refuseReadFilesAsOutputs(jobs, outDir, opts.outDir, jobsFile);
   if (!opts.force) {
     const clashes: string[] = [];
     for (const job of jobs) {
@@ -94,8 +96,11 @@ export async function run(
         `${summary.errors} line${summary.errors === 1 ? '' : 's'} hit an error; nothing is lost. Retry ${summary.errors === 1 ? 'it' : 'them'} with: ${again}`,
       );
     if (signal.aborted) {
+      const pending = `${summary.pending} job${summary.pending === 1 ? '' : 's'} not finished`;
       throw new InterruptedError(
-        `Interrupted. ${summary.pending} job${summary.pending === 1 ? '' : 's'} not finished (those created keep rendering on the server). Resume with: ${again}`,
+        ctx.embedded
+          ? `Interrupted. ${pending}; they were on the embedded emulator, which stopped with this command, and its jobs with it (run \`sora-kit emulator\` in another terminal to keep jobs across runs).`
+          : `Interrupted. ${pending} (those created keep rendering on the server). Resume with: ${again}`,
       );
     }
     return summary.failed + summary.errors + summary.pending > 0 ? ExitCode.Failed : ExitCode.Ok;

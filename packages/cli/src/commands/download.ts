@@ -1,7 +1,7 @@
 /** `sora-kit download <id>`: a completed job's video, thumbnail or spritesheet, to a file. */
-import { APIUserAbortError, validateVariant, validateVideoId } from '@sora-kit/core';
+import { APIError, APIUserAbortError, validateVariant, validateVideoId } from '@sora-kit/core';
 import { DownloadError } from '@sora-kit/core/node';
-import { InterruptedError, UsageError } from '../cli-error.js';
+import { CliError, InterruptedError, UsageError } from '../cli-error.js';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
 import { displayPath } from '../display-path.js';
@@ -57,6 +57,21 @@ export async function run(
         `Interrupted; nothing was saved. Resume with: sora-kit download ${id}${ctx.reachArgs}${opts.variant === 'video' ? '' : ` --variant ${opts.variant}`}${opts.output ? ` --output ${shellQuote(opts.output)}` : ''}`,
       );
     }
+    if (isNotReady(error)) {
+      // The job exists and renders: `wait` follows it and saves it, which is what the user wanted.
+      const output = opts.output ? ` --output ${shellQuote(opts.output)}` : '';
+      const force = opts.force ? ' --force' : '';
+      const notReady = new CliError(
+        `${id} is not ready yet: ${(error as Error).message}`,
+        ExitCode.Failed,
+        opts.variant === 'video'
+          ? `Wait for it and save it with: sora-kit wait ${id}${ctx.reachArgs}${output}${force}`
+          : `Wait for it with: sora-kit wait ${id}${ctx.reachArgs} --no-download, then run this command again.`,
+        'video_not_ready',
+      );
+      notReady.videoId = id;
+      throw notReady;
+    }
     if (DownloadError.isInstance(error) && error.code === 'file_exists') {
       throw new UsageError(
         `The output file '${shown}' exists; pass --force to overwrite it.`,
@@ -68,4 +83,14 @@ export async function run(
   } finally {
     await ctx.close();
   }
+}
+
+/** The job has not completed yet (the API's `video_not_ready`, or a refusal that says so). */
+function isNotReady(error: unknown): boolean {
+  if (!APIError.isInstance(error)) return false;
+  if (error.code === 'video_not_ready') return true;
+  return (
+    (error.status === 400 || error.status === 404 || error.status === 409) &&
+    /not (ready|completed|finished)|still (queued|in.progress|processing)/i.test(error.message)
+  );
 }

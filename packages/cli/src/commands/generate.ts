@@ -50,8 +50,12 @@ export async function run(
   try {
     if (opts.inputReference !== undefined)
       params.input_reference = await loadInputReference(opts.inputReference, opts.size);
-    const video = await whileCreating(ctx.client.videos.create(params, { signal: env.signal }), env.signal);
-    announceCreated(env.out, video, opts.wait);
+    const video = await whileCreating(
+      ctx.client.videos.create(params, { signal: env.signal }),
+      env.signal,
+      ctx,
+    );
+    announceCreated(env.out, video, opts.wait, ctx);
     if (!opts.wait) return ExitCode.Ok;
     return await followJob(
       ctx,

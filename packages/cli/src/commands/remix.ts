@@ -38,8 +38,9 @@ export async function run(
     const video = await whileCreating(
       ctx.client.videos.remix(source, { prompt }, { signal: env.signal }),
       env.signal,
+      ctx,
     );
-    announceCreated(env.out, video, opts.wait);
+    announceCreated(env.out, video, opts.wait, ctx);
     if (!opts.wait) return ExitCode.Ok;
     return await followJob(
       ctx,

@@ -23,3 +23,13 @@ export function queueUrl(options: QueueOptions): string {
   }
   return url;
 }
+
+/**
+ * The `--queue …` (and `--queue-name …`) of a command the CLI tells the user to run. A URL that carries a
+ * password is never printed: the command then says `--queue` alone, which reads `SORA_QUEUE_URL`.
+ */
+export function queueArgs(options: QueueOptions, shellQuote: (text: string) => string): string {
+  const given = typeof options.queue === 'string' && !/\/\/[^@/]*:[^@/]*@/.test(options.queue);
+  const name = options.queueName ? ` --queue-name ${shellQuote(options.queueName)}` : '';
+  return `${given ? ` --queue ${shellQuote(options.queue as string)}` : ' --queue'}${name}`;
+}
