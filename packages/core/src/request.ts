@@ -73,7 +73,7 @@ export async function send<T>(
         const watched = withIdleTimeout(response, timeout, controller);
         return { data: undefined as T, response: watched };
       }
-      const text = await readText(response, ctx.maxResponseBytes, () => controller.abort());
+      const text = await readText(response, ctx.maxResponseBytes, (error) => controller.abort(error));
       signal?.removeEventListener('abort', abort);
       let body: unknown;
       try {
@@ -93,10 +93,11 @@ export async function send<T>(
     } catch (error) {
       signal?.removeEventListener('abort', abort);
       if (signal?.aborted) throw new APIUserAbortError();
-      // Ours (a body past maxResponseBytes, which also stops the request), as it is.
-      if (SoraError.isInstance(error)) throw error;
+      // Stopped by readText at maxResponseBytes: its error, as it is (not retried).
+      if (error instanceof APIError && controller.signal.reason === error) throw error;
       // Aborted, and not by the caller: by the timeout.
       if (controller.signal.aborted) failure = new APIConnectionTimeoutError();
+      else if (SoraError.isInstance(error)) throw error;
       // The runtime's error, kept as `cause` (the key is scrubbed from it at the client's boundary).
       else failure = new APIConnectionError(undefined, { cause: error });
     } finally {
