@@ -1,19 +1,30 @@
 'use client';
 import type { VideoCreateParams, VideoSeconds, VideoSize } from '@sora-kit/core';
-import { type FormEvent, useState } from 'react';
+import type { ErrorDescription } from '@sora-kit/react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { type FormChoices, PRO_ONLY_SIZES } from '@/lib/policy';
+import { FieldError, invalidProps } from './field-error';
 
 interface CreateFormProps {
   choices: FormChoices;
   /** A job is being created or is running: one at a time in this demo. */
   busy: boolean;
+  /** The last create's error, in words: one that names a field is shown at that field. */
+  problem: ErrorDescription | undefined;
+  /** The prompt of the job being followed (after a reload, the resumed job's): put back in the form. */
+  jobPrompt: string | undefined;
   onCreate: (params: VideoCreateParams) => void;
 }
 
 /** The prompt form: model, length, size and an optional first frame, limited to what the policy allows. */
-export function CreateForm({ choices, busy, onCreate }: CreateFormProps) {
+export function CreateForm({ choices, busy, problem, jobPrompt, onCreate }: CreateFormProps) {
   const [model, setModel] = useState(choices.models[0] ?? 'sora-2');
   const [size, setSize] = useState(choices.sizes[0] ?? '720x1280');
+  const prompt = useRef<HTMLTextAreaElement>(null);
+  // A reload resumes the job (`persist`): its prompt comes back with it, so the form says what is rendering.
+  useEffect(() => {
+    if (jobPrompt && prompt.current) prompt.current.value = jobPrompt;
+  }, [jobPrompt]);
   // The 1792 sizes need sora-2-pro: they are offered only with it.
   const unavailable = (value: string, forModel = model) =>
     forModel !== 'sora-2-pro' && PRO_ONLY_SIZES.includes(value);
@@ -36,43 +47,68 @@ export function CreateForm({ choices, busy, onCreate }: CreateFormProps) {
     });
   };
 
+  // The form is checked by core (and the server), which name the field at fault: no browser bubbles.
   return (
-    <form className="create" onSubmit={submit}>
-      <label htmlFor="prompt">Prompt</label>
-      <textarea
-        id="prompt"
-        name="prompt"
-        required
-        maxLength={32_000}
-        rows={3}
-        defaultValue="A fierce tiger breaks into a farmyard; the dog runs, the cat drives the tiger off."
-      />
+    <form className="create" onSubmit={submit} noValidate>
+      <div className="field">
+        <label htmlFor="prompt">Prompt</label>
+        <textarea
+          ref={prompt}
+          id="prompt"
+          name="prompt"
+          maxLength={32_000}
+          rows={3}
+          defaultValue="A fierce tiger breaks into a farmyard; the dog runs, the cat drives the tiger off."
+          {...invalidProps(problem, 'prompt')}
+        />
+        <FieldError problem={problem} field="prompt" />
+      </div>
       <div className="fields">
         <div className="field">
           <label htmlFor="model">Model</label>
-          <select id="model" name="model" value={model} onChange={(e) => changeModel(e.target.value)}>
+          <select
+            id="model"
+            name="model"
+            value={model}
+            onChange={(e) => changeModel(e.target.value)}
+            {...invalidProps(problem, 'model')}
+          >
             {choices.models.map((m) => (
               <option key={m}>{m}</option>
             ))}
           </select>
+          <FieldError problem={problem} field="model" />
         </div>
         <div className="field">
           <label htmlFor="seconds">Seconds</label>
-          <select id="seconds" name="seconds" defaultValue={choices.seconds[0]}>
+          <select
+            id="seconds"
+            name="seconds"
+            defaultValue={choices.seconds[0]}
+            {...invalidProps(problem, 'seconds')}
+          >
             {choices.seconds.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
+          <FieldError problem={problem} field="seconds" />
         </div>
         <div className="field">
           <label htmlFor="size">Size</label>
-          <select id="size" name="size" value={size} onChange={(e) => setSize(e.target.value)}>
+          <select
+            id="size"
+            name="size"
+            value={size}
+            onChange={(e) => setSize(e.target.value)}
+            {...invalidProps(problem, 'size')}
+          >
             {choices.sizes.map((s) => (
               <option key={s} value={s} disabled={unavailable(s)}>
                 {unavailable(s) ? `${s} (sora-2-pro)` : s}
               </option>
             ))}
           </select>
+          <FieldError problem={problem} field="size" />
         </div>
       </div>
       <div className="field">
@@ -82,9 +118,10 @@ export function CreateForm({ choices, busy, onCreate }: CreateFormProps) {
           type="file"
           name="image"
           accept="image/png,image/jpeg,image/webp"
-          aria-describedby="image-hint"
+          {...invalidProps(problem, 'input_reference', 'image-hint')}
         />
         <small id="image-hint">An image of exactly the chosen size.</small>
+        <FieldError problem={problem} field="input_reference" />
       </div>
       <button type="submit" disabled={busy}>
         Generate

@@ -1,6 +1,12 @@
 'use client';
 import type { Video } from '@sora-kit/core';
-import { type UseVideosResult, useVideo, useVideoContent } from '@sora-kit/react';
+import {
+  describeError,
+  describeFailure,
+  type UseVideosResult,
+  useVideo,
+  useVideoContent,
+} from '@sora-kit/react';
 
 interface MyVideosProps {
   /** The videos to show (the list's, minus those being deleted). */
@@ -19,8 +25,8 @@ export function MyVideos({ videos, list, error, playing, onPlay, onDelete }: MyV
     <section className="panel wide" aria-labelledby="my-videos" aria-busy={list.isFetching}>
       <h2 id="my-videos">My videos</h2>
       {error ? (
-        <p role="alert" className="error">
-          {error.message}
+        <p role="alert" className="error" title={describeError(error)?.details}>
+          {describeError(error)?.message}
         </p>
       ) : null}
       {list.isLoading ? (
@@ -61,6 +67,7 @@ function VideoCard({ video, playing, onPlay, onDelete }: VideoCardProps) {
   const live = useVideo(video.id);
   const { src: thumbnail } = useVideoContent(video.id, { variant: 'thumbnail' });
   const status = live.status ?? video.status;
+  const ended = status === 'failed' || status === 'expired';
   const prompt = video.prompt ?? '';
   const title = prompt.length > 60 ? `${prompt.slice(0, 57)}…` : prompt;
   return (
@@ -77,15 +84,18 @@ function VideoCard({ video, playing, onPlay, onDelete }: VideoCardProps) {
       <p className="meta">
         {video.model} · {video.seconds} s · {video.size} · <span className="card-status">{status}</span>
       </p>
+      {ended ? <p className="card-reason">{describeFailure(live.video ?? video)}</p> : null}
       <div className="actions">
-        <button
-          type="button"
-          disabled={status !== 'completed' || playing}
-          onClick={onPlay}
-          aria-label={`Play “${title}”`}
-        >
-          {playing ? 'Playing' : 'Play'}
-        </button>
+        {ended ? null : (
+          <button
+            type="button"
+            disabled={status !== 'completed' || playing}
+            onClick={onPlay}
+            aria-label={`${playing ? 'Playing' : 'Play'} “${title}”`}
+          >
+            {playing ? 'Playing' : 'Play'}
+          </button>
+        )}
         <button type="button" className="danger" aria-label={`Delete “${title}”`} onClick={onDelete}>
           Delete
         </button>

@@ -1,6 +1,6 @@
 'use client';
 import { createSoraClient } from '@sora-kit/core';
-import { SoraProvider, useCreateVideo, useSoraClient, useVideos } from '@sora-kit/react';
+import { describeError, SoraProvider, useCreateVideo, useSoraClient, useVideos } from '@sora-kit/react';
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { DemoUser } from '@/lib/demo-users';
@@ -35,6 +35,7 @@ function Workspace({ user, choices }: StudioProps) {
   const [gone, setGone] = useState<ReadonlySet<string>>(new Set());
   const [deleteError, setDeleteError] = useState<Error>();
   const followed = job.video?.id;
+  const problem = describeError(job.error);
   const playing = picked ?? (job.isDone ? followed : undefined);
 
   // "My videos" shows the followed job from its start: fetch the list again when it lacks it (once per job).
@@ -68,16 +69,18 @@ function Workspace({ user, choices }: StudioProps) {
         <CreateForm
           choices={choices}
           busy={job.isPending}
+          problem={problem}
+          jobPrompt={job.video?.prompt ?? undefined}
           onCreate={(params) => {
             setPicked(undefined);
             void job.create(params); // its errors are shown from `job.error`
           }}
         />
-        <JobProgress job={job} onCancel={() => followed && void remove(followed)} />
+        <JobProgress job={job} problem={problem} onCancel={() => followed && void remove(followed)} />
       </section>
       <section className="panel" aria-labelledby="player-title">
         <h2 id="player-title">Player</h2>
-        <VideoPlayer id={playing} />
+        <VideoPlayer id={playing} pending={job.isPending} />
       </section>
       <MyVideos
         videos={videos.filter((video) => !gone.has(video.id))}

@@ -226,9 +226,11 @@ describe('next start (the production build)', () => {
     const before = Date.now();
     w.expectFailure('POST', '/api/sora/v1/videos');
     await page.getByRole('button', { name: 'Generate' }).click();
-    await eventually(() => page.locator('.job [role="alert"]').textContent()).toMatch(
-      /input_reference|1280x720/,
+    // At the field, in plain words: what size the image must be, and what it is.
+    await eventually(() => page.locator('#input_reference-error').textContent()).toBe(
+      "The first frame must be exactly the video's size, 720x1280; this image is 1280x720.",
     );
+    expect(await page.getByLabel('First frame (optional)').getAttribute('aria-invalid')).toBe('true');
     await page.screenshot({ path: join(SHOTS, '4-alice-refused-first-frame.png'), fullPage: true });
     const refused = creates(await upstreamLog(before));
     expect(refused.map((r) => r.status)).toEqual([400]);

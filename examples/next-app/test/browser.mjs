@@ -40,9 +40,9 @@ function recordJobPanel() {
   });
 }
 
-/** A new browser context and page on `appUrl`, watched, with the few actions the tests repeat. */
-export async function watchedPage(browser, appUrl) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+/** A new browser context (with `contextOptions`, e.g. a `colorScheme`) and page on `appUrl`, watched, with the few actions the tests repeat. */
+export async function watchedPage(browser, appUrl, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...contextOptions });
   await context.addInitScript(recordJobPanel);
   /** Every request any page made: method, URL, all headers, when. */
   const sent = [];

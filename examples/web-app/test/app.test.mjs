@@ -39,6 +39,11 @@ describe('web app example', () => {
       (response) => response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`),
     );
     page.on('console', (message) => message.type() === 'error' && failed.push(message.text()));
+    // A request that got its whole answer and was cancelled afterwards shows as failed in DevTools
+    // (net::ERR_ABORTED): none may, over the whole job (create, every status poll, the content).
+    page.on('requestfailed', (request) =>
+      failed.push(`${request.method()} ${request.url()} ${request.failure()?.errorText}`),
+    );
     const statuses = [];
     await page.exposeFunction('recordStatus', (text) => statuses.push(text));
     await page.goto(app.url);
@@ -73,7 +78,7 @@ describe('web app example', () => {
     expect(sentFromPage.every((headers) => !('authorization' in headers))).toBe(true);
     const created = app.emulator.requests().filter((r) => r.method === 'POST' && r.path === '/v1/videos');
     expect(created).toHaveLength(1);
-    // Nothing on the page failed: no 404 (the favicon is served), no console error.
+    // Nothing on the page failed: no 404 (the favicon is served), no console error, no request cancelled.
     expect(failed).toEqual([]);
     expect((await fetch(`${app.url}/favicon.ico`)).headers.get('content-type')).toBe('image/svg+xml');
     await page.close();

@@ -73,7 +73,7 @@ export async function send<T>(
         const watched = withIdleTimeout(response, timeout, controller);
         return { data: undefined as T, response: watched };
       }
-      const text = await readText(response, ctx.maxResponseBytes);
+      const text = await readText(response, ctx.maxResponseBytes, (error) => controller.abort(error));
       signal?.removeEventListener('abort', abort);
       let body: unknown;
       try {
@@ -93,6 +93,8 @@ export async function send<T>(
     } catch (error) {
       signal?.removeEventListener('abort', abort);
       if (signal?.aborted) throw new APIUserAbortError();
+      // Stopped by readText at maxResponseBytes: its error, as it is (not retried).
+      if (error instanceof APIError && controller.signal.reason === error) throw error;
       // Aborted, and not by the caller: by the timeout.
       if (controller.signal.aborted) failure = new APIConnectionTimeoutError();
       else if (SoraError.isInstance(error)) throw error;

@@ -1,7 +1,8 @@
 'use client';
-export type { PersistMode } from './persisted-id.js';
 // Every export is for client components: the hooks need state and effects. (The TanStack Query helpers of
 // `@sora-kit/react/query` are plain functions, usable on the server too.)
+export { describeError, describeFailure, type ErrorDescription } from './describe-error.js';
+export type { PersistMode } from './persisted-id.js';
 export { SoraProvider, type SoraProviderProps, useSoraClient } from './provider.js';
 export {
   type CancelOptions,

@@ -31,7 +31,8 @@ export interface UseCreateVideoResult extends Omit<UseVideoResult, 'isPending' |
    * Starts a job (with its own `Idempotency-Key`, so a retried request never makes a second one), then
    * follows it. Resolves with the new job (`queued`); its progress then arrives in `status`, `progress`, ….
    * While a create is under way, calling it again (a double click, StrictMode) returns the same promise:
-   * one job. Errors also land in `error`, so the promise may be ignored.
+   * one job. The previous job is forgotten at once (not stopped on the server): its state and error are
+   * gone. Errors also land in `error`, so the promise may be ignored; `describeError` puts them in words.
    */
   create: (params: VideoCreateParams) => Promise<Video>;
   /** The create request is under way. */
@@ -118,6 +119,9 @@ export function useCreateVideo(options: UseCreateVideoOptions = {}): UseCreateVi
       };
       current.promise.catch(() => {}); // the error is in `error`; an ignored promise is not an unhandled one
       creation.current = current;
+      // A new job starts from nothing: the previous one's status, id, progress and error are gone, so a
+      // refused create shows only its own error.
+      follow(undefined);
       setCreateError(undefined);
       setCreating(true);
       return current.promise;

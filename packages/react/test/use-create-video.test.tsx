@@ -197,6 +197,25 @@ describe('useCreateVideo', () => {
     expect(state()).toBe('undefined undefined RateLimitError');
   });
 
+  test('a new create clears the previous job: a refused one shows only its own error', async () => {
+    renderStrict(<Generator options={{ persist: 'session' }} />, f.client());
+    await act(async () => {
+      await hook.create({ prompt: 'the first job [moderation-block]' });
+    });
+    await until(/failed .*VideoFailedError/);
+    expect(shownId()).not.toBe('');
+    let outcome: unknown;
+    await act(async () => {
+      outcome = await hook.create({ prompt: '   ' }).catch((error) => error);
+    });
+    expect(outcome).toBeInstanceOf(ValidationError);
+    // Nothing of the failed job is left: not its status, its id, its progress nor its error.
+    expect(state()).toBe('undefined undefined ValidationError');
+    expect(shownId()).toBe('');
+    expect(hook.video).toBeUndefined();
+    expect(sessionStorage.getItem('sora-kit:video')).toBeNull();
+  });
+
   test('invalid parameters: ValidationError naming the field, and no request', async () => {
     f.emu.clearRequests();
     renderStrict(<Generator params={{ prompt: 'x', seconds: '5' as '4' }} />, f.client());
