@@ -53,6 +53,7 @@ describe('sora-kit emulator', () => {
 });
 
 describe('--emulator finds a running sora-kit emulator', () => {
+  // Nine processes in a row: more than vitest's 30 s default on a loaded 2-core machine.
   it('status, list, wait, download, remix and delete see the job that generate made', async () => {
     const server = spawnCli(['emulator', '--port', '0', '--job-seconds', '0.3', '--api-key', 'sk-local']);
     await server.waitFor(/other sora-kit commands use it with --emulator/);
@@ -97,7 +98,7 @@ describe('--emulator finds a running sora-kit emulator', () => {
     server.child.kill('SIGINT');
     expect((await server.done).code).toBe(0);
     expect(await readdir(stateDir)).toEqual([]); // its record went with it
-  });
+  }, 120_000);
 
   it('without one: commands about an existing job say how to start it; a dead record is ignored', async () => {
     // A record left by an emulator killed outright: its process is gone.

@@ -6,11 +6,15 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LONG_ID_LENGTH, type LongIdServer, startLongIdServer } from './long-id-server.js';
 import { dir, emulator, KEY, probe, runCli, spawnCli, useSharedEmulator } from './support.js';
 
-useSharedEmulator({ jobSeconds: 1.5 });
+// Jobs of 8 s: long enough that the command run right after a create (a `download` of the unfinished job, a
+// 0.2 s `--timeout`, a Ctrl-C after "Created") finds it still rendering even on a loaded machine; each
+// followed hint then waits out the rest of it.
+useSharedEmulator({ jobSeconds: 8 });
+vi.setConfig({ testTimeout: 120_000 });
 
 /** The words of a printed `sora-kit …` command (the CLI quotes with single quotes only). */
 function shellWords(command: string): string[] {
