@@ -40,6 +40,9 @@ export function schemaSql(options: Pick<PostgresStoreOptions, 'table'> = {}): st
   const inFlight = `l.kind = 'video' AND NOT l.finished AND (l.committed OR l.expires_at > p_now)`;
   return `DO $sora$ BEGIN
 PERFORM pg_advisory_xact_lock(hashtextextended('sora-kit schema ${t}', 0));
+-- Created before (the commit function is the block's last object, and the block is one transaction): stop
+-- here, since CREATE INDEX IF NOT EXISTS would still lock the tables and could deadlock with live traffic.
+IF to_regprocedure('${t}_commit(text, text, text, text, bigint)') IS NOT NULL THEN RETURN; END IF;
 CREATE TABLE IF NOT EXISTS ${t} (
   id text PRIMARY KEY,
   user_id text NOT NULL,
@@ -192,10 +195,12 @@ export function listSql(t: string, order: 'asc' | 'desc'): string {
     order === 'asc'
       ? ['>', 'ASC', 'CAST(-9223372036854775807 AS bigint)']
       : ['<', 'DESC', 'CAST(9223372036854775807 AS bigint)'];
-  const cursor = `SELECT created_at, seq FROM ${t} WHERE id = $2 AND user_id = $1 AND kind = 'video'`;
+  // The cursor's row is found by its id alone (the primary key): with the user in the WHERE, a planner
+  // without statistics may walk the user's list index instead.
+  const cursor = (column: string) =>
+    `coalesce((SELECT CASE WHEN c.user_id = $1 AND c.kind = 'video' THEN c.${column} END FROM ${t} c WHERE c.id = $2), ${lowest})`;
   return `SELECT id FROM ${t} WHERE user_id = $1 AND kind = 'video'
-  AND (created_at, seq) ${cmp} (coalesce((SELECT created_at FROM (${cursor}) c), ${lowest}),
-                               coalesce((SELECT seq FROM (${cursor}) c), ${lowest}))
+  AND (created_at, seq) ${cmp} (${cursor('created_at')}, ${cursor('seq')})
   ORDER BY created_at ${dir}, seq ${dir} LIMIT $3`;
 }
 

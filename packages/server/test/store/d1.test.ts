@@ -32,14 +32,17 @@ describeJobStore('Cloudflare D1 (Miniflare 3)', async () => {
           .run();
       }
     },
-    explainList: async (userId, order) => {
+    explainList: async (userId, order, after) => {
       const plan = await first
         .prepare(`EXPLAIN QUERY PLAN ${sqliteListSql('sora_jobs', order)}`)
-        .bind(userId, null, 21)
+        .bind(userId, after, 21)
         .all<{ detail: string }>();
       return plan.results.map((r: { detail: string }) => r.detail).join('\n');
     },
-    indexPlan: /SEARCH sora_jobs USING (COVERING )?INDEX sora_jobs_user_videos \(user_id=\? AND /,
+    indexPlan: [
+      /SEARCH sora_jobs USING (COVERING )?INDEX sora_jobs_user_videos \(user_id=\? AND /,
+      /SEARCH c USING INDEX sqlite_autoindex_sora_jobs_1 \(id=\?\)/,
+    ],
     scanPlan: /SCAN|TEMP B-TREE/,
     close: () => mf.dispose(),
   };
