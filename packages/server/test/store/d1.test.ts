@@ -17,6 +17,7 @@ describeJobStore('Cloudflare D1 (Miniflare 3)', async () => {
   return {
     store,
     stores: [sqliteStore(second)],
+    startAnother: () => sqliteStore(second),
     dedupe: sqliteDedupeStore(first),
     dedupes: [sqliteDedupeStore(second)],
     // 10,000 commits through Miniflare's proxy would take minutes: the rows go in 1,000 per statement.

@@ -20,6 +20,7 @@ describeJobStore('SQLite (better-sqlite3)', async () => {
   return {
     store,
     stores: threads.map((t) => t.store),
+    startAnother: () => sqliteStore(first),
     dedupe: sqliteDedupeStore(first),
     dedupes: threads.map((t) => t.dedupe),
     explainList: async (userId, order, after) => {
