@@ -1,4 +1,5 @@
 import type { WebhookDedupeStore } from '@sora-kit/core';
+import { bounded } from './bounded.js';
 import type { JobStore, OwnedKind, ReserveResult } from './job-store.js';
 import { checkTableName } from './sql-names.js';
 
@@ -64,7 +65,7 @@ CREATE TABLE IF NOT EXISTS ${t}_ledger (
 CREATE INDEX IF NOT EXISTS ${base}_ledger_user ON ${t}_ledger (user_id, started_at);
 CREATE INDEX IF NOT EXISTS ${base}_ledger_job ON ${t}_ledger (job_id) WHERE job_id IS NOT NULL;
 CREATE OR REPLACE FUNCTION ${t}_reserve(p_user text, p_kind text, p_now bigint, p_window bigint,
-  p_max_window integer, p_max_flight integer, p_ttl bigint)
+  p_max_window bigint, p_max_flight bigint, p_ttl bigint)
 RETURNS TABLE (ok boolean, reservation text, lim text, cnt integer, active text[])
 LANGUAGE plpgsql AS $fn$
 DECLARE w integer; f integer; a text[]; r text;
@@ -133,14 +134,15 @@ export function postgresStore(db: PostgresQueryable, options: PostgresStoreOptio
     return (await db.query(text, params)).rows as Row[];
   };
   return {
-    async reserve({ userId, kind, limits, now, ttlMs }) {
+    async reserve(request) {
+      const { maxInFlight, maxPerWindow, windowMs, now, ttlMs } = bounded(request);
       const [row] = await run<ReserveRow>(`SELECT * FROM ${t}_reserve($1, $2, $3, $4, $5, $6, $7)`, [
-        userId,
-        kind,
+        request.userId,
+        request.kind,
         now,
-        limits.windowMs,
-        limits.maxPerWindow,
-        limits.maxInFlight,
+        windowMs,
+        maxPerWindow,
+        maxInFlight,
         ttlMs,
       ]);
       if (!row) throw new Error(`${t}_reserve answered no row`);

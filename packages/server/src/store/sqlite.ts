@@ -1,4 +1,5 @@
 import type { WebhookDedupeStore } from '@sora-kit/core';
+import { bounded } from './bounded.js';
 import type { JobStore, ReserveResult } from './job-store.js';
 import { checkTableName } from './sql-names.js';
 
@@ -165,7 +166,10 @@ export function sqliteStore(db: SqliteLike, options: SqliteStoreOptions = {}): J
   };
   const inFlight = `kind = 'video' AND finished = 0 AND (committed = 1 OR expires_at > ?2)`;
   return {
-    async reserve({ userId, kind, limits, now, ttlMs }) {
+    async reserve(request) {
+      const { userId, kind } = request;
+      const limits = bounded(request);
+      const { now, ttlMs } = limits;
       const id = crypto.randomUUID();
       const p = [userId, now, now - limits.windowMs, kind, limits.maxPerWindow, limits.maxInFlight];
       const [, , [row] = []] = await run(

@@ -245,6 +245,15 @@ export function describeJobStore(name: string, open: () => Promise<OpenedBackend
       expect((await reserve(user, limits, T0 + 5000)).ok).toBe(true);
     });
 
+    test('limits of Infinity mean no limit', async () => {
+      const user = fresh('unlimited');
+      const open = { maxInFlight: Number.POSITIVE_INFINITY, maxPerWindow: Number.POSITIVE_INFINITY };
+      for (let i = 0; i < 3; i++)
+        expect((await reserve(user, open, T0, Number.POSITIVE_INFINITY)).ok).toBe(true);
+      const forever = { maxPerWindow: 3, windowMs: Number.POSITIVE_INFINITY };
+      expect(refused(await reserve(user, forever, T0 + 10 ** 12))).toEqual({ limit: 'window', count: 3 });
+    });
+
     test('characters count in the window but take no in-flight slot', async () => {
       const user = fresh('actor');
       const limits = { maxInFlight: 1, maxPerWindow: 3 };
