@@ -1,4 +1,5 @@
 import type { WebhookDedupeStore } from '@sora-kit/core';
+import { bounded } from './bounded.js';
 import type { JobStore, OwnedKind, ReserveResult } from './job-store.js';
 import { checkTableName } from './sql-names.js';
 
@@ -40,6 +41,9 @@ export function schemaSql(options: Pick<PostgresStoreOptions, 'table'> = {}): st
   const inFlight = `l.kind = 'video' AND NOT l.finished AND (l.committed OR l.expires_at > p_now)`;
   return `DO $sora$ BEGIN
 PERFORM pg_advisory_xact_lock(hashtextextended('sora-kit schema ${t}', 0));
+-- Created before (the commit function is the block's last object, and the block is one transaction): stop
+-- here, since CREATE INDEX IF NOT EXISTS would still lock the tables and could deadlock with live traffic.
+IF to_regprocedure('${t}_commit(text, text, text, text, bigint)') IS NOT NULL THEN RETURN; END IF;
 CREATE TABLE IF NOT EXISTS ${t} (
   id text PRIMARY KEY,
   user_id text NOT NULL,
@@ -61,7 +65,7 @@ CREATE TABLE IF NOT EXISTS ${t}_ledger (
 CREATE INDEX IF NOT EXISTS ${base}_ledger_user ON ${t}_ledger (user_id, started_at);
 CREATE INDEX IF NOT EXISTS ${base}_ledger_job ON ${t}_ledger (job_id) WHERE job_id IS NOT NULL;
 CREATE OR REPLACE FUNCTION ${t}_reserve(p_user text, p_kind text, p_now bigint, p_window bigint,
-  p_max_window integer, p_max_flight integer, p_ttl bigint)
+  p_max_window bigint, p_max_flight bigint, p_ttl bigint)
 RETURNS TABLE (ok boolean, reservation text, lim text, cnt integer, active text[])
 LANGUAGE plpgsql AS $fn$
 DECLARE w integer; f integer; a text[]; r text;
@@ -130,14 +134,15 @@ export function postgresStore(db: PostgresQueryable, options: PostgresStoreOptio
     return (await db.query(text, params)).rows as Row[];
   };
   return {
-    async reserve({ userId, kind, limits, now, ttlMs }) {
+    async reserve(request) {
+      const { maxInFlight, maxPerWindow, windowMs, now, ttlMs } = bounded(request);
       const [row] = await run<ReserveRow>(`SELECT * FROM ${t}_reserve($1, $2, $3, $4, $5, $6, $7)`, [
-        userId,
-        kind,
+        request.userId,
+        request.kind,
         now,
-        limits.windowMs,
-        limits.maxPerWindow,
-        limits.maxInFlight,
+        windowMs,
+        maxPerWindow,
+        maxInFlight,
         ttlMs,
       ]);
       if (!row) throw new Error(`${t}_reserve answered no row`);
@@ -192,10 +197,12 @@ export function listSql(t: string, order: 'asc' | 'desc'): string {
     order === 'asc'
       ? ['>', 'ASC', 'CAST(-9223372036854775807 AS bigint)']
       : ['<', 'DESC', 'CAST(9223372036854775807 AS bigint)'];
-  const cursor = `SELECT created_at, seq FROM ${t} WHERE id = $2 AND user_id = $1 AND kind = 'video'`;
+  // The cursor's row is found by its id alone (the primary key): with the user in the WHERE, a planner
+  // without statistics may walk the user's list index instead.
+  const cursor = (column: string) =>
+    `coalesce((SELECT CASE WHEN c.user_id = $1 AND c.kind = 'video' THEN c.${column} END FROM ${t} c WHERE c.id = $2), ${lowest})`;
   return `SELECT id FROM ${t} WHERE user_id = $1 AND kind = 'video'
-  AND (created_at, seq) ${cmp} (coalesce((SELECT created_at FROM (${cursor}) c), ${lowest}),
-                               coalesce((SELECT seq FROM (${cursor}) c), ${lowest}))
+  AND (created_at, seq) ${cmp} (${cursor('created_at')}, ${cursor('seq')})
   ORDER BY created_at ${dir}, seq ${dir} LIMIT $3`;
 }
 

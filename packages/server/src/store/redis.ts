@@ -1,4 +1,5 @@
 import type { DeliveryState, WebhookDedupeStore } from '@sora-kit/core';
+import { bounded } from './bounded.js';
 import type { JobStore, ReserveResult } from './job-store.js';
 import { SCRIPTS, type ScriptName } from './redis-scripts.js';
 
@@ -98,11 +99,13 @@ export function redisStore(client: RedisClientLike, options: RedisStoreOptions =
     seq: `${p}seq`,
   };
   return {
-    async reserve({ userId, kind, limits, now, ttlMs }) {
+    async reserve(request) {
+      const { userId, kind } = request;
+      const { maxInFlight, maxPerWindow, windowMs, now, ttlMs } = bounded(request);
       const r = (await run(
         'reserve',
         [k.ledger(userId), k.seq],
-        [kind, now, limits.windowMs, limits.maxPerWindow, limits.maxInFlight, ttlMs, userId],
+        [kind, now, windowMs, maxPerWindow, maxInFlight, ttlMs, userId],
       )) as { ok: boolean; reservation?: string; limit?: string; count?: number; active?: unknown };
       if (r.ok && typeof r.reservation === 'string') return { ok: true, reservation: r.reservation };
       return {

@@ -1,4 +1,5 @@
 import type { WebhookDedupeStore } from '@sora-kit/core';
+import { bounded } from './bounded.js';
 import type { JobStore, ReserveResult } from './job-store.js';
 import { checkTableName } from './sql-names.js';
 
@@ -139,8 +140,9 @@ function schemaOnce(run: Atomic, statements: string[] | undefined): () => Promis
  */
 export function sqliteListSql(t: string, order: 'asc' | 'desc'): string {
   const [cmp, dir, edge] = order === 'asc' ? ['>', 'ASC', '-9e18'] : ['<', 'DESC', '9e18'];
+  // The cursor's row is found by its id alone (its unique index), whatever the planner's statistics.
   const cursor = (column: string) =>
-    `coalesce((SELECT ${column} FROM ${t} WHERE id = ?2 AND user_id = ?1 AND kind = 'video'), ${edge})`;
+    `coalesce((SELECT CASE WHEN c.user_id = ?1 AND c.kind = 'video' THEN c.${column} END FROM ${t} c WHERE c.id = ?2), ${edge})`;
   return `SELECT id FROM ${t} WHERE user_id = ?1 AND kind = 'video' AND (created_at, seq) ${cmp} (${cursor('created_at')}, ${cursor('seq')}) ORDER BY created_at ${dir}, seq ${dir} LIMIT ?3`;
 }
 
@@ -164,7 +166,10 @@ export function sqliteStore(db: SqliteLike, options: SqliteStoreOptions = {}): J
   };
   const inFlight = `kind = 'video' AND finished = 0 AND (committed = 1 OR expires_at > ?2)`;
   return {
-    async reserve({ userId, kind, limits, now, ttlMs }) {
+    async reserve(request) {
+      const { userId, kind } = request;
+      const limits = bounded(request);
+      const { now, ttlMs } = limits;
       const id = crypto.randomUUID();
       const p = [userId, now, now - limits.windowMs, kind, limits.maxPerWindow, limits.maxInFlight];
       const [, , [row] = []] = await run(

@@ -14,15 +14,17 @@ export interface OpenedBackend {
   /** The backend's webhook dedupe store, and more over other connections. */
   dedupe?: WebhookDedupeStore;
   dedupes?: WebhookDedupeStore[];
-  /** The plan of a list page query for the user (EXPLAIN), to check it reads an index, not a scan. */
-  explainList?: (userId: string, order: 'asc' | 'desc') => Promise<string>;
+  /** The plan of a list page query for the user after a cursor (EXPLAIN), to check it reads indexes, not a scan. */
+  explainList?: (userId: string, order: 'asc' | 'desc', after: string) => Promise<string>;
+  /** A new store over the same data (its first-call schema step not run yet), as an instance starting up. */
+  startAnother?: () => JobStore;
   /**
    * Writes many owned videos at once behind the store's back, for the 10,000-job case on backends where
    * 10,000 commits would take minutes (D1 in Miniflare). Default: the suite commits them one by one.
    */
   seedJobs?: (userId: string, jobs: { id: string; createdAt: number }[]) => Promise<void>;
-  /** What a plan that reads the list index looks like, and what a scan or a sort looks like. */
-  indexPlan?: RegExp;
+  /** What a plan that reads the list index (and finds the cursor by its id) looks like, and a scan or a sort. */
+  indexPlan?: RegExp[];
   scanPlan?: RegExp;
   close(): Promise<void>;
 }
@@ -243,6 +245,15 @@ export function describeJobStore(name: string, open: () => Promise<OpenedBackend
       expect((await reserve(user, limits, T0 + 5000)).ok).toBe(true);
     });
 
+    test('limits of Infinity mean no limit', async () => {
+      const user = fresh('unlimited');
+      const open = { maxInFlight: Number.POSITIVE_INFINITY, maxPerWindow: Number.POSITIVE_INFINITY };
+      for (let i = 0; i < 3; i++)
+        expect((await reserve(user, open, T0, Number.POSITIVE_INFINITY)).ok).toBe(true);
+      const forever = { maxPerWindow: 3, windowMs: Number.POSITIVE_INFINITY };
+      expect(refused(await reserve(user, forever, T0 + 10 ** 12))).toEqual({ limit: 'window', count: 3 });
+    });
+
     test('characters count in the window but take no in-flight slot', async () => {
       const user = fresh('actor');
       const limits = { maxInFlight: 1, maxPerWindow: 3 };
@@ -314,6 +325,24 @@ export function describeJobStore(name: string, open: () => Promise<OpenedBackend
         count: 1,
         active: [late],
       });
+    });
+
+    test('instances starting up while others serve traffic break nothing', async () => {
+      if (!backend.startAnother) return;
+      const user = fresh('busy');
+      const ids = Array.from({ length: 40 }, () => fresh('video'));
+      const starting = Array.from({ length: 4 }, () => backend.startAnother?.() as JobStore);
+      const results = await Promise.all([
+        ...ids.map((id, i) =>
+          backend.store.commit(fresh('r'), { userId: user, id, kind: 'video', createdAt: T0 + i }),
+        ),
+        ...starting.map((store) => store.owns(user, ids[0] as string)),
+        ...starting.map((store) =>
+          store.reserve({ userId: user, kind: 'video', limits: roomy, now: T0, ttlMs: 1 }),
+        ),
+      ]);
+      expect(results.slice(0, ids.length)).toEqual(ids.map(() => true));
+      expect((await backend.store.list(user, { limit: 100, order: 'asc' })).ids).toEqual(ids);
     });
 
     test('30 concurrent reserves over every connection: exactly the limit pass', async () => {
@@ -423,8 +452,8 @@ export function describeJobStore(name: string, open: () => Promise<OpenedBackend
       });
       if (backend.explainList) {
         for (const order of ['asc', 'desc'] as const) {
-          const plan = await backend.explainList(user, order);
-          expect(plan, plan).toMatch(backend.indexPlan ?? /Index/);
+          const plan = await backend.explainList(user, order, ids[5000] as string);
+          for (const index of backend.indexPlan ?? [/Index/]) expect(plan, plan).toMatch(index);
           expect(plan, plan).not.toMatch(backend.scanPlan ?? /Seq Scan|Sort/);
         }
       }

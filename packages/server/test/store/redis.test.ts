@@ -12,6 +12,7 @@ describeJobStore('Redis (ioredis)', async () => {
   return {
     store: redisStore(first),
     stores: others.map((client) => redisStore(client)),
+    startAnother: () => redisStore(first),
     dedupe: redisDedupeStore(first),
     dedupes: others.map((client) => redisDedupeStore(client)),
     close: async () => {

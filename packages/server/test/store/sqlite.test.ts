@@ -20,19 +20,23 @@ describeJobStore('SQLite (better-sqlite3)', async () => {
   return {
     store,
     stores: threads.map((t) => t.store),
+    startAnother: () => sqliteStore(first),
     dedupe: sqliteDedupeStore(first),
     dedupes: threads.map((t) => t.dedupe),
-    explainList: async (userId, order) => {
+    explainList: async (userId, order, after) => {
       // The store's query, its `?N` parameters written positionally as better-sqlite3 binds them.
       const values: unknown[] = [];
       const sql = sqliteListSql('sora_jobs', order).replace(/\?(\d+)/g, (_, n: string) => {
-        values.push([userId, null, 21][Number(n) - 1]);
+        values.push([userId, after, 21][Number(n) - 1]);
         return '?';
       });
       const plan = first.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...values) as { detail: string }[];
       return plan.map((r) => r.detail).join('\n');
     },
-    indexPlan: /SEARCH sora_jobs USING (COVERING )?INDEX sora_jobs_user_videos \(user_id=\? AND /,
+    indexPlan: [
+      /SEARCH sora_jobs USING (COVERING )?INDEX sora_jobs_user_videos \(user_id=\? AND /,
+      /SEARCH c USING INDEX sqlite_autoindex_sora_jobs_1 \(id=\?\)/,
+    ],
     scanPlan: /SCAN|TEMP B-TREE/,
     close: async () => {
       await Promise.all(threads.map((t) => t.close()));
