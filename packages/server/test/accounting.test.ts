@@ -182,3 +182,11 @@ describe('characters are paid calls', () => {
     expect(statuses.filter((s) => s === 403)).toHaveLength(23);
   });
 });
+
+test('reservationTtlMs must be a positive number of milliseconds, named in the error', () => {
+  for (const bad of [0, -1, Number.NaN, '600000']) {
+    expect(() => createSoraHandler({ authorize: cookieAuth, reservationTtlMs: bad as number })).toThrow(
+      /reservationTtlMs/,
+    );
+  }
+});
