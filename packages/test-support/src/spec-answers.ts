@@ -39,7 +39,7 @@ export interface SpecAnswers {
 }
 
 type Json = Record<string, unknown>;
-const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapePointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Loads the spec and compiles each response schema on first use. */
 export function loadSpecAnswers(specPath = SPEC_PATH): SpecAnswers {
@@ -98,7 +98,7 @@ export function loadSpecAnswers(specPath = SPEC_PATH): SpecAnswers {
       const operations = item[lower] ? [lower] : Object.keys(item).filter((m) => item[m]?.responses);
       const status = String(answer.status);
       const at = operations
-        .map((m) => `#/paths/${escape(found)}/${m}/responses/${status}`)
+        .map((m) => `#/paths/${escapePointer(found)}/${m}/responses/${status}`)
         .find((pointer) => {
           try {
             return resolve(pointer).value !== undefined;
@@ -114,7 +114,7 @@ export function loadSpecAnswers(specPath = SPEC_PATH): SpecAnswers {
         if ((header as Json).required && !answer.headers?.includes(name.toLowerCase()))
           problems.push(`${where}: header ${name} is required`);
       }
-      if (name405(status) && !answer.headers?.includes('allow')) problems.push(`${where}: no Allow header`);
+      if (status === '405' && !answer.headers?.includes('allow')) problems.push(`${where}: no Allow header`);
       const content = response.content as Json | undefined;
       if (!content) {
         if (answer.body !== undefined) problems.push(`${where}: a body where the spec declares none`);
@@ -128,12 +128,10 @@ export function loadSpecAnswers(specPath = SPEC_PATH): SpecAnswers {
         return problems;
       }
       if (!type.endsWith('json')) return problems;
-      const validate = validator(`${pointer}/content/${escape(type)}/schema`);
+      const validate = validator(`${pointer}/content/${escapePointer(type)}/schema`);
       if (!validate(answer.body))
         problems.push(`${where}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(answer.body)}`);
       return problems;
     },
   };
 }
-
-const name405 = (status: string) => status === '405';
