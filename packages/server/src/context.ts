@@ -2,6 +2,7 @@ import type { ContentOptions } from './content.js';
 import type { SoraHandlerOptions } from './options.js';
 import type { ResolvedPolicy } from './policy.js';
 import type { RouteMatch } from './routes.js';
+import type { StatusHub } from './status/hub.js';
 import type { JobStore } from './store.js';
 import type { Upstream } from './upstream.js';
 
@@ -17,6 +18,10 @@ export interface HandlerContext {
   /** Origins trusted for state-changing requests: `trustedOrigins` and `cors.origins`. */
   readonly trusted: readonly string[];
   readonly contentOptions: ContentOptions;
+  /** The shared read path of job statuses (`status` option). */
+  readonly status: StatusHub;
+  /** Open event streams of each user, in this process, and the most one user may have. */
+  readonly streams: { open: Map<string, number>; maxPerUser: number; heartbeatMs: number };
   /** Paid calls of each user being admitted or sent right now, in this process. */
   readonly pending: Map<string, number>;
 }

@@ -8,6 +8,8 @@ import { sendJob } from './job/send.js';
 import * as reads from './operations/reads.js';
 import type { SoraHandlerOptions } from './options.js';
 import { resolvePolicy } from './policy.js';
+import { jobEvents } from './status/events.js';
+import { createStatusHub } from './status/hub.js';
 import { type JobStore, MEMORY_STORE, memoryStore } from './store.js';
 import { badGateway } from './upstream.js';
 
@@ -97,6 +99,8 @@ function dispatch(scope: Scope): Promise<Response> {
       return sendJob(scope, '/v1/videos/characters', [], 'character');
     case 'getCharacter':
       return reads.owned(scope, id, 'character', (owned) => reads.getCharacter(scope, owned));
+    case 'videoEvents':
+      return reads.owned(scope, id, 'video', (owned) => jobEvents(scope, owned));
     default:
       return Promise.resolve(assertNever(operation));
   }
@@ -137,6 +141,12 @@ function resolveContext(options: SoraHandlerOptions): HandlerContext {
     logger,
     store,
     policy: resolvePolicy(options.policy),
+    status: options.status ?? createStatusHub(),
+    streams: {
+      open: new Map(),
+      maxPerUser: count(options.streams?.maxPerUser, 20, 'streams.maxPerUser'),
+      heartbeatMs: count(options.streams?.heartbeatMs, 15_000, 'streams.heartbeatMs'),
+    },
     timeoutMs: options.timeoutMs ?? 60_000,
     trusted: [...(options.trustedOrigins ?? []), ...(options.cors?.origins ?? [])],
     contentOptions: {
@@ -145,6 +155,14 @@ function resolveContext(options: SoraHandlerOptions): HandlerContext {
     },
     pending: new Map(),
   };
+}
+
+function count(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`Invalid value for '${name}': ${String(value)}. Allowed: an integer >= 1.`);
+  }
+  return value;
 }
 
 function assertNever(operation: never): Response {
