@@ -51,8 +51,8 @@ export function followStream(
       video.progress = Number.parseFloat(video.progress as unknown as string);
       schedule({ at: performance.now(), progress: video.progress });
       const state = stateOf(video, eta);
-      if (isTerminal(state.status)) return end();
       publish(state);
+      if (isTerminal(state.status)) end();
     };
     // An `error` event from the server (the job is gone), or a stream that cannot go on (CLOSED; while
     // CONNECTING the browser reconnects by itself, resuming with Last-Event-ID).

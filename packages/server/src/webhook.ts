@@ -71,7 +71,7 @@ export function createWebhookHandler(
     const id = event.data?.id;
     if (validId(id)) {
       await options.jobs?.finish(id);
-      await options.status?.ended(id);
+      await options.status?.ended(id, event.type);
     }
     await options.onEvent?.(event);
   };

@@ -43,8 +43,11 @@ export interface StatusHub {
    * instance) and calls `listener` with every new version, from any instance. Returns the stop.
    */
   watch(id: string, ask: AskUpstream, listener: (read: StatusRead) => void): () => void;
-  /** A verified webhook said the job ended: its entry is stale at once, and watchers everywhere refresh now. */
-  ended(id: string): Promise<void>;
+  /**
+   * A verified webhook said the job ended: watchers everywhere are shown the new status at once, and the
+   * entry is stale, so the next read (the watchers' own, at once) fetches the API's full record.
+   */
+  ended(id: string, type: 'video.completed' | 'video.failed'): Promise<void>;
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'expired']);
@@ -190,6 +193,9 @@ export function createStatusHub(options: StatusHubOptions = {}): StatusHub {
     clearTimeout(watch.timer);
     let wait = storePollMs;
     try {
+      // A newer version from elsewhere (another instance's poll, a webhook) is shown before any refresh.
+      const stored = await store.get(id);
+      if (stored && watches.get(id) === watch) emit(watch, { entry: stored });
       const result = await read(id, watch.ask);
       if (watches.get(id) !== watch) return;
       emit(watch, result);
@@ -228,10 +234,20 @@ export function createStatusHub(options: StatusHubOptions = {}): StatusHub {
         unlisten();
       };
     },
-    async ended(id) {
+    async ended(id, type) {
       const entry = await store.get(id);
       if (!entry || entry.final) return;
-      await store.set(id, { ...entry, due: 0, endedAt: Date.now() }, activeTtl);
+      // What the verified event says, shown at once; the read it triggers brings the API's full record
+      // (completed_at, the error of a failed job) and marks the entry final.
+      const job = JSON.parse(entry.body) as { status?: unknown; progress?: unknown };
+      job.status = type === 'video.completed' ? 'completed' : 'failed';
+      if (type === 'video.completed') job.progress = 100;
+      const body = JSON.stringify(job);
+      await store.set(
+        id,
+        { ...entry, body, version: entry.version + 1, due: 0, endedAt: Date.now() },
+        activeTtl,
+      );
     },
   };
 }
