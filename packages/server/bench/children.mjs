@@ -28,7 +28,7 @@ if (role === 'handler') {
   if (process.env.BENCH_STATUS === 'per-reader') status = perReader();
   else if (process.env.BENCH_STATUS === 'redis') {
     const { Redis } = await import('ioredis');
-    const { redisStatusStore } = await import('../dist/redis.js');
+    const { redisStatusStore } = await import('../dist/store/redis.js');
     const client = new Redis(process.env.REDIS_URL);
     status = createStatusHub({ store: redisStatusStore(client, { subscriber: client.duplicate() }) });
   } else status = createStatusHub();

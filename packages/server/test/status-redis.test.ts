@@ -6,7 +6,7 @@ import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createStatusHub, memoryStore } from '../src/index.js';
-import { redisStatusStore } from '../src/redis.js';
+import { redisStatusStore } from '../src/store/redis.js';
 import { readEvents } from './sse-reader.js';
 import { type App, emulator, startApp } from './support.js';
 
