@@ -105,7 +105,7 @@ if (wanted('coalesced')) {
     const worst = Math.max(...Object.values(counts)) / one;
     bench.add({
       id: `server.coalesced${where === 'one instance' ? '' : '-redis'}`,
-      title: `upstream status requests of one job read by 1, 20 and 200 readers (core's poll through the handler), ${where}`,
+      title: `upstream status requests of 3 jobs of 6 s, each read by 1, 20 and 200 readers (core's poll through the handler), ${where}`,
       measured: `${Object.entries(counts)
         .map(([n, r]) => `${n}: ${r}`)
         .join(', ')} (worst ${worst.toFixed(2)}x one reader's)`,

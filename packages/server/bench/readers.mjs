@@ -67,7 +67,7 @@ const reader = (handler) =>
   createSoraClient({ apiKey: null, baseUrl: `${handler.url}/api/sora`, maxRetries: 2 });
 
 /** Upstream status requests of one job read by `counts` readers each, spread over `instances` handlers. */
-export async function measureCoalesced({ counts = [1, 20, 200], jobSeconds = 6 } = {}) {
+export async function measureCoalesced({ counts = [1, 20, 200], jobs = 3, jobSeconds = 6 } = {}) {
   const redis = await startRedis();
   try {
     return await withEmulator(['--job-seconds', String(jobSeconds)], async (emulator) => {
@@ -80,12 +80,16 @@ export async function measureCoalesced({ counts = [1, 20, 200], jobSeconds = 6 }
         const handlers = await startHandlers(instances, emulator, [], { ...env, BENCH_OWN_ALL: '1' });
         try {
           for (const n of counts) {
-            const [id] = await createJobs(emulator, 1);
+            // `jobs` jobs at once, each read by `n` readers: their sum evens out the request or two that one
+            // job's timing may cost either way on a loaded machine.
+            const ids = await createJobs(emulator, jobs);
             await statusReads(emulator, []);
             await Promise.all(
-              Array.from({ length: n }, (_, i) => reader(handlers[i % instances]).videos.poll(id)),
+              ids.flatMap((id) =>
+                Array.from({ length: n }, (_, i) => reader(handlers[i % instances]).videos.poll(id)),
+              ),
             );
-            result[name][n] = await statusReads(emulator, [id]);
+            result[name][n] = await statusReads(emulator, ids);
           }
         } finally {
           await Promise.all(handlers.map((h) => h.close()));
