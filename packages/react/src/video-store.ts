@@ -1,4 +1,5 @@
 import { createPollSchedule, type PollProgress, type SoraClient, type Video } from '@sora-kit/core';
+import { followStream } from './event-stream.js';
 import { pause } from './page-visibility.js';
 import { perClient } from './per-client.js';
 import { type Entry, sharedEntries } from './shared-entries.js';
@@ -70,8 +71,11 @@ function createVideoStore(client: SoraClient): VideoStore {
         job.wake = undefined;
       });
     const watch = async () => {
+      // The server's event stream when it has one: every change pushed, no polling; then one read (the
+      // terminal state, from the server's store) settles the job the way polling would.
+      const streamed = await followStream(client, id, run.signal, (state) => publish(job, state));
       // A job just created was answered a moment ago: ask again after the schedule's first interval.
-      await wait(job.fresh ? createPollSchedule()({ at: 0 }) : 0);
+      await wait(job.fresh && !streamed ? createPollSchedule()({ at: 0 }) : 0);
       job.fresh = false;
       return client.videos.poll(id, {
         signal: run.signal,

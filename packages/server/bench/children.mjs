@@ -14,18 +14,37 @@ const listen = (server) =>
   server.listen(0, '127.0.0.1', () => console.log(`http://127.0.0.1:${server.address().port}`));
 
 if (role === 'handler') {
-  const { createSoraHandler, memoryStore } = await import('../dist/index.js');
+  const { createSoraHandler, createStatusHub, createWebhookHandler, memoryStore } = await import(
+    '../dist/index.js'
+  );
   const { toNodeListener } = await import('../dist/node/index.js');
   const { own } = await import('./own.mjs');
   const store = memoryStore();
   await own(store, 'bench', ids);
+  // BENCH_OWN_ALL: the user owns every id (jobs made after the handlers start, on several instances).
+  if (process.env.BENCH_OWN_ALL) store.owns = () => true;
+  // BENCH_STATUS: `per-reader` is the read path before the shared status (every read one upstream request);
+  // `redis` shares entries through REDIS_URL; otherwise the default memory hub.
+  let status;
+  if (process.env.BENCH_STATUS === 'per-reader') status = perReader();
+  else if (process.env.BENCH_STATUS === 'redis') {
+    const { Redis } = await import('ioredis');
+    const { redisStatusStore } = await import('../dist/store/redis.js');
+    const client = new Redis(process.env.REDIS_URL);
+    status = createStatusHub({ store: redisStatusStore(client, { subscriber: client.duplicate() }) });
+  } else status = createStatusHub();
   const handler = createSoraHandler({
     apiKey: key,
     baseUrl: apiUrl,
     store,
+    status,
     authorize: () => ({ userId: 'bench' }),
   });
-  listen(createServer(toNodeListener(handler)));
+  const secret = process.env.WEBHOOK_SECRET;
+  const hooks = secret ? createWebhookHandler({ secret, status }) : undefined;
+  const serve = toNodeListener(handler);
+  const serveHooks = hooks && toNodeListener(hooks);
+  listen(createServer((req, res) => (serveHooks && req.url === '/hooks' ? serveHooks : serve)(req, res)));
 } else if (role === 'floor') {
   const api = new URL(apiUrl);
   listen(
@@ -68,3 +87,29 @@ if (role === 'handler') {
   throw new Error(`unknown role ${role}: handler, floor or fetch-floor`);
 }
 process.on('SIGTERM', () => process.exit(0));
+
+/** A status hub that asks the API for every read: what each reader cost before the shared status. */
+function perReader() {
+  let version = 0;
+  return {
+    store: { get: () => undefined, set() {}, claim: () => true, release() {} },
+    async read(_id, ask) {
+      const answer = await ask();
+      if (answer.status !== 200) return { answer };
+      const pollAfter = Number(answer.headers.get('openai-poll-after-ms') ?? 1000);
+      const status = answer.json?.status;
+      const final = status === 'completed' || status === 'failed';
+      const entry = {
+        version: ++version,
+        body: answer.text,
+        at: Date.now(),
+        due: Date.now() + pollAfter,
+        final,
+        samples: [],
+      };
+      return { entry };
+    },
+    watch: () => () => {},
+    ended: async () => {},
+  };
+}

@@ -6,6 +6,7 @@ import { createRecorder, ratioText, summarize } from '../../../scripts/bench/har
 import { measureContent } from './content.mjs';
 import { measureHandlerStores } from './handler-stores.mjs';
 import { measureOverhead } from './overhead.mjs';
+import { measureCoalesced, measureCrowd, measureWebhook } from './readers.mjs';
 import { measureStores } from './stores.mjs';
 
 const only = process.argv.slice(2);
@@ -164,6 +165,54 @@ if (wanted('handler-stores')) {
     });
   }
   bench.note(`handler-stores: ${s.blocks} blocks of ${s.rounds} calls of each, alternating call by call`);
+}
+
+if (wanted('coalesced')) {
+  const c = await measureCoalesced();
+  for (const [where, counts] of Object.entries(c)) {
+    const one = counts[1];
+    const worst = Math.max(...Object.values(counts)) / one;
+    bench.add({
+      id: `server.coalesced${where === 'one instance' ? '' : '-redis'}`,
+      title: `upstream status requests of 3 jobs of 6 s, each read by 1, 20 and 200 readers (core's poll through the handler), ${where}`,
+      measured: `${Object.entries(counts)
+        .map(([n, r]) => `${n}: ${r}`)
+        .join(', ')} (worst ${worst.toFixed(2)}x one reader's)`,
+      target: '≤ 1.1x one reader',
+      ok: worst <= 1.1,
+      ratio: worst,
+      summary: where === 'one instance',
+    });
+  }
+}
+
+if (wanted('crowd')) {
+  const c = await measureCrowd();
+  const ours = c['shared status'];
+  const before = c['per-reader (before)'];
+  const line = (r) =>
+    `${r.perSecond.toFixed(1)} upstream req/s (${r.upstream} in ${r.seconds.toFixed(1)} s), handler CPU ${r.cpuSeconds.toFixed(2)} s, peak RSS ${mb(r.peakRssMB)}`;
+  bench.add({
+    id: 'server.crowd',
+    title:
+      '1,000 readers of 100 jobs of 10 s through one handler process: shared status vs one upstream request per read (before)',
+    measured: `${line(ours)}; before: ${line(before)}; ${(ours.upstream / before.upstream).toFixed(3)}x the upstream requests`,
+    ratio: ours.upstream / before.upstream,
+    summary: true,
+  });
+}
+
+if (wanted('webhook')) {
+  const w = await measureWebhook();
+  bench.add({
+    id: 'server.webhook-to-stream',
+    title: `a job's end, from the webhook's arrival to an event stream showing it, vs to a poller (core's poll) (median of ${w.jobs})`,
+    measured: `${w.stream.toFixed(0)} ms (at most ${w.streamMax.toFixed(0)} ms); poller: ${w.poll.toFixed(0)} ms (at most ${w.pollMax.toFixed(0)} ms)`,
+    target: '≤ 100 ms',
+    ok: w.streamMax <= 100,
+    ratio: w.stream / w.poll,
+    summary: true,
+  });
 }
 
 bench.save();

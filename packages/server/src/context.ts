@@ -3,6 +3,7 @@ import type { SoraHandlerOptions } from './options.js';
 import type { ResolvedPolicy } from './policy.js';
 import type { RouteMatch } from './routes.js';
 import type { JobStore } from './store/job-store.js';
+import type { StatusHub } from './status/hub.js';
 import type { Upstream } from './upstream.js';
 
 /** What the handler resolved from its options once, shared by every request it serves. */
@@ -19,6 +20,10 @@ export interface HandlerContext {
   readonly contentOptions: ContentOptions;
   /** How long an uncommitted reservation holds its slot, in ms (`reservationTtlMs`). */
   readonly reservationTtlMs: number;
+  /** The shared read path of job statuses (`status` option). */
+  readonly status: StatusHub;
+  /** Open event streams of each user, in this process, and the most one user may have. */
+  readonly streams: { open: Map<string, number>; maxPerUser: number; heartbeatMs: number };
 }
 
 /** One admitted request: who asks, for which operation, and the upstream it may use until `time` runs out. */

@@ -11,6 +11,8 @@ import type { JobStore } from './store/job-store.js';
 import { MEMORY_STORE, memoryStore } from './store/memory.js';
 import { cacheOwnership } from './store/owned-cache.js';
 import { refuse } from './refusals.js';
+import { jobEvents } from './status/events.js';
+import { createStatusHub } from './status/hub.js';
 import { badGateway } from './upstream.js';
 
 /** A web-standard request handler: `(request) => Promise<Response>`. */
@@ -101,6 +103,8 @@ function dispatch(scope: Scope): Promise<Response> {
       return sendJob(scope, '/v1/videos/characters', [], 'character');
     case 'getCharacter':
       return reads.owned(scope, id, 'character', (owned) => reads.getCharacter(scope, owned));
+    case 'videoEvents':
+      return reads.owned(scope, id, 'video', (owned) => jobEvents(scope, owned));
     default:
       return Promise.resolve(assertNever(operation));
   }
@@ -143,6 +147,12 @@ function resolveContext(options: SoraHandlerOptions): HandlerContext {
     logger,
     store,
     policy: resolvePolicy(options.policy),
+    status: options.status ?? createStatusHub(),
+    streams: {
+      open: new Map(),
+      maxPerUser: count(options.streams?.maxPerUser, 20, 'streams.maxPerUser'),
+      heartbeatMs: count(options.streams?.heartbeatMs, 15_000, 'streams.heartbeatMs'),
+    },
     timeoutMs: options.timeoutMs ?? 60_000,
     trusted: [...(options.trustedOrigins ?? []), ...(options.cors?.origins ?? [])],
     contentOptions: {
@@ -161,6 +171,14 @@ function warnIfMemory(ctx: HandlerContext): void {
         'and not shared between instances. Pass a shared `store` in production (see the README).',
     );
   }
+}
+
+function count(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`Invalid value for '${name}': ${String(value)}. Allowed: an integer >= 1.`);
+  }
+  return value;
 }
 
 function assertNever(operation: never): Response {

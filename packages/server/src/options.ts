@@ -2,6 +2,7 @@ import type { PrivateLinkPolicy } from '@sora-kit/core';
 import type { CorsOptions } from './cross-site.js';
 import type { SoraPolicy } from './policy.js';
 import type { Awaitable, JobStore } from './store/job-store.js';
+import type { StatusHub } from './status/hub.js';
 
 /** Who is asking: the handler scopes every job to this id. */
 export interface SoraUser {
@@ -38,6 +39,14 @@ export interface SoraHandlerOptions {
    * have been paid). Keep it above `timeoutMs`. Default: 600 000 (10 minutes).
    */
   reservationTtlMs?: number | undefined;
+   * The shared read path of job statuses: every reader of a job (retrieve, list, event streams), on every
+   * instance sharing the hub's store, is served from one upstream poll per job and interval; finished jobs
+   * from the store alone. Pass the same hub to `createWebhookHandler({ status })` so a webhook ends the wait
+   * at once. Default: `createStatusHub()` (memory: shared by the readers of this process).
+   */
+  status?: StatusHub | undefined;
+  /** The job event streams (`GET {basePath}/v1/videos/{id}/events`). */
+  streams?: StreamOptions | undefined;
   /** What a user may do (models, sizes, seconds, jobs in flight, jobs per window, body sizes). Default: the cheap end, see {@link SoraPolicy}. */
   policy?: SoraPolicy | undefined;
   /** The `fetch` for upstream calls. Default: the global `fetch`. */
@@ -63,4 +72,12 @@ export interface SoraHandlerOptions {
   timeoutMs?: number | undefined;
   /** Where the handler's few warnings and errors go. Default: `console`. */
   logger?: Pick<Console, 'warn' | 'error'> | undefined;
+}
+
+/** Options of the job event streams. */
+export interface StreamOptions {
+  /** Open streams one user may have on this process; past it a new one is a 429 (the client then polls). Default: 20. */
+  maxPerUser?: number | undefined;
+  /** Milliseconds between comment lines that keep idle proxies from closing a stream. Default: 15 000. */
+  heartbeatMs?: number | undefined;
 }

@@ -27,11 +27,24 @@ export const ROUTES = {
   '/v1/videos/characters/{character_id}': { get: 'getCharacter' },
 } as const satisfies { [P in keyof paths]: { [M in MethodsOf<P>]: OperationId } };
 
+/**
+ * Routes the handler serves itself, beside the spec's: server extensions, never forwarded to the API. The
+ * job event stream (Server-Sent Events over the shared status, `status/events.ts`) is the only one.
+ */
+export const EXTENSION_ROUTES = {
+  '/v1/videos/{video_id}/events': { get: 'videoEvents' },
+} as const;
+
+/** An operation of the handler: the spec's, or an extension's. */
+export type RouteOperation = OperationId | (typeof EXTENSION_ROUTES)[keyof typeof EXTENSION_ROUTES]['get'];
+
+type Template = keyof typeof ROUTES | keyof typeof EXTENSION_ROUTES;
+
 /** What a request's path and method matched. */
 export interface RouteMatch {
-  operation: OperationId;
-  /** The spec's path template, e.g. `/v1/videos/{video_id}`. */
-  template: keyof typeof ROUTES;
+  operation: RouteOperation;
+  /** The path template, e.g. `/v1/videos/{video_id}`. */
+  template: Template;
   /** The `{video_id}` or `{character_id}` segment, exactly as sent (not decoded). */
   id: string | undefined;
 }
@@ -42,17 +55,17 @@ export interface MethodMismatch {
 }
 
 interface CompiledRoute {
-  template: keyof typeof ROUTES;
+  template: Template;
   segments: string[];
-  methods: Record<string, OperationId>;
+  methods: Record<string, RouteOperation>;
 }
 
 // Literal segments before parameters, so `/v1/videos/edits` is the edits route and never a video id.
-const COMPILED: CompiledRoute[] = Object.entries(ROUTES)
+const COMPILED: CompiledRoute[] = Object.entries({ ...ROUTES, ...EXTENSION_ROUTES })
   .map(([template, methods]) => ({
-    template: template as keyof typeof ROUTES,
+    template: template as Template,
     segments: template.split('/').slice(1),
-    methods: Object.assign(Object.create(null), methods) as Record<string, OperationId>,
+    methods: Object.assign(Object.create(null), methods) as Record<string, RouteOperation>,
   }))
   .sort((a, b) => a.segments.filter(isParameter).length - b.segments.filter(isParameter).length);
 

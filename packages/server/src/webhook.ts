@@ -7,16 +7,29 @@ import {
 } from '@sora-kit/core';
 import { readCapped } from './body.js';
 import { errorResponse } from './envelope.js';
+import { validId } from './scope-io.js';
+import type { StatusHub } from './status/hub.js';
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
   /** The endpoint's signing secret, `whsec_<base64>`. */
   secret: string;
   /**
-   * Handles a verified `video.completed` / `video.failed` event. The handler answers 2xx once it resolves
+   * Handles a verified `video.completed` / `video.failed` event (after `status` and `jobs` are updated). The handler answers 2xx once it resolves
    * and 500 when it throws, so the sender retries (and the retry runs it again). Runs once per delivery.
    */
-  onEvent: (event: VideoWebhookEvent) => unknown;
+  onEvent?: ((event: VideoWebhookEvent) => unknown) | undefined;
+  /**
+   * The status hub the Sora handler reads through (`createSoraHandler({ status })`): a verified event makes
+   * the job's shared entry stale at once and wakes its watchers on every instance, so event streams show
+   * the end after one upstream read instead of at the next poll. Default: none.
+   */
+  status?: StatusHub | undefined;
+  /**
+   * The handler's job store: a verified event marks the job finished in it at once (it stops counting as
+   * in flight for the policy). Default: none.
+   */
+  jobs?: { finish(id: string): unknown } | undefined;
   /**
    * Drops replays and the sender's retries of a delivery already handled (by `webhook-id`): a deduper, or
    * the options of core's `createWebhookDeduper` (e.g. a shared `store` for several instances).
@@ -36,7 +49,8 @@ const isDeduper = (value: unknown): value is WebhookDeduper =>
 
 /**
  * Makes a webhook endpoint (a web-standard handler): verifies the Standard Webhooks signature over the raw
- * bytes with core's `verifyWebhook` (400 when it fails), runs `onEvent` once per delivery id (core's
+ * bytes with core's `verifyWebhook` (400 when it fails), updates `jobs` and `status` and runs `onEvent` once
+ * per delivery id (core's
  * deduper; a replay of a handled delivery answers 204 without running it, one being handled right now 409),
  * and answers 204 when `onEvent` resolves, 500 when it throws.
  *
@@ -51,7 +65,16 @@ export function createWebhookHandler(
 ): (request: Request) => Promise<Response> {
   if (typeof options?.secret !== 'string' || options.secret === '')
     throw new TypeError("createWebhookHandler needs 'secret'");
-  if (typeof options.onEvent !== 'function') throw new TypeError("createWebhookHandler needs 'onEvent'");
+  if (typeof options.onEvent !== 'function' && !options.status && !options.jobs)
+    throw new TypeError("createWebhookHandler needs 'onEvent' (or 'status' / 'jobs' to update)");
+  const handle = async (event: VideoWebhookEvent) => {
+    const id = event.data?.id;
+    if (validId(id)) {
+      await options.jobs?.finish(id);
+      await options.status?.ended(id, event.type);
+    }
+    await options.onEvent?.(event);
+  };
   const dedupe = isDeduper(options.dedupe) ? options.dedupe : createWebhookDeduper(options.dedupe ?? {});
   const logger = options.logger ?? console;
   const limit = options.maxBodyBytes ?? 1024 * 1024;
@@ -81,7 +104,7 @@ export function createWebhookHandler(
       });
     }
     try {
-      const outcome = await dedupe.run(request.headers.get('webhook-id')!, () => options.onEvent(event));
+      const outcome = await dedupe.run(request.headers.get('webhook-id')!, () => handle(event));
       if (outcome === 'in-flight') {
         return errorResponse(409, {
           message: 'This delivery is being handled.',

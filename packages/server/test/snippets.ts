@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSoraClient } from '@sora-kit/core';
 import { expect } from 'vitest';
+import { readEvents } from './sse-reader.js';
 
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -73,4 +74,12 @@ export async function exercise(origin: string, options: { putStatus?: number } =
     (await fetch(`${origin}/api/sora/v1/videos`, { method: 'PUT', headers: headers('alice') })).status,
   ).toBe(options.putStatus ?? 405);
   expect((await fetch(`${origin}/api/sora/v1/files`, { headers: headers('alice') })).status).toBe(404);
+  // The job event stream through the adapter: states pushed as they change, closed after the end.
+  const streamed = await alice.videos.create({ prompt: 'streamed through the adapter' });
+  const events = `${origin}/api/sora/v1/videos/${streamed.id}/events`;
+  const stream = await fetch(events, { headers: headers('alice') });
+  expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const states = (await readEvents(stream)).map((e) => JSON.parse(e.data).status);
+  expect(states.at(-1)).toBe('completed');
+  expect((await fetch(events, { headers: headers('bob') })).status).toBe(404);
 }

@@ -3,7 +3,8 @@ import { serveContent } from '../content.js';
 import type { Scope } from '../context.js';
 import { invalidField, jsonResponse, notFound } from '../envelope.js';
 import { checked } from '../refusals.js';
-import { callJson, noteStatus, relayAnswer, validId, withCors } from '../scope-io.js';
+import { callJson, relayAnswer, validId, withCors } from '../scope-io.js';
+import { entryResponse, readStatus } from '../status/serve.js';
 
 /** 400 for an id outside the spec's pattern (as the API); 404, the same as for a missing id, unless the user owns `id`. */
 export async function owned(
@@ -18,11 +19,14 @@ export async function owned(
   return then(id);
 }
 
-/** `GET /v1/videos/{id}`: the API's answer, noting a finished or vanished job in the store. */
+/**
+ * `GET /v1/videos/{id}`: the job's shared status entry while it is fresh (a finished job's always), else one
+ * upstream request shared by every reader asking now, on every instance (`status/hub.ts`). An answer that
+ * is not the job (404, 429, 5xx) is relayed as the API sent it.
+ */
 export async function retrieve(scope: Scope, id: string): Promise<Response> {
-  const answer = await callJson(scope, 'GET', `/v1/videos/${id}`);
-  await noteStatus(scope, id, answer);
-  return relayAnswer(scope, answer);
+  const read = await readStatus(scope, id);
+  return read.entry ? entryResponse(scope, read.entry) : relayAnswer(scope, read.answer);
 }
 
 /** `DELETE /v1/videos/{id}`: forwarded; the store forgets the job once the API has (or never had) it. */
@@ -76,18 +80,17 @@ export async function list(scope: Scope): Promise<Response> {
     limit: limit as number,
     order: order as 'asc' | 'desc',
   });
-  const answers = await mapLimited(
-    page.ids,
-    8,
-    async (id) => [id, await callJson(scope, 'GET', `/v1/videos/${id}`)] as const,
-  );
+  // The same shared entries as `retrieve`: finished jobs come from the store, the others cost at most one
+  // upstream request per job and interval, however many pages and readers ask.
+  const reads = await mapLimited(page.ids, 8, (id) => readStatus(scope, id));
   const data: unknown[] = [];
-  for (const [id, answer] of answers) {
-    await noteStatus(scope, id, answer);
-    if (answer.status === 404) continue; // deleted elsewhere or expired: no longer listed
-    if (answer.status !== 200 || typeof answer.json !== 'object' || answer.json === null)
-      return relayAnswer(scope, answer);
-    data.push(answer.json);
+  for (const read of reads) {
+    if (read.entry) {
+      data.push(JSON.parse(read.entry.body));
+      continue;
+    }
+    if (read.answer.status === 404) continue; // deleted elsewhere or expired: no longer listed
+    return relayAnswer(scope, read.answer);
   }
   const ids = data.map((video) => (video as { id: string }).id);
   const body = {

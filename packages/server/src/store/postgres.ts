@@ -287,3 +287,6 @@ export function postgresDedupeStore(
     },
   };
 }
+
+// The shared status store of the read path (src/status), on the same driver.
+export * from '../status/postgres.js';

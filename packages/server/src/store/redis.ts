@@ -188,3 +188,6 @@ export function redisDedupeStore(
     },
   };
 }
+
+// The shared status store of the read path (src/status), on the same driver.
+export * from '../status/redis.js';
