@@ -2,8 +2,8 @@ import type { ContentOptions } from './content.js';
 import type { SoraHandlerOptions } from './options.js';
 import type { ResolvedPolicy } from './policy.js';
 import type { RouteMatch } from './routes.js';
-import type { JobStore } from './store/job-store.js';
 import type { StatusHub } from './status/hub.js';
+import type { JobStore } from './store/job-store.js';
 import type { Upstream } from './upstream.js';
 
 /** What the handler resolved from its options once, shared by every request it serves. */

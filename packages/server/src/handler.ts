@@ -7,12 +7,12 @@ import { sendJob } from './job/send.js';
 import * as reads from './operations/reads.js';
 import type { SoraHandlerOptions } from './options.js';
 import { resolvePolicy } from './policy.js';
-import type { JobStore } from './store/job-store.js';
-import { MEMORY_STORE, memoryStore } from './store/memory.js';
-import { cacheOwnership } from './store/owned-cache.js';
 import { refuse } from './refusals.js';
 import { jobEvents } from './status/events.js';
 import { createStatusHub } from './status/hub.js';
+import type { JobStore } from './store/job-store.js';
+import { MEMORY_STORE, memoryStore } from './store/memory.js';
+import { cacheOwnership } from './store/owned-cache.js';
 import { badGateway } from './upstream.js';
 
 /** A web-standard request handler: `(request) => Promise<Response>`. */

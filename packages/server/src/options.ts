@@ -1,8 +1,8 @@
 import type { PrivateLinkPolicy } from '@sora-kit/core';
 import type { CorsOptions } from './cross-site.js';
 import type { SoraPolicy } from './policy.js';
-import type { Awaitable, JobStore } from './store/job-store.js';
 import type { StatusHub } from './status/hub.js';
+import type { Awaitable, JobStore } from './store/job-store.js';
 
 /** Who is asking: the handler scopes every job to this id. */
 export interface SoraUser {
@@ -39,6 +39,7 @@ export interface SoraHandlerOptions {
    * have been paid). Keep it above `timeoutMs`. Default: 600 000 (10 minutes).
    */
   reservationTtlMs?: number | undefined;
+  /**
    * The shared read path of job statuses: every reader of a job (retrieve, list, event streams), on every
    * instance sharing the hub's store, is served from one upstream poll per job and interval; finished jobs
    * from the store alone. Pass the same hub to `createWebhookHandler({ status })` so a webhook ends the wait
