@@ -209,7 +209,7 @@ describe('every operation answers what the spec declares', () => {
 
     // The API's own refusals, relayed: a reused Idempotency-Key (409), a rate limit (429), not ready (400).
     const key = { 'idempotency-key': 'spec-answers-1' };
-    await checked('alice', 'POST', '/v1/videos', { json: { prompt: 'one' }, headers: key });
+    const unread = await checked('alice', 'POST', '/v1/videos', { json: { prompt: 'one' }, headers: key });
     expect(
       (await checked('alice', 'POST', '/v1/videos', { json: { prompt: 'two' }, headers: key })).status,
     ).toBe(409);
@@ -217,10 +217,11 @@ describe('every operation answers what the spec declares', () => {
       kind: 'rate-limit',
       times: 1,
       method: 'GET',
-      path: `/v1/videos/${video}`,
+      path: `/v1/videos/${unread.body.id}`,
       retryAfterMs: 10,
     });
-    expect((await checked('alice', 'GET', `/v1/videos/${video}`)).status).toBe(429);
+    // A job nobody has read yet: its first read goes upstream (a read of a fresh shared entry would not).
+    expect((await checked('alice', 'GET', `/v1/videos/${unread.body.id}`)).status).toBe(429);
     // A job that failed (moderation) has no content, whenever it is asked.
     const blocked = await checked('alice', 'POST', '/v1/videos', {
       json: { prompt: 'a [moderation-block] scene' },
