@@ -1,4 +1,4 @@
-import { serveContent } from '../content.js';
+import { type ContentVariant, serveContent } from '../content.js';
 import type { Scope } from '../context.js';
 import { invalidField, jsonResponse, notFound } from '../envelope.js';
 import { callJson, noteStatus, relayAnswer, validId, withCors } from '../scope-io.js';
@@ -45,6 +45,7 @@ export async function content(scope: Scope, id: string): Promise<Response> {
     scope.ctx.contentOptions,
     scope.request,
     `/v1/videos/${id}/content${query}`,
+    (variant ?? 'video') as ContentVariant,
     scope.time,
     scope.cors,
   );
