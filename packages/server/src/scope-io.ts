@@ -1,5 +1,6 @@
 import { normalizeStatus } from '@sora-kit/core';
 import type { Scope } from './context.js';
+import type { JudgedJob } from './job/judge.js';
 import { callUpstream, readUpstream, relay, type UpstreamJson } from './upstream.js';
 
 /** The spec's id pattern (ids are path segments, compared undecoded: `%`, `/` and `..` never pass). */
@@ -20,12 +21,12 @@ export async function callJson(
   scope: Scope,
   method: string,
   path: string,
-  body?: { bytes: BodyInit; headers: Headers },
+  body?: { job: JudgedJob; headers: Headers },
 ): Promise<UpstreamJson> {
   const response = await callUpstream(scope.upstream, path, {
     method,
     headers: body?.headers ?? new Headers(),
-    body: body?.bytes ?? null,
+    job: body?.job,
     signal: scope.time.signal,
   });
   return readUpstream(scope.upstream, response);

@@ -1,6 +1,8 @@
 import { redact } from '@sora-kit/core';
 import { readCapped } from './body.js';
 import { errorResponse, HandlerRefusal } from './envelope.js';
+import { encodeJob } from './job/encode.js';
+import type { JudgedJob } from './job/judge.js';
 import { passHeaders } from './pass-headers.js';
 
 /** What every upstream call needs: where, with which key and fetch, and for how long. */
@@ -44,14 +46,17 @@ export function badGateway(message = 'The video API could not be reached.', code
 
 /**
  * Calls the API with the key. `path` is the spec path with its id already checked against the spec's id
- * pattern; `headers` are only the ones the operation needs. Network failures become a 502 refusal.
+ * pattern; `headers` are only the ones the operation needs; a body only as a {@link JudgedJob} (what the
+ * handler judged, written again: never the client's bytes). Network failures become a 502 refusal.
  */
 export async function callUpstream(
   upstream: Upstream,
   path: string,
-  init: { method: string; headers?: Headers; body?: BodyInit | null; signal: AbortSignal },
+  init: { method: string; headers?: Headers; job?: JudgedJob | undefined; signal: AbortSignal },
 ): Promise<Response> {
   const headers = new Headers(init.headers);
+  const encoded = init.job ? await encodeJob(init.job) : undefined;
+  if (encoded) headers.set('content-type', encoded.contentType);
   headers.set('authorization', `Bearer ${upstream.apiKey}`);
   // Bytes as stored: no decoding and re-encoding on the way through, and Content-Length stays true.
   headers.set('accept-encoding', 'identity');
@@ -59,7 +64,7 @@ export async function callUpstream(
     return await upstream.fetch(`${upstream.baseUrl}${path}`, {
       method: init.method,
       headers,
-      body: init.body ?? null,
+      body: encoded?.body ?? null,
       redirect: 'manual',
       signal: init.signal,
       // No `cache` option: Workers' fetch rejects it, and the API answers job reads with no-store anyway.
