@@ -52,11 +52,13 @@ export async function fetchContent(
   // went through a refused hop (an https API redirecting to http) is dropped before its bytes are used.
   const fetchChecked = async (url: string | URL | Request, init?: RequestInit) => {
     const response = await transport(url, { ...init, [CHECK_REDIRECT]: checked } as RequestInit);
-    try {
-      if (response.redirected) checked(response.url);
-    } catch (error) {
-      await response.body?.cancel().catch(() => {});
-      throw error;
+    if (response.redirected) {
+      try {
+        checked(response.url);
+      } catch (error) {
+        response.body?.cancel().catch(() => {});
+        throw error;
+      }
     }
     return response;
   };

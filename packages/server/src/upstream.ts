@@ -98,12 +98,19 @@ export async function readUpstream(upstream: Upstream, response: Response): Prom
   } catch {
     throw badGateway('The video API answer broke off or was too large.', 'upstream_broken_answer');
   }
-  const text = redact(new TextDecoder().decode(bytes), upstream.apiKey);
+  const raw = new TextDecoder().decode(bytes);
+  // Redacted after decoding: the key may hide in a JSON answer as `\u` escapes, which only parsing turns
+  // back into the key. Every string of the parsed answer (keys too) is redacted, and the answer is
+  // serialised again from that; text that is not JSON is redacted as text.
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(text);
+    json = redact(JSON.parse(raw), upstream.apiKey);
+    // (An answer nested past the redactor's depth comes back as nothing: no answer rather than a leak.)
+    text = json === undefined ? '' : JSON.stringify(json);
   } catch {
     json = undefined;
+    text = redact(raw, upstream.apiKey);
   }
   return { status: response.status, headers: response.headers, text, json };
 }
