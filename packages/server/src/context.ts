@@ -1,4 +1,5 @@
 import type { ContentOptions } from './content.js';
+import type { HostCheck } from './hosts.js';
 import type { SoraHandlerOptions } from './options.js';
 import type { ResolvedPolicy } from './policy.js';
 import type { RouteMatch } from './routes.js';
@@ -17,6 +18,10 @@ export interface HandlerContext {
   /** Origins trusted for state-changing requests: `trustedOrigins` and `cors.origins`. */
   readonly trusted: readonly string[];
   readonly contentOptions: ContentOptions;
+  /** How long a JSON body may take to arrive, and an upload may stall, in ms. */
+  readonly bodyTimeouts: { jsonMs: number; uploadIdleMs: number };
+  /** Whether the request's `Host` (and `X-Forwarded-Host`) is one this handler serves. */
+  readonly hostAllowed: HostCheck;
   /** Paid calls of each user being admitted or sent right now, in this process. */
   readonly pending: Map<string, number>;
 }

@@ -75,3 +75,17 @@ export function tooLarge(limit: number): HandlerRefusal {
     code: 'request_too_large',
   });
 }
+
+/** A 408: the body did not arrive in time (a client trickling bytes holds the request no longer). */
+export function bodyTimeout(ms: number): HandlerRefusal {
+  return new HandlerRefusal(
+    408,
+    {
+      message: `The request body did not arrive within ${ms} ms.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: 'request_timeout',
+    },
+    { connection: 'close' },
+  );
+}

@@ -61,6 +61,7 @@ export async function judge(
   const reader = new PartReader(job.stream, job.boundary, {
     maxBytes: scope.ctx.policy.maxUploadBytes,
     maxTextBytes: MAX_TEXT_BYTES,
+    idleMs: scope.ctx.bodyTimeouts.uploadIdleMs,
     checkName: (name, file) => checkPartName(operation, name, file),
   });
   let settle!: { resolve(fields: Record<string, string>): void; reject(error: unknown): void };

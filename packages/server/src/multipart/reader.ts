@@ -1,4 +1,4 @@
-import { HandlerRefusal, tooLarge } from '../envelope.js';
+import { bodyTimeout, HandlerRefusal, tooLarge } from '../envelope.js';
 
 /** One part of a multipart/form-data body, as this parser read it (and as the writer will write it again). */
 export type Part =
@@ -19,6 +19,8 @@ export interface PartLimits {
   maxBytes: number;
   /** Largest sum of the text parts, in bytes (413): only file parts may be large. */
   maxTextBytes: number;
+  /** Longest wait for the next bytes of the body, in ms (408): an upload may be long, not stalled. */
+  idleMs: number;
   /** Called with each part's name as soon as its headers are read; throws to refuse the part. */
   checkName(name: string, file: boolean): void;
 }
@@ -289,11 +291,19 @@ export class PartReader {
   /** Reads one more chunk of the body (413 past the cap; 400 when it ends or breaks too early). */
   private async fill(): Promise<void> {
     let chunk: ReadableStreamReadResult<Uint8Array>;
+    let idle = false;
+    const timer = setTimeout(() => {
+      idle = true;
+      this.cancel(); // ends the pending read
+    }, this.limits.idleMs);
     try {
       chunk = await this.reader.read();
     } catch {
       throw unreadable();
+    } finally {
+      clearTimeout(timer);
     }
+    if (idle) throw bodyTimeout(this.limits.idleMs);
     if (chunk.done) throw malformed('it ends before its closing boundary');
     this.size += chunk.value.byteLength;
     if (this.size > this.limits.maxBytes) {
