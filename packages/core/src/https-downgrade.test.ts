@@ -99,7 +99,7 @@ describe('an https API may not send the download to plain http', () => {
     const before = plainHits;
     const outcome = await download('video_redirect', transport);
     expect(outcome.name).toBe('UnsafeLinkError');
-    expect(outcome.message).toContain('plain http: and the API is https:');
+    expect(outcome.message).toContain('a downgrade from an https: API to http:');
     // nodeFetch checks each hop before following it; the global fetch follows by itself, so its answer is
     // dropped unread instead.
     if (transport === 'nodeFetch') expect(plainHits).toBe(before);

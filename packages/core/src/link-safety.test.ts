@@ -53,7 +53,7 @@ describe('checkLink', () => {
 
   it('refuses a downgrade: a plain http link from an https API (an http API may give one)', () => {
     expect(() => checkLink('http://cdn.example.com/a.mp4', publicApi)).toThrow(
-      /plain http: and the API is https:/,
+      /a downgrade from an https: API to http:/,
     );
     expect(checkLink('http://cdn.example.com/a.mp4', 'http://api.example.com').protocol).toBe('http:');
   });

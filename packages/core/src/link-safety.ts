@@ -87,7 +87,7 @@ export function checkLink(link: string, baseUrl: string, allowPrivate?: PrivateL
   // the wire in clear, open to anyone on the path to read or rewrite. (An internal host allowPrivateLinks
   // names is the operator's own network, so their decision.)
   if (url.protocol === 'http:' && api?.protocol === 'https:' && !allowed)
-    throw new UnsafeLinkError(link, 'it is plain http: and the API is https: (a downgrade)');
+    throw new UnsafeLinkError(link, 'a downgrade from an https: API to http:');
   return url;
 }
 
