@@ -48,8 +48,20 @@ export async function fetchContent(
   // follows: a redirect is a link too. (Other fetches ignore the field and follow redirects themselves.)
   const checked = (next: string) => checkLink(next, ctx.baseUrl, ctx.allowPrivateLinks);
   const transport = options.fetch ?? ctx.fetch;
-  const fetchChecked = (url: string | URL | Request, init?: RequestInit) =>
-    transport(url, { ...init, [CHECK_REDIRECT]: checked } as RequestInit);
+  // A fetch that follows redirects itself (the global one) is checked where it ended up: a download that
+  // went through a refused hop (an https API redirecting to http) is dropped before its bytes are used.
+  const fetchChecked = async (url: string | URL | Request, init?: RequestInit) => {
+    const response = await transport(url, { ...init, [CHECK_REDIRECT]: checked } as RequestInit);
+    if (response.redirected) {
+      try {
+        checked(response.url);
+      } catch (error) {
+        response.body?.cancel().catch(() => {});
+        throw error;
+      }
+    }
+    return response;
+  };
   const { response } = await api(
     ctx,
     'GET',

@@ -51,6 +51,13 @@ describe('checkLink', () => {
     );
   });
 
+  it('refuses a downgrade: a plain http link from an https API (an http API may give one)', () => {
+    expect(() => checkLink('http://cdn.example.com/a.mp4', publicApi)).toThrow(
+      /a downgrade from an https: API to http:/,
+    );
+    expect(checkLink('http://cdn.example.com/a.mp4', 'http://api.example.com').protocol).toBe('http:');
+  });
+
   it('refuses loopback, metadata and private links from a public API, naming the host', () => {
     for (const link of [
       'http://127.0.0.1:8080/x',

@@ -42,19 +42,20 @@ export function isPrivateHost(hostname: string): boolean {
 }
 
 /**
- * The API's host name. A relative base (`/api/sora` in a browser, behind a proxy) is on the page's host;
- * where there is no page, it counts as public.
+ * The API's URL. A relative base (`/api/sora` in a browser, behind a proxy) is on the page's origin;
+ * where there is no page, it has none (its host counts as public).
  */
-function apiHost(baseUrl: string): string {
+function apiUrl(baseUrl: string): URL | undefined {
   try {
-    return new URL(baseUrl, (globalThis as { location?: { href?: string } }).location?.href).hostname;
+    return new URL(baseUrl, (globalThis as { location?: { href?: string } }).location?.href);
   } catch {
-    return '';
+    return undefined;
   }
 }
 
 /**
- * Checks a download link before it is fetched: only `http:` and `https:`, and no loopback, private or
+ * Checks a download link before it is fetched: only `http:` and `https:` (only `https:` when the API is
+ * on `https:`: no downgrade), and no loopback, private or
  * link-local host unless the API's own base URL is on such a host (the local emulator, a gateway in the
  * same private network) or `allowPrivate` says so (`true`, or a function deciding per URL; default: none).
  *
@@ -72,13 +73,22 @@ export function checkLink(link: string, baseUrl: string, allowPrivate?: PrivateL
     throw new UnsafeLinkError(link, `the scheme ${url.protocol} is not http: or https:`);
   }
   if (url.username || url.password) throw new UnsafeLinkError(link, 'it carries credentials');
-  if (!isPrivateHost(url.hostname)) return url;
-  if (isPrivateHost(apiHost(baseUrl))) return url;
-  if (allowPrivate === true || (typeof allowPrivate === 'function' && allowPrivate(url))) return url;
-  throw new UnsafeLinkError(
-    link,
-    `${url.hostname} is an internal address and the API is not (allowPrivateLinks allows it)`,
-  );
+  const api = apiUrl(baseUrl);
+  const internal = isPrivateHost(url.hostname);
+  const allowed =
+    internal && (allowPrivate === true || (typeof allowPrivate === 'function' && allowPrivate(url)));
+  if (internal && !allowed && !isPrivateHost(api?.hostname ?? '')) {
+    throw new UnsafeLinkError(
+      link,
+      `${url.hostname} is an internal address and the API is not (allowPrivateLinks allows it)`,
+    );
+  }
+  // A link (or a redirect) from an https API to plain http would put the link's token and the bytes on
+  // the wire in clear, open to anyone on the path to read or rewrite. (An internal host allowPrivateLinks
+  // names is the operator's own network, so their decision.)
+  if (url.protocol === 'http:' && api?.protocol === 'https:' && !allowed)
+    throw new UnsafeLinkError(link, 'a downgrade from an https: API to http:');
+  return url;
 }
 
 /**

@@ -17,16 +17,37 @@ export type Redactor = <T>(value: T) => T;
  */
 export function createRedactor(secret: string | null | undefined): Redactor {
   if (!secret) return (value) => value;
-  // The pattern of every form the secret takes in text: as it is, JSON-escaped (inside a serialised body),
-  // URL-encoded (echoed from a query string or a form), and after `Bearer ` (an echoed header). It ignores
-  // case (`%2F` and `%2f` are the same escape, `bearer` the same scheme; a key that differs only in case
-  // is the key for any reader). Secrets shorter than 8 characters are not real keys (a test's `'k'`):
-  // alone they are left be, or every `k` of a stack trace would go, but their `Bearer <key>` form is
-  // unambiguous and still removed. (A form that equals another is a repeated alternative, which matches
-  // the same.) Each form has every character but letters, digits and `_` backslashed: outside unicode
-  // mode (`u`) a backslash before such a character always means the character itself.
-  const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
-  const any = forms.map((form) => form.replace(/\W/g, '\\$&')).join('|');
+  // The pattern of every form the secret takes in text, character by character: as it is, JSON-escaped
+  // (`\u002d` or `\"`, in a serialised body, however many characters a sender escaped), URL-encoded
+  // (`%2D`, wholly or in part, echoed from a query string or a form); and after `Bearer ` (an echoed
+  // header). It ignores case (`%2F` and `%2f` are the same escape, `bearer` the same scheme; a key that
+  // differs only in case is the key for any reader). Secrets shorter than 8 characters are not real keys
+  // (a test's `'k'`): alone they are left be, or every `k` of a stack trace would go, but their
+  // `Bearer <key>` form is unambiguous and still removed. Outside unicode mode (`u`) a backslash before a
+  // character other than a letter, digit or `_` always means the character itself.
+  const literal = (text: string) => text.replace(/\W/g, '\\$&');
+  // (`%hh` of the code: `-` is never encoded by encodeURIComponent; for the ASCII of real keys it is the byte.)
+  const hex = (c: string, n: number) => c.charCodeAt(0).toString(16).padStart(n, '0');
+  let any = [...secret]
+    .map((c) => {
+      const forms = [
+        c,
+        JSON.stringify(c).slice(1, -1),
+        `\\u${hex(c, 4)}`,
+        encodeURIComponent(c),
+        `%${hex(c, 2)}`,
+      ];
+      return `(?:${forms.map(literal).join('|')})`;
+    })
+    .join('');
+  // Base64 (standard and URL-safe) of the secret, or of any text holding it (`Bearer <key>`, `user:<key>`):
+  // in each of the 3 alignments, the characters that depend on the secret's bytes alone.
+  // (btoa takes Latin-1 only: a key outside it is no API key, and gets no base64 forms.)
+  for (let shift = 0; secret.length >= 8 && /^[ -~]+$/.test(secret) && shift < 3; shift++) {
+    const b64 = btoa('\0'.repeat(shift) + secret);
+    const middle = b64.slice(Math.ceil(shift * 1.34), -3);
+    any += `|${literal(middle)}|${literal(middle.replace(/\+/g, '-').replace(/\//g, '_'))}`;
+  }
   // `(bearer\s+)` is captured, so that the replacement keeps the scheme; it is optional for real keys.
   const pattern = new RegExp(`(bearer\\s+)${secret.length >= 8 ? '?' : ''}(?:${any})`, 'gi');
   const clean = (text: string) =>

@@ -1,23 +1,35 @@
-import { tooLarge } from './envelope.js';
+import { bodyTimeout, tooLarge } from './envelope.js';
 
 /** One decoder for every whole body (`decode` without `stream` keeps no state between calls). */
 export const utf8 = new TextDecoder();
 
 /**
  * Reads a whole body, refusing it (413) as soon as it passes `limit` bytes, without reading the rest: a
- * client cannot make the server buffer more than the cap.
+ * client cannot make the server buffer more than the cap. With `timeoutMs`, a body that has not ended by
+ * then (a client trickling bytes) is refused too (408), rather than holding the request for minutes.
  */
 export async function readCapped(
   body: ReadableStream<Uint8Array> | null,
   limit: number,
+  timeoutMs = Number.POSITIVE_INFINITY,
 ): Promise<Uint8Array> {
   if (!body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = body.getReader();
+  let timedOut = false;
+  // Cancelling ends the pending read (as done), so the loop below stops at once.
+  const timer =
+    timeoutMs < Number.POSITIVE_INFINITY
+      ? setTimeout(() => {
+          timedOut = true;
+          reader.cancel().catch(() => {});
+        }, timeoutMs)
+      : undefined;
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (timedOut) throw bodyTimeout(timeoutMs);
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
@@ -27,6 +39,7 @@ export async function readCapped(
       chunks.push(value);
     }
   } finally {
+    clearTimeout(timer);
     reader.releaseLock();
   }
   const all = new Uint8Array(size);

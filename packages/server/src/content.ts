@@ -10,9 +10,34 @@ export interface ContentOptions {
   allowPrivateLinks: PrivateLinkPolicy;
 }
 
-/** Media types streamed as bytes; any other body (JSON, text, HTML) is read and redacted first. */
-const MEDIA = /^(video|image|audio)\/|^application\/octet-stream/i;
+/**
+ * The media types the spec names for `/content` (spec/openapi.yaml), by variant. Only these are served
+ * as bytes: an answer of another type (`image/svg+xml` with a script, HTML) from a hostile API or file
+ * host would run on the app's origin when opened in a tab. `application/octet-stream` (some file hosts
+ * label everything so) is served as the variant's type.
+ */
+const MEDIA_TYPES = { video: 'video/mp4', thumbnail: 'image/webp', spritesheet: 'image/jpeg' } as const;
+export type ContentVariant = keyof typeof MEDIA_TYPES;
+const SPEC_MEDIA = new Set<string>(Object.values(MEDIA_TYPES));
 const MAX_HOPS = 3;
+
+/**
+ * Headers of every media answer: no sniffing a type other than the one sent, and if the bytes are opened
+ * in a tab anyway, no script, no plugin, no same-origin access (CSP `sandbox`).
+ */
+function mediaHeaders(headers: Headers): Headers {
+  headers.set('x-content-type-options', 'nosniff');
+  headers.set('content-security-policy', "sandbox; default-src 'none'");
+  return headers;
+}
+
+/** The spec's media type of an answer's `Content-Type`, or undefined when it is none of them. */
+function specMediaType(contentType: string, variant: ContentVariant): string | undefined {
+  const essence = contentType.split(';')[0]!.trim().toLowerCase();
+  if (SPEC_MEDIA.has(essence)) return essence;
+  if (essence === 'application/octet-stream') return MEDIA_TYPES[variant];
+  return undefined;
+}
 
 /** The `Range` and `If-Range` of the request, the only headers a download needs. */
 function rangeHeaders(request: Request): Headers {
@@ -25,20 +50,37 @@ function rangeHeaders(request: Request): Headers {
 }
 
 /** Streams a media answer to the browser with the safe headers; textual bodies are read and redacted. */
-async function deliver(upstream: Upstream, response: Response, extra: Headers): Promise<Response> {
+async function deliver(
+  upstream: Upstream,
+  response: Response,
+  variant: ContentVariant,
+  extra: Headers,
+): Promise<Response> {
   const type = response.headers.get('content-type') ?? '';
-  if ((response.status === 200 || response.status === 206) && MEDIA.test(type)) {
-    const headers = passHeaders(response.headers, upstream.apiKey);
-    for (const [name, value] of extra) headers.set(name, value);
-    return new Response(response.body, { status: response.status, headers });
+  if (response.status === 200 || response.status === 206) {
+    const media = specMediaType(type, variant);
+    if (media) {
+      const headers = mediaHeaders(passHeaders(response.headers, upstream.apiKey));
+      headers.set('content-type', media);
+      for (const [name, value] of extra) headers.set(name, value);
+      return new Response(response.body, { status: response.status, headers });
+    }
+    if (!/json/i.test(type)) {
+      await response.body?.cancel().catch(() => {});
+      throw badGateway(
+        `The video API sent the ${variant} as a type the server does not serve. Allowed: ${[...SPEC_MEDIA].join(', ')}.`,
+        'unexpected_media_type',
+      );
+    }
   }
   if (response.status === 416) {
     // The spec's 416 is an error envelope with `Content-Range: bytes */SIZE`; a file host's bare 416 gets one.
     await response.body?.cancel().catch(() => {});
-    const headers = passHeaders(response.headers, upstream.apiKey, ['content-range']);
+    const headers = mediaHeaders(passHeaders(response.headers, upstream.apiKey, ['content-range']));
     for (const [name, value] of extra) headers.set(name, value);
     return refuse('range_not_satisfiable', 'Range', undefined, headers).toResponse();
   }
+
   return relay(upstream, await readUpstream(upstream, response), extra);
 }
 
@@ -52,6 +94,7 @@ async function followLink(
   options: ContentOptions,
   link: string,
   request: Request,
+  variant: ContentVariant,
   signal: AbortSignal,
   extra: Headers,
 ): Promise<Response> {
@@ -96,7 +139,7 @@ async function followLink(
       await response.body?.cancel().catch(() => {});
       throw badGateway(`The download host answered ${response.status}.`, 'download_failed');
     }
-    return deliver(upstream, response, extra);
+    return deliver(upstream, response, variant, extra);
   }
   throw badGateway('The download link redirects too often.', 'download_failed');
 }
@@ -110,6 +153,7 @@ export async function serveContent(
   options: ContentOptions,
   request: Request,
   path: string,
+  variant: ContentVariant,
   signal: { signal: AbortSignal; done(): void },
   extra: Headers,
 ): Promise<Response> {
@@ -137,8 +181,8 @@ export async function serveContent(
   }
   // The time limit covers getting an answer's headers; the bytes then flow as long as the browser reads.
   const answer = link
-    ? await followLink(upstream, options, link, request, signal.signal, extra)
-    : await deliver(upstream, response, extra);
+    ? await followLink(upstream, options, link, request, variant, signal.signal, extra)
+    : await deliver(upstream, response, variant, extra);
   signal.done();
   return answer;
 }

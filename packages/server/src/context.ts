@@ -1,4 +1,5 @@
 import type { ContentOptions } from './content.js';
+import type { HostCheck } from './hosts.js';
 import type { SoraHandlerOptions } from './options.js';
 import type { ResolvedPolicy } from './policy.js';
 import type { RouteMatch } from './routes.js';
@@ -24,6 +25,10 @@ export interface HandlerContext {
   readonly status: StatusHub;
   /** Open event streams of each user, in this process, and the most one user may have. */
   readonly streams: { open: Map<string, number>; maxPerUser: number; heartbeatMs: number };
+  /** How long a JSON body may take to arrive, and an upload may stall, in ms. */
+  readonly bodyTimeouts: { jsonMs: number; uploadIdleMs: number };
+  /** Whether the request's `Host` (and `X-Forwarded-Host`) is one this handler serves. */
+  readonly hostAllowed: HostCheck;
 }
 
 /** One admitted request: who asks, for which operation, and the upstream it may use until `time` runs out. */

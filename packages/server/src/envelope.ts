@@ -71,3 +71,17 @@ export function policyRefusal(
 export function tooLarge(limit: number): HandlerRefusal {
   return refuse('request_too_large', null, `The request body is larger than ${limit} bytes.`);
 }
+
+/** A 408: the body did not arrive in time (a client trickling bytes holds the request no longer). */
+export function bodyTimeout(ms: number): HandlerRefusal {
+  return new HandlerRefusal(
+    408,
+    {
+      message: `The request body did not arrive within ${ms} ms.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: 'request_timeout',
+    },
+    { connection: 'close' },
+  );
+}

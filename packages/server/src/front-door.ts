@@ -1,6 +1,8 @@
 import { readEnv } from '@sora-kit/core';
 import type { HandlerContext, Scope } from './context.js';
 import { corsHeaders, crossSiteRead, fromTrustedPage, preflight } from './cross-site.js';
+import { errorResponse } from './envelope.js';
+import { unknownHost } from './hosts.js';
 import { refuse } from './refusals.js';
 import { matchRoute } from './routes.js';
 import { deadline, type Upstream } from './upstream.js';
@@ -21,6 +23,7 @@ export async function frontDoor(
 ): Promise<Response | Scope> {
   const { options, basePath } = ctx;
   const url = new URL(request.url);
+  if (!ctx.hostAllowed(request, url)) return unknownHost();
   const path = url.pathname;
   if (!path.startsWith(`${basePath}/`)) return noRoute();
   const match = matchRoute(request.method, path.slice(basePath.length));

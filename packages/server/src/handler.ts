@@ -3,6 +3,7 @@ import type { HandlerContext, Scope } from './context.js';
 import { corsHeaders } from './cross-site.js';
 import { HandlerRefusal } from './envelope.js';
 import { type FrontDoorState, frontDoor } from './front-door.js';
+import { hostCheck } from './hosts.js';
 import { sendJob } from './job/send.js';
 import * as reads from './operations/reads.js';
 import type { SoraHandlerOptions } from './options.js';
@@ -160,6 +161,16 @@ function resolveContext(options: SoraHandlerOptions): HandlerContext {
       allowPrivateLinks: options.allowPrivateLinks ?? false,
     },
     reservationTtlMs,
+    bodyTimeouts: {
+      jsonMs: options.bodyTimeoutMs ?? 30_000,
+      uploadIdleMs: options.uploadIdleTimeoutMs ?? 30_000,
+    },
+    hostAllowed: hostCheck(
+      options.allowedHosts,
+      options.trustedOrigins ?? [],
+      readEnv('NODE_ENV') === 'production',
+      logger,
+    ),
   };
 }
 

@@ -60,6 +60,14 @@ export interface SoraHandlerOptions {
    */
   trustedOrigins?: readonly string[] | undefined;
   /**
+   * The host names the handler answers for (a DNS rebinding guard): others get a 421 `unknown_host`.
+   * Checked against the request's URL, `Host` and `X-Forwarded-Host`. Entries: `app.example.com`, or
+   * `.example.com` for it and its subdomains; `'any'` turns the check off (a proxy in front checks Host).
+   * Default: the hosts of `trustedOrigins`, plus loopback names (`localhost`, `127.0.0.1`, `[::1]`) when
+   * `NODE_ENV` is not `production`; in production with neither, any host (with a warning at start).
+   */
+  allowedHosts?: readonly string[] | 'any' | undefined;
+  /**
    * What to do when the API answers `/content` with a link to another host (gpt.ge): `'stream'` the bytes
    * through (the browser never sees the link) or `'redirect'` (302) the browser to it. Default: `'stream'`.
    */
@@ -69,6 +77,13 @@ export interface SoraHandlerOptions {
    * (core's `checkLink` rule). Default: false (only when the API itself is on such an address).
    */
   allowPrivateLinks?: PrivateLinkPolicy | undefined;
+  /** Milliseconds a JSON request body may take to arrive whole; later it is a 408. Default: 30 000. */
+  bodyTimeoutMs?: number | undefined;
+  /**
+   * Milliseconds an upload (multipart) may go without sending a byte; then it is a 408. Uploads may take
+   * long in all (a slow link), so this is an idle limit, not a total. Default: 30 000.
+   */
+  uploadIdleTimeoutMs?: number | undefined;
   /** Milliseconds an upstream call may take to answer (the body too, except streamed media). Default: 60 000. */
   timeoutMs?: number | undefined;
   /** Where the handler's few warnings and errors go. Default: `console`. */

@@ -96,6 +96,11 @@ export const REFUSALS = {
     message: 'The download host could not be reached.',
   },
   download_failed: { status: 502, type: 'server_error', message: 'The download host failed.' },
+  unexpected_media_type: {
+    status: 502,
+    type: 'server_error',
+    message: 'The video API sent the media as a type the server does not serve.',
+  },
 } as const satisfies Record<string, { status: number; type: string; message: string }>;
 
 /** An `error.code` the handler answers with. */

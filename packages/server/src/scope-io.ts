@@ -1,5 +1,6 @@
 import { checkId, normalizeStatus } from '@sora-kit/core';
 import type { Scope } from './context.js';
+import type { JudgedJob } from './job/judge.js';
 import { callUpstream, readUpstream, relay, type UpstreamJson } from './upstream.js';
 
 /**
@@ -31,13 +32,13 @@ export async function callJson(
   scope: Scope,
   method: string,
   path: string,
-  body?: { bytes: BodyInit; headers: Headers },
+  body?: { job: JudgedJob; headers: Headers },
   signal = scope.time.signal,
 ): Promise<UpstreamJson> {
   const response = await callUpstream(scope.upstream, path, {
     method,
     headers: body?.headers ?? new Headers(),
-    body: body?.bytes ?? null,
+    job: body?.job,
     signal,
   });
   return readUpstream(scope.upstream, response);

@@ -1,6 +1,8 @@
 import { redact } from '@sora-kit/core';
 import { readCappedText } from './body.js';
 import { HandlerRefusal } from './envelope.js';
+import { encodeJob } from './job/encode.js';
+import type { JudgedJob } from './job/judge.js';
 import { passHeaders } from './pass-headers.js';
 import { type RefusalCode, refuse } from './refusals.js';
 
@@ -48,6 +50,7 @@ export function badGateway(
       | 'unsafe_link'
       | 'download_unavailable'
       | 'download_failed'
+      | 'unexpected_media_type'
     ) = 'upstream_unavailable',
 ): HandlerRefusal {
   return refuse(code, null, message);
@@ -55,15 +58,18 @@ export function badGateway(
 
 /**
  * Calls the API with the key. `path` is the spec path with its id already checked against the spec's id
- * pattern; `headers` are only the ones the operation needs. Network failures become a 502 refusal.
+ * pattern; `headers` are only the ones the operation needs; a body only as a {@link JudgedJob} (what the
+ * handler judged, written again: never the client's bytes). Network failures become a 502 refusal.
  */
 export async function callUpstream(
   upstream: Upstream,
   path: string,
-  init: { method: string; headers?: Headers; body?: BodyInit | null; signal: AbortSignal },
+  init: { method: string; headers?: Headers; job?: JudgedJob | undefined; signal: AbortSignal },
 ): Promise<Response> {
   // Each caller builds its own `Headers` for this one call: filled in place rather than copied.
   const headers = init.headers ?? new Headers();
+  const encoded = init.job ? await encodeJob(init.job) : undefined;
+  if (encoded) headers.set('content-type', encoded.contentType);
   headers.set('authorization', `Bearer ${upstream.apiKey}`);
   // Bytes as stored: no decoding and re-encoding on the way through, and Content-Length stays true.
   headers.set('accept-encoding', 'identity');
@@ -71,7 +77,7 @@ export async function callUpstream(
     return await upstream.fetch(`${upstream.baseUrl}${path}`, {
       method: init.method,
       headers,
-      body: init.body ?? null,
+      body: encoded?.body ?? null,
       redirect: 'manual',
       signal: init.signal,
       // No `cache` option: Workers' fetch rejects it, and the API answers job reads with no-store anyway.
@@ -105,12 +111,18 @@ export async function readUpstream(upstream: Upstream, response: Response): Prom
   } catch {
     throw badGateway('The video API answer broke off or was too large.', 'upstream_broken_answer');
   }
-  const text = redact(raw, upstream.apiKey);
+  // Redacted after decoding: the key may hide in a JSON answer as `\u` escapes, which only parsing turns
+  // back into the key. Every string of the parsed answer (keys too) is redacted, and the answer is
+  // serialised again from that; text that is not JSON is redacted as text.
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(text);
+    json = redact(JSON.parse(raw), upstream.apiKey);
+    // (An answer nested past the redactor's depth comes back as nothing: no answer rather than a leak.)
+    text = json === undefined ? '' : JSON.stringify(json);
   } catch {
     json = undefined;
+    text = redact(raw, upstream.apiKey);
   }
   return { status: response.status, headers: response.headers, text, json };
 }

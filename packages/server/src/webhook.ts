@@ -6,7 +6,7 @@ import {
   type WebhookDeduperOptions,
 } from '@sora-kit/core';
 import { readCapped } from './body.js';
-import { errorResponse } from './envelope.js';
+import { errorResponse, HandlerRefusal } from './envelope.js';
 import { validId } from './scope-io.js';
 import type { StatusHub } from './status/hub.js';
 
@@ -38,6 +38,8 @@ export interface WebhookHandlerOptions {
   dedupe?: WebhookDeduper | WebhookDeduperOptions | undefined;
   /** How far `webhook-timestamp` may be from now, in seconds. Default: 300. */
   toleranceSeconds?: number | undefined;
+  /** Milliseconds a delivery's body may take to arrive whole; later it is a 408. Default: 30 000. */
+  bodyTimeoutMs?: number | undefined;
   /** Largest delivery body, in bytes. Default: 1 MiB. */
   maxBodyBytes?: number | undefined;
   /** Where failures of `onEvent` are logged. Default: `console`. */
@@ -89,7 +91,12 @@ export function createWebhookHandler(
     let event: VideoWebhookEvent;
     let payload: Uint8Array;
     try {
-      payload = await readCapped(request.body, limit);
+      payload = await readCapped(request.body, limit, options.bodyTimeoutMs ?? 30_000);
+    } catch (error) {
+      if (error instanceof HandlerRefusal && error.status === 408) return error.toResponse();
+      payload = new Uint8Array(0); // too large or cut: not a validly signed delivery
+    }
+    try {
       event = await verifyWebhook({
         payload,
         headers: request.headers,

@@ -77,13 +77,13 @@ async function stillServes() {
 
 describe('no single request ends the process', () => {
   test.each([
-    ['TRACE', `TRACE /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\n${session}\r\n`, 405],
+    ['TRACE', `TRACE /api/sora/v1/videos HTTP/1.1\r\nHost: localhost\r\n${session}\r\n`, 405],
     ['CONNECT', 'CONNECT 127.0.0.1:80 HTTP/1.1\r\nHost: 127.0.0.1:80\r\n\r\n', 0],
     ['a malformed Host', `GET /api/sora/v1/videos HTTP/1.1\r\nHost: a b/%%\r\n${session}\r\n`, 400],
     ['no Host', `GET /api/sora/v1/videos HTTP/1.0\r\n${session}\r\n`, 400],
     [
       'huge headers',
-      `GET /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`,
+      `GET /api/sora/v1/videos HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`,
       431,
     ],
     ['garbage', 'NOT HTTP AT ALL\r\n\r\n', 400],
@@ -96,7 +96,7 @@ describe('no single request ends the process', () => {
 
   test('a body cut mid-way (JSON and multipart)', async () => {
     const head = (type: string) =>
-      `POST /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n${session}Content-Type: ${type}\r\nContent-Length: 100000\r\n\r\n`;
+      `POST /api/sora/v1/videos HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\n${session}Content-Type: ${type}\r\nContent-Length: 100000\r\n\r\n`;
     await raw([Buffer.from(`${head('application/json')}{"prompt":"cut`)], 300);
     await raw(
       [
@@ -113,7 +113,7 @@ describe('no single request ends the process', () => {
     const body = '{"prompt":"slow"}';
     const parts = [
       Buffer.from(
-        `POST /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n${session}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+        `POST /api/sora/v1/videos HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\n${session}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
       ),
     ];
     for (const c of body) parts.push(Buffer.from(c));
@@ -124,7 +124,7 @@ describe('no single request ends the process', () => {
 
   test('an upstream download cut mid-body', async () => {
     const create = await raw(
-      `POST /api/sora/v1/videos HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n${session}Content-Type: application/json\r\nContent-Length: 14\r\nConnection: close\r\n\r\n{"prompt":"c"}`,
+      `POST /api/sora/v1/videos HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\n${session}Content-Type: application/json\r\nContent-Length: 14\r\nConnection: close\r\n\r\n{"prompt":"c"}`,
     );
     const id = /"id":"(video_[0-9a-f]+)"/.exec(create)![1]!;
     await expect
@@ -132,7 +132,7 @@ describe('no single request ends the process', () => {
       .toBe('completed');
     emu.faults.add({ kind: 'cut', path: `/v1/videos/${id}/content`, method: 'GET' });
     const answer = await raw(
-      `GET /api/sora/v1/videos/${id}/content HTTP/1.1\r\nHost: x\r\n${session}Connection: close\r\n\r\n`,
+      `GET /api/sora/v1/videos/${id}/content HTTP/1.1\r\nHost: localhost\r\n${session}Connection: close\r\n\r\n`,
       3000,
     );
     expect(statusOf(answer)).toBe(200);

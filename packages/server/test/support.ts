@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSoraClient, type SoraClient } from '@sora-kit/core';
 import { type RunningEmulator, startEmulator } from '@sora-kit/emulator';
-import { createSoraHandler, type SoraHandler, type SoraHandlerOptions } from '../src/index.js';
+import { createSoraHandler, type JobStore, type SoraHandler, type SoraHandlerOptions } from '../src/index.js';
 import { toNodeListener } from '../src/node/index.js';
 
 /** The key tests use: unique enough that finding it anywhere means it leaked. */
@@ -58,4 +58,19 @@ export async function startApp(options: Partial<SoraHandlerOptions> & { baseUrl:
 
 export async function emulator(options: Parameters<typeof startEmulator>[0] = {}): Promise<RunningEmulator> {
   return startEmulator({ jobSeconds: 0.3, apiKey: KEY, quiet: true, ...options });
+}
+
+/** Records `ids` as `userId`'s jobs in `store`, as the handler does after the API made them (reserve, then commit). */
+export async function own(store: JobStore, userId: string, ids: readonly string[]): Promise<void> {
+  const limits = {
+    maxInFlight: Number.POSITIVE_INFINITY,
+    maxPerWindow: Number.POSITIVE_INFINITY,
+    windowMs: 1,
+  };
+  for (const id of ids) {
+    const now = Date.now();
+    const slot = await store.reserve({ userId, kind: 'video', limits, now, ttlMs: 60_000 });
+    if (!slot.ok) throw new Error(`the store refused a slot: ${slot.limit}`);
+    await store.commit(slot.reservation, { userId, id, kind: 'video', createdAt: now });
+  }
 }

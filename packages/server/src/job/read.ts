@@ -32,10 +32,12 @@ export async function readJob(scope: Scope, kind: JobKind): Promise<JobRequest> 
   const boundary = boundaryOf(type);
   if (/^application\/json\s*(;|$)/i.test(type) && kind !== 'character') {
     if (declaredTooLarge(request, policy.maxJsonBytes)) throw tooLarge(policy.maxJsonBytes);
-    const bytes = await readCapped(request.body, policy.maxJsonBytes).catch((error) => {
-      if (error instanceof HandlerRefusal) throw error;
-      throw invalidField('body', 'The request body could not be read to its end.');
-    });
+    const bytes = await readCapped(request.body, policy.maxJsonBytes, scope.ctx.bodyTimeouts.jsonMs).catch(
+      (error) => {
+        if (error instanceof HandlerRefusal) throw error;
+        throw invalidField('body', 'The request body could not be read to its end.');
+      },
+    );
     let body: unknown;
     try {
       body = JSON.parse(utf8.decode(bytes));

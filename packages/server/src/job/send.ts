@@ -1,10 +1,10 @@
 import type { Scope } from '../context.js';
-import { inspectUpload, type MultipartFields } from '../multipart/reader.js';
+import { HandlerRefusal } from '../envelope.js';
 import { refuse } from '../refusals.js';
 import { callJson, relayAnswer, validId, withCors } from '../scope-io.js';
 import { callUpstream, deadline, readUpstream, type UpstreamJson } from '../upstream.js';
 import { admit, type Reservation } from './admit.js';
-import { judge } from './judge.js';
+import { type JudgedJob, judge } from './judge.js';
 import type { JobKind, ShapeField } from './kinds.js';
 import { jobHeaders, readJob } from './read.js';
 
@@ -14,9 +14,10 @@ interface Sent {
 }
 
 /**
- * Sends a body that makes a job (or a character) after checking it: JSON read whole (capped), multipart
- * streamed through with its last chunk held until the fields are judged. The call takes a slot of the
- * policy first ({@link admit}) and settles it by what the API certainly did:
+ * Sends a job (or a character) the handler judged, and nothing else: JSON re-serialised after judging,
+ * an upload written again part by part as it streams, its text fields and closing boundary held until
+ * they are judged. The call takes a slot of the policy first ({@link admit}) and settles it by what the API
+ * certainly did:
  *
  * - a 2xx answer with an id: committed (the user owns the id, the ledger counts it);
  * - refused before a complete request was sent, or a non-2xx answer: released;
@@ -41,31 +42,15 @@ export async function sendJob(
   let again: (() => Promise<UpstreamJson>) | undefined;
   try {
     const headers = await jobHeaders(scope);
-    const job = await readJob(scope, kind);
-    if (job.format === 'json') {
-      await judge(scope, kind, shapeFields, job.body, undefined);
-      headers.set('content-type', 'application/json');
-      // Re-serialised: the API parses exactly what was judged (a duplicate key such as
-      // {"model":"sora-2-pro","model":"sora-2"} cannot mean one thing here and another there).
-      const bytes = JSON.stringify(job.body);
-      again = () => callJson(scope, 'POST', path, { bytes, headers }, paid.signal);
+    const judged = await judge(scope, kind, shapeFields, await readJob(scope, kind));
+    if (judged.format === 'json') {
+      // Re-serialised from what was judged (a duplicate key such as {"model":"sora-2-pro","model":"sora-2"}
+      // cannot mean one thing here and another there); asked again with the same key when the outcome is unknown.
+      again = () => callJson(scope, 'POST', path, { job: judged, headers }, paid.signal);
       sent.value = true;
       answer = await again();
     } else {
-      // The boundary this handler parsed with, and no other parameter, so the API splits the parts the same way.
-      answer = await sendUpload(
-        scope,
-        path,
-        headers,
-        `multipart/form-data; boundary=${job.boundary}`,
-        job,
-        (fields) => {
-          const flat = Object.fromEntries(fields.text) as Record<string, unknown>;
-          return judge(scope, kind, shapeFields, flat, fields);
-        },
-        paid.signal,
-        sent,
-      );
+      answer = await sendUpload(scope, path, headers, judged, paid.signal, sent);
     }
   } catch (error) {
     if (!sent.value) {
@@ -115,42 +100,39 @@ async function settle(
   return relayAnswer(scope, answer);
 }
 
-/** Streams a multipart upload through, judging its fields before the upstream gets its last byte. */
+/** Streams an upload through as it is judged; a refusal of its fields aborts the call before its end. */
 async function sendUpload(
   scope: Scope,
   path: string,
   headers: Headers,
-  type: string,
-  job: { boundary: string; stream: ReadableStream<Uint8Array> },
-  check: (fields: MultipartFields) => Promise<void>,
+  judged: JudgedJob,
   paid: AbortSignal,
   sent: Sent,
 ): Promise<UpstreamJson> {
-  const upload = inspectUpload(job.stream, job.boundary, scope.ctx.policy.maxUploadBytes);
-  headers.set('content-type', type);
   const abort = new AbortController();
   const signal = anySignal(paid, abort.signal);
-  const call = callUpstream(scope.upstream, path, { method: 'POST', headers, body: upload.stream, signal });
+  const call = callUpstream(scope.upstream, path, { method: 'POST', headers, job: judged, signal });
   call.catch(() => {});
   const first = await Promise.race([
-    upload.fields.then((fields) => ({ fields })),
+    judged.fields.then(() => ({ judged: true })),
     call.then((early) => ({ early })),
-  ]).catch((error) => {
+  ]).catch(async (error) => {
     abort.abort();
-    // A refusal of the body (413, malformed, cut) explains the failure better than the aborted call.
-    throw upload.failure() ?? error;
+    // A refusal of the body (413, malformed, an unknown field, not the user's video) explains the failure
+    // better than the aborted call.
+    // (Not waited for when the fields are still being read: a slow client must not hold the answer.)
+    const refusal = await Promise.race([
+      judged.fields.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      ),
+      new Promise((resolve) => setTimeout(resolve, 0)),
+    ]);
+    throw refusal instanceof HandlerRefusal ? refusal : error;
   });
   if ('early' in first) return readUpstream(scope.upstream, first.early); // refused before reading it all
-  try {
-    await check(first.fields);
-  } catch (error) {
-    upload.release(false);
-    abort.abort();
-    throw error;
-  }
-  // From here the API may get the whole body: what it did is known only from its answer.
+  // Judged: the closing boundary goes out now, and what the API did is known only from its answer.
   sent.value = true;
-  upload.release(true);
   return readUpstream(scope.upstream, await call);
 }
 

@@ -1,5 +1,5 @@
 import { checkId, checkListQuery, validateVariant } from '@sora-kit/core';
-import { serveContent } from '../content.js';
+import { type ContentVariant, serveContent } from '../content.js';
 import type { Scope } from '../context.js';
 import { invalidField, jsonResponse, notFound } from '../envelope.js';
 import { checked } from '../refusals.js';
@@ -47,6 +47,7 @@ export async function content(scope: Scope, id: string): Promise<Response> {
     scope.ctx.contentOptions,
     scope.request,
     `/v1/videos/${id}/content${query}`,
+    (variant ?? 'video') as ContentVariant,
     scope.time,
     scope.cors,
   );
