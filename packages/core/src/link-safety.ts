@@ -42,15 +42,13 @@ export function isPrivateHost(hostname: string): boolean {
 }
 
 /**
- * The API's host name. A relative base (`/api/sora` in a browser, behind a proxy) is on the page's host;
- * where there is no page, it counts as public.
+ * A URL, read against the page's address, so that a relative one (`/api/sora` in a browser, behind a proxy)
+ * is on the page's host; undefined where it cannot be read (a relative URL where there is no page).
  */
-function apiHost(baseUrl: string): string {
+export function urlOnPage(url: string): URL | undefined {
   try {
-    return new URL(baseUrl, (globalThis as { location?: { href?: string } }).location?.href).hostname;
-  } catch {
-    return '';
-  }
+    return new URL(url, (globalThis as { location?: { href?: string } }).location?.href);
+  } catch {}
 }
 
 /**
@@ -73,7 +71,7 @@ export function checkLink(link: string, baseUrl: string, allowPrivate?: PrivateL
   }
   if (url.username || url.password) throw new UnsafeLinkError(link, 'it carries credentials');
   if (!isPrivateHost(url.hostname)) return url;
-  if (isPrivateHost(apiHost(baseUrl))) return url;
+  if (isPrivateHost(urlOnPage(baseUrl)?.hostname ?? '')) return url;
   if (allowPrivate === true || (typeof allowPrivate === 'function' && allowPrivate(url))) return url;
   throw new UnsafeLinkError(
     link,
