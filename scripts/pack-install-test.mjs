@@ -44,6 +44,8 @@ async function publicPackages() {
 const packages = await publicPackages();
 const named = (name) => packages.find((p) => p.name === name);
 let work;
+/** The tarball of each package, by name. */
+const tarballOf = {};
 /** The installed package's folder in the temporary project (what the tarball held). */
 const installed = (name) => join(work, 'project', 'node_modules', name);
 
@@ -162,7 +164,8 @@ describe(`packed and installed with npm: ${packages.map((p) => p.name).join(', '
     for (const p of packages) {
       const prefix = `${p.name.replace('@', '').replace('/', '-')}-${p.manifest.version}.tgz`;
       assert.ok(tarballs.includes(prefix), `pnpm pack made no ${prefix} (made: ${tarballs.join(', ')})`);
-      dependencies[p.name] = `file:${join(packs, prefix)}`;
+      tarballOf[p.name] = join(packs, prefix);
+      dependencies[p.name] = `file:${tarballOf[p.name]}`;
     }
     // Optional peers (e.g. @tanstack/react-query for @sora-kit/react/query) are installed as a user of that
     // entry would, so that every export can be loaded below.
@@ -476,6 +479,63 @@ describe(`packed and installed with npm: ${packages.map((p) => p.name).join(', '
       const cjs = await runIn(project, process.execPath, ['commonjs.cjs', url]);
       assert.match(cjs.stdout, /^completed \d+$/m);
       assert.equal((await ffprobe(join(project, 'cjs.mp4'))).streams[0].codec_name, 'h264');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it("ai-sdk: the README's install line as written (ai@7 named, npm's engine warning on Node 20), then its quick start", {
+    skip: !named('@sora-kit/ai-sdk') || !named('@sora-kit/emulator'),
+  }, async () => {
+    const readme = await readFile(join(installed('@sora-kit/ai-sdk'), 'README.md'), 'utf8');
+    const line = /^npm install (@sora-kit\/ai-sdk\b.*)$/m.exec(readme)?.[1];
+    assert.ok(line, 'the ai-sdk README has no `npm install @sora-kit/ai-sdk …` line');
+    const args = line.trim().split(/\s+/);
+    // A bare `ai` installs ai 6 on Node 20 (npm picks the newest release whose engines fit).
+    assert.ok(args.includes('ai@7'), `the install line must name ai@7: ${line}`);
+    // A project of its own, installed exactly as the line says; our packages from their tarballs (the
+    // overrides reach @sora-kit/core, a dependency of the provider), everything else from the registry.
+    const project = join(work, 'ai-sdk-project');
+    await mkdir(project);
+    const overrides = Object.fromEntries(
+      packages.filter((p) => p.name !== '@sora-kit/ai-sdk').map((p) => [p.name, `file:${tarballOf[p.name]}`]),
+    );
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'an-ai-sdk-user', private: true, type: 'module', overrides }, null, 2),
+    );
+    const installArgs = args.map((a) => (a === '@sora-kit/ai-sdk' ? tarballOf[a] : a));
+    const { stderr } = await runIn(project, 'npm', [
+      ...['install', ...installArgs, '--no-audit', '--no-fund', '--prefer-offline'],
+    ]);
+    const ai = JSON.parse(await readFile(join(project, 'node_modules', 'ai', 'package.json'), 'utf8'));
+    assert.equal(ai.version.split('.')[0], '7', `installed ai@${ai.version}`);
+    // What the README says npm prints: an engine warning on Node 20, none on 22 and 24.
+    const major = Number(process.versions.node.split('.')[0]);
+    const enginesMet = major >= Number(/\d+/.exec(ai.engines?.node ?? '0')[0]);
+    if (enginesMet) assert.doesNotMatch(stderr, /EBADENGINE/, stderr);
+    else assert.match(stderr, /EBADENGINE[^\n]*\n?[^\n]*'ai@7/, stderr);
+
+    // The quick start (the block that imports the provider), with one line that shows what it made.
+    const quickStart = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+      .map((m) => m[1])
+      .find((code) => code.includes("from '@sora-kit/ai-sdk'") && code.includes('generateVideo({'));
+    assert.ok(quickStart, 'the ai-sdk README has no quick start that imports @sora-kit/ai-sdk');
+    await writeFile(
+      join(project, 'quickstart.mjs'),
+      `${quickStart}console.log(video.mediaType, video.uint8Array.length);\n`,
+    );
+    const { url, child } = await startInstalledEmulator(join(work, 'project'), [
+      '--job-seconds',
+      '0.3',
+      '--quiet',
+    ]);
+    try {
+      const env = { ...cleanEnv, SORA_API_KEY: 'sk-local', SORA_BASE_URL: url };
+      const { stdout } = await runIn(project, process.execPath, ['quickstart.mjs'], { env });
+      const [mediaType, bytes] = stdout.trim().split(' ');
+      assert.equal(mediaType, 'video/mp4');
+      assert.ok(Number(bytes) > 10_000, stdout);
     } finally {
       child.kill('SIGTERM');
     }

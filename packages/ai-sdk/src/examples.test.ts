@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,10 @@ import { KEY, useEmulator } from './test-support/emulator.js';
 const examples = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples');
 const run = promisify(execFile);
 // Jobs long enough to outlive the starting process (Node and `ai` take a while to start on a loaded machine).
-const t = useEmulator({ jobSeconds: 6 });
+// The start/finish test stops the emulator's clock instead, and moves it when finish.mjs has shown the job
+// pending: on a machine loaded enough, a Node process starts more slowly than any job time.
+let frozenAt: number | undefined;
+const t = useEmulator({ jobSeconds: 6, now: () => frozenAt ?? Date.now() });
 let cwd: string;
 const env = () => ({ ...process.env, SORA_API_KEY: KEY, SORA_BASE_URL: t.emu.url });
 beforeAll(async () => {
@@ -33,22 +37,48 @@ describe('README examples', () => {
   });
 
   test('start.mjs in one process, finish.mjs in another: the job survives the first process', async () => {
-    const started = await run(process.execPath, [join(examples, 'start.mjs'), 'a boat'], { cwd, env: env() });
-    const operation = JSON.parse(started.stdout) as { id: string };
-    expect(operation).toEqual({ id: expect.stringMatching(/^video_/) });
-    // The starting process has exited; the job is still running on the server.
-    expect(t.emu.videos().find((v) => v.id === operation.id)?.status).not.toBe('completed');
+    const start = Date.now();
+    frozenAt = start; // queued until finish.mjs has shown it pending
+    try {
+      const started = await run(process.execPath, [join(examples, 'start.mjs'), 'a boat'], {
+        cwd,
+        env: env(),
+      });
+      const operation = JSON.parse(started.stdout) as { id: string };
+      expect(operation).toEqual({ id: expect.stringMatching(/^video_/) });
+      // The starting process has exited; the job is still running on the server.
+      expect(t.emu.videos().find((v) => v.id === operation.id)?.status).toBe('queued');
 
-    const finished = await run(process.execPath, [join(examples, 'finish.mjs'), started.stdout], {
-      cwd,
-      env: env(),
-    });
-    expect(finished.stdout).toMatch(/^(queued|in_progress) \d+%$/m); // progress shown while pending
-    expect(finished.stdout).toContain(`saved ${operation.id}.mp4`);
-    const probe = await ffprobeFile(join(cwd, `${operation.id}.mp4`));
-    expect(probe).toMatchObject({ codecName: 'h264', width: 720, height: 1280 });
-    expect(probe.durationSeconds).toBeCloseTo(8, 0);
-    // One create in all, from the first process.
-    expect(t.creates()).toHaveLength(2); // generate.mjs's and start.mjs's
+      const finishing = spawn(process.execPath, [join(examples, 'finish.mjs'), started.stdout], {
+        cwd,
+        env: env(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      finishing.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const exited = once(finishing, 'exit');
+      // Progress is shown while pending: then the job may end.
+      await new Promise<void>((resolve, reject) => {
+        finishing.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          if (/^(queued|in_progress) \d+%$/m.test(stdout)) resolve();
+        });
+        finishing.once('exit', () => reject(new Error(`finish.mjs ended first: ${stdout}${stderr}`)));
+      });
+      frozenAt = start + 6_000;
+      const [code] = await exited;
+      expect(code, stderr).toBe(0);
+      expect(stdout).toContain(`saved ${operation.id}.mp4`);
+      const probe = await ffprobeFile(join(cwd, `${operation.id}.mp4`));
+      expect(probe).toMatchObject({ codecName: 'h264', width: 720, height: 1280 });
+      expect(probe.durationSeconds).toBeCloseTo(8, 0);
+      // One create in all, from the first process.
+      expect(t.creates()).toHaveLength(2); // generate.mjs's and start.mjs's
+    } finally {
+      frozenAt = undefined;
+    }
   });
 });

@@ -51,10 +51,10 @@ export function toCliError(error: unknown, signal?: AbortSignal): CliError {
     );
   }
   if (APIConnectionError.isInstance(error)) {
-    const cause = (error as Error).cause as { message?: string; cause?: { message?: string } } | undefined;
-    const detail = cause?.cause?.message ?? cause?.message;
+    // Core's message names the host and the runtime's reason (`Could not connect to api.gpt.ge: getaddrinfo
+    // ENOTFOUND api.gpt.ge`): nothing to dig out of `cause`.
     return new CliError(
-      `Could not reach the API: ${error.message}${detail ? ` (${detail})` : ''}`,
+      `Could not reach the API: ${error.message}`,
       ExitCode.Failed,
       'Check --base-url / SORA_BASE_URL and your connection.',
       'connection_error',

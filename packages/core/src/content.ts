@@ -81,7 +81,7 @@ export async function fetchContent(
   if (typeof url !== 'string') throw new SoraError(`Video ${id}: the content answer has no url`);
   checked(url);
   if (!follow) return { link: link as VideoContentLink };
-  const media = await send(ctx, { ...options, headers: ranged }, (init) => fetchChecked(url, init), {
+  const media = await send(ctx, { ...options, headers: ranged }, url, (init) => fetchChecked(url, init), {
     stream: true,
   });
   return { response: media.response };

@@ -113,16 +113,19 @@ export class RateLimitError extends APIError {}
 /** 5xx: the server failed (retried automatically, `maxRetries` times). */
 export class InternalServerError extends APIError {}
 
-/** No answer: the connection failed or broke. `cause` holds the runtime's error. */
+/**
+ * No answer: the connection failed or broke. The message names the host and the runtime's reason
+ * (`Could not connect to api.gpt.ge: getaddrinfo ENOTFOUND api.gpt.ge`); `cause` holds the runtime's error.
+ */
 export class APIConnectionError extends APIError {
   constructor(message = 'Connection error.', options?: ErrorOptions) {
     super(undefined, undefined, message, undefined, options);
   }
 }
-/** No answer within `timeout` milliseconds. */
+/** No answer within `timeout` milliseconds (`No answer from api.gpt.ge within 60000 ms.`). */
 export class APIConnectionTimeoutError extends APIConnectionError {
-  constructor() {
-    super('Request timed out.');
+  constructor(message = 'Request timed out.') {
+    super(message);
   }
 }
 /** The caller's `AbortSignal` fired. */

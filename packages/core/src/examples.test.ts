@@ -23,7 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(cwd, { recursive: true, force: true }));
 
-describe('README examples', () => {
+// Each test starts Node processes: on a loaded machine one can take many seconds to start (a guard, not a measure).
+describe('README examples', { timeout: 120_000 }, () => {
   test('quickstart.mjs generates and saves a video', async () => {
     const { stdout } = await run(process.execPath, [join(examples, 'quickstart.mjs'), 'a tiger'], {
       cwd,

@@ -136,7 +136,8 @@ describe('a streamed body that stops sending', () => {
     const started = performance.now();
     const error = await response.arrayBuffer().catch((e) => e);
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
-    expect(performance.now() - started).toBeLessThan(400 + 2000);
+    // The stall would last until the test's own timeout (wide: a loaded machine is slow).
+    expect(performance.now() - started).toBeLessThan(6000);
   });
 
   test('a slow body that keeps sending is not cut', async () => {

@@ -42,15 +42,13 @@ export function isPrivateHost(hostname: string): boolean {
 }
 
 /**
- * The API's URL. A relative base (`/api/sora` in a browser, behind a proxy) is on the page's origin;
- * where there is no page, it has none (its host counts as public).
+ * A URL, read against the page's address, so that a relative one (`/api/sora` in a browser, behind a proxy)
+ * is on the page's host; undefined where it cannot be read (a relative URL where there is no page).
  */
-function apiUrl(baseUrl: string): URL | undefined {
+export function urlOnPage(url: string): URL | undefined {
   try {
-    return new URL(baseUrl, (globalThis as { location?: { href?: string } }).location?.href);
-  } catch {
-    return undefined;
-  }
+    return new URL(url, (globalThis as { location?: { href?: string } }).location?.href);
+  } catch {}
 }
 
 /**
@@ -73,7 +71,7 @@ export function checkLink(link: string, baseUrl: string, allowPrivate?: PrivateL
     throw new UnsafeLinkError(link, `the scheme ${url.protocol} is not http: or https:`);
   }
   if (url.username || url.password) throw new UnsafeLinkError(link, 'it carries credentials');
-  const api = apiUrl(baseUrl);
+  const api = urlOnPage(baseUrl);
   const internal = isPrivateHost(url.hostname);
   const allowed =
     internal && (allowPrivate === true || (typeof allowPrivate === 'function' && allowPrivate(url)));

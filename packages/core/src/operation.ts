@@ -87,6 +87,7 @@ export function api<P extends keyof paths, M extends Method>(
   return send<Answer<P, M>>(
     ctx,
     options,
+    url,
     (init) =>
       fetcher(url, {
         ...(call.fresh && uncached(fetcher)),

@@ -105,14 +105,15 @@ describe('polling the emulator', () => {
       expect(error.video.id).toBe(created.id);
       expect(error.message).toMatch(/gave no status answer after 800 ms; poll it again/);
       expect(elapsed).toBeGreaterThanOrEqual(790);
-      expect(elapsed).toBeLessThan(800 + 1000);
+      // Bounded by the deadline, not by the 20 s the request would hang (wide: a loaded machine is slow).
+      expect(elapsed).toBeLessThan(10_000);
       // createAndPoll: the job as last seen is the new one, queued.
       const again = performance.now();
       const late = await t.client.videos.createAndPoll({ prompt: 'b' }, { timeout: 800 }).catch((e) => e);
       expect(late).toBeInstanceOf(PollTimeoutError);
       expect(late.video).toMatchObject({ status: 'queued', prompt: 'b' });
       expect(late.message).toMatch(/still queued/);
-      expect(performance.now() - again).toBeLessThan(800 + 1000);
+      expect(performance.now() - again).toBeLessThan(10_000);
     } finally {
       t.emu.faults.clear();
     }

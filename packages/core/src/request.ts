@@ -8,6 +8,7 @@ import {
   SoraError,
 } from './errors.js';
 import { withIdleTimeout } from './idle-timeout.js';
+import { urlOnPage } from './link-safety.js';
 import type { Context, RequestOptions } from './options.js';
 import { retryDelay, shouldRetry } from './retry.js';
 
@@ -43,6 +44,20 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
+ * The message of a failed connection: where the request went and why it failed. The place is the URL's
+ * host and port, never its user info, path or query (which may hold secrets); the reason is the runtime's,
+ * from the deepest `cause` (bounded: a chain may loop). Node's fetch fails with `fetch failed` caused by
+ * `getaddrinfo ENOTFOUND api.gpt.ge`, `connect ECONNREFUSED 127.0.0.1:1` or `certificate has expired`
+ * (or, when it tried several addresses, by an AggregateError with only a `code`); a browser says only
+ * `Failed to fetch`.
+ */
+function failedAt(url: string, error: unknown) {
+  let e = error as { cause?: unknown; message?: string; code?: string } | undefined;
+  for (let i = 0; e?.cause && i < 9; i++) e = e.cause as typeof e;
+  return `Could not connect to ${urlOnPage(url)?.host ?? url.split('?')[0]}: ${e?.message || e?.code || e}`;
+}
+
+/**
  * Runs `attempt` until it succeeds or may not be retried: adds the headers, a per-attempt timeout and the
  * caller's signal, reads the JSON answer, turns error answers and network failures into the error classes,
  * and retries what the policy of `retry.ts` allows, each time with the same headers (so the same
@@ -51,6 +66,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export async function send<T>(
   ctx: Context,
   options: RequestOptions,
+  url: string,
   attempt: Attempt,
   mode: SendMode = { auth: true },
 ): Promise<{ data: T; response: Response }> {
@@ -96,10 +112,12 @@ export async function send<T>(
       // Stopped by readText at maxResponseBytes: its error, as it is (not retried).
       if (error instanceof APIError && controller.signal.reason === error) throw error;
       // Aborted, and not by the caller: by the timeout.
-      if (controller.signal.aborted) failure = new APIConnectionTimeoutError();
+      if (controller.signal.aborted)
+        failure = new APIConnectionTimeoutError(failedAt(url, `no answer within ${timeout} ms`));
       else if (SoraError.isInstance(error)) throw error;
-      // The runtime's error, kept as `cause` (the key is scrubbed from it at the client's boundary).
-      else failure = new APIConnectionError(undefined, { cause: error });
+      // The place and the runtime's reason in the message, its error as `cause` (the key is scrubbed
+      // from both at the client's boundary).
+      else failure = new APIConnectionError(failedAt(url, error), { cause: error });
     } finally {
       clearTimeout(timer);
     }

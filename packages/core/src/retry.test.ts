@@ -190,13 +190,14 @@ describe('timeouts, aborts and refused connections', () => {
   });
 
   test('an abort stops the request at once and is not retried', async () => {
-    t.emu.faults.add({ kind: 'latency', latencyMs: 3000, times: 5 });
+    t.emu.faults.add({ kind: 'latency', latencyMs: 20_000, times: 5 });
     const started = performance.now();
     const error = await t.client.videos
       .retrieve('video_1', { signal: AbortSignal.timeout(100) })
       .catch((e) => e);
     expect(error).toBeInstanceOf(APIUserAbortError);
-    expect(performance.now() - started).toBeLessThan(2500);
+    // Not the 20 s answer, nor a retry of it (wide: a loaded machine is slow, never this slow).
+    expect(performance.now() - started).toBeLessThan(10_000);
     const aborted = await t.client.videos
       .create({ prompt: 'a' }, { signal: AbortSignal.abort() })
       .catch((e) => e);

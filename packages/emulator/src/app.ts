@@ -101,6 +101,7 @@ export function createEmulatorApp(options: EmulatorAppOptions = {}): EmulatorApp
   const media = new MediaCache();
   const jobs = new JobStore({
     jobMs: resolved.jobMs,
+    now: resolved.now,
     contentTtlSeconds: resolved.contentTtlSeconds,
     maxJobs: resolved.maxJobs,
     onMediaGone: (jobId) => media.forget(jobId),

@@ -42,6 +42,12 @@ export interface EmulatorLogger {
 export interface EmulatorAppOptions {
   /** Time from create to `completed` in seconds; fractions are fine (`0.2` keeps tests fast). Default `3`. */
   jobSeconds?: number;
+  /**
+   * The clock jobs are read by (ms since the epoch): a test that moves it on cue (`() => Date.now() + skip`)
+   * sees a job run and end on events instead of on timing guesses. Webhooks still go out on real time.
+   * Default `Date.now`.
+   */
+  now?: () => number;
   /** When set, only `Authorization: Bearer <apiKey>` is accepted; else any bearer token is. Default unset. */
   apiKey?: string;
   /** `bytes` (OpenAI: `/content` answers the media) or `url` (gpt.ge: `/content` answers a signed link). Default `bytes`. */
@@ -103,6 +109,7 @@ export interface EmulatorOptions extends EmulatorAppOptions {
 /** The app's options with every default applied. */
 export interface ResolvedAppOptions {
   jobMs: number;
+  now: () => number;
   apiKey: string | undefined;
   contentMode: ContentMode;
   filesBaseUrl: string | undefined;
@@ -155,6 +162,7 @@ export function resolveAppOptions(options: EmulatorAppOptions = {}): ResolvedApp
   };
   return {
     jobMs: jobSeconds * 1000,
+    now: options.now ?? Date.now,
     apiKey: options.apiKey,
     contentMode,
     filesBaseUrl: options.filesBaseUrl?.replace(/\/+$/, ''),

@@ -6,7 +6,10 @@ import { useVideo, useVideoContent } from '../src/index.js';
 import { startKeyProxy } from './key-proxy.js';
 import { emulatorForFile, KEY, renderStrict, requestsTo } from './support.js';
 
-const f = emulatorForFile({ jobSeconds: 0.5 });
+// The emulator reads jobs by this clock: a test that must see a job before it ends stops it (`frozenAt`) and
+// moves it on cue, so no assertion depends on when the first poll lands on a loaded machine.
+let frozenAt: number | undefined;
+const f = emulatorForFile({ jobSeconds: 0.5, now: () => frozenAt ?? Date.now() });
 let proxy: Awaited<ReturnType<typeof startKeyProxy>>;
 beforeAll(async () => {
   proxy = await startKeyProxy(f.emu.url, KEY);
@@ -72,17 +75,28 @@ describe('useVideoContent', () => {
 
   test('nothing before the job completes, then the URL', async () => {
     const client = f.client({ apiKey: null, baseUrl: proxy.url });
-    const job = await client.videos.create({ prompt: 'a slow reveal' });
-    const seen: string[] = [];
-    function Recorder() {
-      const { src } = useVideoContent(job.id);
-      const { status } = useVideo(job.id);
-      seen.push(`${status}:${src ?? '-'}`);
-      return <p data-testid="p">{src ?? 'not ready'}</p>;
+    const start = Date.now();
+    frozenAt = start; // the job stays queued until the clock moves
+    try {
+      const job = await client.videos.create({ prompt: 'a slow reveal' });
+      const seen: string[] = [];
+      function Recorder() {
+        const { src } = useVideoContent(job.id);
+        const { status } = useVideo(job.id);
+        seen.push(`${status}:${src ?? '-'}`);
+        return <p data-testid="p">{src ?? 'not ready'}</p>;
+      }
+      renderStrict(<Recorder />, client);
+      // Each state is shown before the clock moves on: queued, then half way, then done.
+      await waitFor(() => expect(seen).toContain('queued:-'), { timeout: 30_000 });
+      frozenAt = start + 250;
+      await waitFor(() => expect(seen).toContain('in_progress:-'), { timeout: 30_000 });
+      frozenAt = start + 10_000;
+      await waitFor(() => expect(shown()).not.toBe('not ready'), { timeout: 30_000 });
+      expect(shown()).toBe(`${proxy.url}/v1/videos/${job.id}/content`);
+      expect(seen.filter((s) => !s.startsWith('completed')).every((s) => s.endsWith(':-'))).toBe(true);
+    } finally {
+      frozenAt = undefined;
     }
-    renderStrict(<Recorder />, client);
-    await waitFor(() => expect(shown()).not.toBe('not ready'), { timeout: 10_000 });
-    expect(seen.filter((s) => !s.startsWith('completed')).every((s) => s.endsWith(':-'))).toBe(true);
-    expect(seen.some((s) => s.startsWith('in_progress'))).toBe(true);
   });
 });

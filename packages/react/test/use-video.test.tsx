@@ -7,8 +7,13 @@ import { useVideo } from '../src/index.js';
 import { emulatorForFile, renderStrict, requestsTo, sleep, statusRequests } from './support.js';
 import { setPageVisible } from './visibility.js';
 
-const f = emulatorForFile({ jobSeconds: 1.5 });
-afterEach(() => setPageVisible(true));
+// The emulator reads jobs by this clock: a test that must see a job's states stops it and moves it on cue.
+let frozenAt: number | undefined;
+const f = emulatorForFile({ jobSeconds: 1.5, now: () => frozenAt ?? Date.now() });
+afterEach(() => {
+  setPageVisible(true);
+  frozenAt = undefined;
+});
 
 function Watcher({ id, name = 'w' }: { id: string | null | undefined; name?: string }) {
   const { status, progress, isDone, isPending, error } = useVideo(id);
@@ -25,6 +30,8 @@ const done = (name = 'w') =>
 describe('useVideo', () => {
   test('follows a job through its states to completion, with an ETA from the scheduler, then stops', async () => {
     const client = f.client();
+    const start = Date.now();
+    frozenAt = start; // queued until the clock moves
     const job = await client.videos.create({ prompt: 'a cat' });
     const states: { status?: string; progress?: number; etaMs?: number }[] = [];
     function Recorder() {
@@ -39,6 +46,19 @@ describe('useVideo', () => {
       </>,
       client,
     );
+    // Each state is seen before the clock moves on, however late the answers come: queued, two points of
+    // progress (the estimate needs a rate), then the end.
+    const progressOf = (status: string) =>
+      states.filter((s) => s.status === status).map((s) => s.progress ?? 0);
+    const wait = (check: () => boolean) =>
+      waitFor(() => expect(check()).toBe(true), { timeout: 15_000, interval: 20 });
+    await wait(() => progressOf('queued').length > 0);
+    frozenAt = start + 600;
+    await wait(() => progressOf('in_progress').length > 0);
+    const first = progressOf('in_progress')[0]!;
+    frozenAt = start + 1100;
+    await wait(() => progressOf('in_progress').some((p) => p > first));
+    frozenAt = start + 1500;
     await done();
     expect(text()).toBe('completed 100 done  ');
     const statuses = [...new Set(states.map((s) => s.status))];
@@ -83,6 +103,7 @@ describe('useVideo', () => {
 
   test('StrictMode: the first status request is sent once', async () => {
     const client = f.client();
+    frozenAt = Date.now(); // queued until the test ends, however late the first answer comes
     const job = await client.videos.create({ prompt: 'a dog' });
     renderStrict(<Watcher id={job.id} />, client);
     await waitFor(() => expect(text()).toContain('queued'));
@@ -126,19 +147,31 @@ describe('useVideo', () => {
   });
 
   test('pauses while the page is hidden, and asks at once when it shows again', async () => {
-    const client = f.client();
+    // The client's own requests, counted as they start and end: the test waits on them, not on a clock.
+    let started = 0;
+    let inFlight = 0;
+    const client = f.client({
+      fetch: async (url, init) => {
+        started++;
+        inFlight++;
+        try {
+          return await fetch(url, init);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
     const job = await client.videos.create({ prompt: 'a slow one', seconds: '12' });
     renderStrict(<Watcher id={job.id} />, client);
     await waitFor(() => expect(statusRequests(f.emu, job.id)).toBeGreaterThan(0));
     act(() => setPageVisible(false));
-    await sleep(100); // a request sent just before may still be answered
-    const before = statusRequests(f.emu, job.id);
-    await sleep(2_500);
-    expect(statusRequests(f.emu, job.id)).toBe(before);
-    const shownAt = Date.now();
-    act(() => setPageVisible(true));
-    await waitFor(() => expect(statusRequests(f.emu, job.id)).toBe(before + 1), { interval: 10 });
-    expect(Date.now() - shownAt).toBeLessThan(1_000);
+    await waitFor(() => expect(inFlight).toBe(0)); // a request sent just before may still be answered
+    const before = started;
+    await sleep(2_500); // nothing may start while hidden, however long
+    expect(started).toBe(before);
+    // Shown: the request starts in the same turn (the wake-up is a promise, no timer runs first).
+    await act(async () => setPageVisible(true));
+    expect(started).toBe(before + 1);
     await done();
   });
 

@@ -1,12 +1,13 @@
 // The README's Hono, Express and Workers snippets, run as written against the emulator: real `hono` on
 // @hono/node-server, real `express`, and real workerd (Miniflare 3).
-import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { RunningEmulator } from '@sora-kit/emulator';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { AUTH_MODULE, exercise, scratch, snippet } from './snippets.js';
 import { closeServer, emulator, KEY, listen } from './support.js';
 
@@ -23,17 +24,20 @@ afterAll(async () => {
 });
 
 describe('README snippets', () => {
-  test('Hono', async () => {
+  test('Hono, served on Node by the snippet itself', async () => {
     const project = await scratch({ 'app.ts': await snippet('hono'), 'auth.ts': AUTH_MODULE });
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      import(join(project.dir, 'app.ts')).then(({ default: app }) => {
-        const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-      });
-    });
+    // As a user would start it with PORT set: here a free port, which the snippet's log line names.
+    process.env.PORT = '0';
+    const logged = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { server } = (await import(join(project.dir, 'app.ts'))) as { server: Server };
     try {
-      const address = server.address() as { port: number };
-      await exercise(`http://127.0.0.1:${address.port}`, { putStatus: 405 });
+      if (!server.listening) await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      await vi.waitFor(() => expect(logged).toHaveBeenCalledWith(`listening on http://localhost:${port}`));
+      await exercise(`http://127.0.0.1:${port}`, { putStatus: 405 });
     } finally {
+      logged.mockRestore();
+      delete process.env.PORT;
       await new Promise((r) => server.close(r));
       await project.remove();
     }

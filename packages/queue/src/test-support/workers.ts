@@ -42,7 +42,9 @@ export async function spawnWorker(args: {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker not ready after 20 s: ${stderr}`)), 20_000);
+    // A guard against a hang, not a measure: on a loaded machine Node, BullMQ and the Redis connection
+    // took more than 20 s to start.
+    const timer = setTimeout(() => reject(new Error(`worker not ready after 60 s: ${stderr}`)), 60_000);
     child.once('exit', (code) => reject(new Error(`worker exited (${code}) before ready: ${stderr}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line === 'ready') {

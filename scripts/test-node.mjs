@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// The Node matrix: every workspace package's vitest suite (unit and integration tests), run again on the
+// other supported Node majors, 22 and 24, after `pnpm test` has run everything on the machine's Node.
+//
+//   pnpm test:node                      # Node 22 and 24, every package and example with a test script
+//   pnpm test:node 24                   # one major
+//   pnpm test:node 22 -- @sora-kit/core # some packages only (names or directories)
+//
+// Each Node comes from the npm registry as the `node` package (`npx -y node@22`, which ships the
+// binary; nothing else is downloaded) and is put first on PATH, so vitest, its workers and every process a
+// test starts (`process.execPath`, `#!/usr/bin/env node` bins) run on it. pnpm's install, the lint, the
+// typecheck, publint/attw, the pack test and the type tests (`--typecheck`) run once, on the machine's Node,
+// in `pnpm test`: none of them depends on the runtime's version.
+//
+// A package chooses what runs here with an optional `test:node` script; without one, `vitest run` runs in
+// its directory. A package whose tests load a native addon (built per Node ABI, e.g. better-sqlite3) can
+//   - rebuild it for the Node on PATH: `"test:node": "pnpm rebuild better-sqlite3 && vitest run"`; this
+//     script then rebuilds every addon once more for the machine's Node when the matrix ends;
+//   - or leave those files out: `"test:node": "vitest run --exclude test/sqlite.test.ts"`;
+//   - or opt out: `"test:node": "echo 'native addon: Node 20 only'"`.
+// SORA_KIT_TEST_NODE is set to the major under test, for a test that must know.
+//
+// Every package runs even when one fails; the summary lists them all and the exit code is 1 if any failed.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SUPPORTED_OTHER_MAJORS = ['22', '24'];
+
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const majors = args.filter((a) => /^\d+$/.test(a));
+const only = args.filter((a) => !/^\d+$/.test(a));
+
+/** Workspace projects with a test script: `{ name, dir, script }`, in a stable order. */
+function projects() {
+  const found = [];
+  for (const group of ['packages', 'examples']) {
+    for (const entry of readdirSync(join(root, group), { withFileTypes: true })) {
+      const file = join(root, group, entry.name, 'package.json');
+      if (!entry.isDirectory() || !existsSync(file)) continue;
+      const manifest = JSON.parse(readFileSync(file, 'utf8'));
+      const scripts = manifest.scripts ?? {};
+      if (!scripts.test && !scripts['test:node']) continue;
+      const dir = join(root, group, entry.name);
+      const wanted =
+        only.length === 0 || only.some((o) => o === manifest.name || resolve(o) === dir || o === entry.name);
+      if (wanted) found.push({ name: manifest.name, dir, script: scripts['test:node'] ? 'test:node' : null });
+    }
+  }
+  return found;
+}
+
+/** The path of the `node` binary of the newest `node@<major>` on the npm registry (npm's npx cache). */
+async function nodeBinary(major) {
+  const { stdout } = await promisify(execFile)(
+    'npx',
+    ['-y', `node@${major}`, '-p', 'process.execPath + "\\n" + process.version'],
+    { cwd: root, env: { ...process.env, npm_config_loglevel: 'error' }, maxBuffer: 1 << 20 },
+  );
+  const [path, version] = stdout.trim().split('\n').slice(-2);
+  if (!version?.startsWith(`v${major}.`) || !existsSync(path)) {
+    throw new Error(`npx -y node@${major} gave ${JSON.stringify(stdout)}, not a Node ${major} binary`);
+  }
+  return { path, version };
+}
+
+/** The vitest entry the project itself depends on (its `vitest` bin runs the same file). */
+const vitestOf = (dir) =>
+  join(dirname(createRequire(join(dir, 'package.json')).resolve('vitest/package.json')), 'vitest.mjs');
+
+/** Runs `command` with inherited output; resolves to its exit code (a signal counts as 1). */
+function runStreaming(command, commandArgs, options) {
+  return new Promise((resolveCode) => {
+    const child = spawn(command, commandArgs, { stdio: 'inherit', ...options });
+    child.on('error', (error) => {
+      console.error(`${command}: ${error.message}`);
+      resolveCode(1);
+    });
+    child.on('exit', (code) => resolveCode(code ?? 1));
+  });
+}
+
+const list = projects();
+if (list.length === 0) {
+  console.error(`test:node: no workspace package matches ${only.join(', ')}`);
+  process.exit(2);
+}
+const wantedMajors = majors.length > 0 ? majors : SUPPORTED_OTHER_MAJORS;
+const started = performance.now();
+const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(0)} s`;
+
+// The tests use the built packages (dist/): a turbo cache hit right after `pnpm test`.
+const built = await runStreaming('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], {
+  cwd: root,
+});
+if (built !== 0) process.exit(built);
+
+const results = [];
+for (const major of wantedMajors) {
+  let node;
+  try {
+    node = await nodeBinary(major);
+  } catch (error) {
+    results.push({ major, name: `node@${major} from the npm registry`, ok: false, time: '-' });
+    console.error(`test:node: ${error.message}`);
+    continue;
+  }
+  // PATH leads with the directory of that binary (it holds only `node`); pnpm's own store and bins stay.
+  const env = {
+    ...process.env,
+    PATH: `${dirname(node.path)}${delimiter}${process.env.PATH}`,
+    SORA_KIT_TEST_NODE: major,
+  };
+  // Whatever a test starts as `node` (a bin's `#!/usr/bin/env node`) must be this Node too.
+  const { stdout: onPath } = await promisify(execFile)('node', ['-p', 'process.version'], { env });
+  if (onPath.trim() !== node.version)
+    throw new Error(`node on PATH is ${onPath.trim()}, not ${node.version}`);
+  for (const project of list) {
+    const at = relative(root, project.dir);
+    console.log(`\n▶ Node ${node.version}: ${project.name} (${at}, ${project.script ?? 'vitest run'})`);
+    const since = performance.now();
+    const code = project.script
+      ? await runStreaming('pnpm', ['run', project.script], { cwd: project.dir, env })
+      : await runStreaming(node.path, [vitestOf(project.dir), 'run'], {
+          cwd: project.dir,
+          env,
+        });
+    results.push({ major: node.version, name: project.name, ok: code === 0, time: seconds(since) });
+  }
+}
+
+// A package's test:node may have rebuilt a native addon for another ABI: rebuild for this Node again.
+if (list.some((p) => p.script)) {
+  const code = await runStreaming('pnpm', ['rebuild'], { cwd: root });
+  results.push({
+    major: process.version,
+    name: 'pnpm rebuild (native addons back to this Node)',
+    ok: code === 0,
+    time: '-',
+  });
+}
+
+console.log(`\nNode matrix (${seconds(started)} in all):`);
+for (const r of results) console.log(`  ${r.ok ? 'pass' : 'FAIL'}  ${r.major}  ${r.name}  ${r.time}`);
+const failed = results.filter((r) => !r.ok);
+if (failed.length > 0) {
+  console.error(`test:node: ${failed.length} of ${results.length} failed`);
+  process.exit(1);
+}
