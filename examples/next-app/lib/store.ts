@@ -47,7 +47,10 @@ async function database(): Promise<Db> {
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { join } = await import('node:path');
+  const { mkdir } = await import('node:fs/promises');
   const dir = process.env.SORA_DATA_DIR || join(process.cwd(), '.data');
+  // PGlite makes its own folder but not the ones above it: a fresh clone has no `.data/` yet.
+  await mkdir(dir, { recursive: true });
   const db = new PGlite(join(dir, 'pglite'));
   await db.waitReady;
   return db;

@@ -2,7 +2,8 @@
 // at phone, tablet and desktop widths, checked for sideways scrolling, touch targets and accessibility
 // (axe-core), driven from the keyboard, with no request of the page shown as failed. Screenshots of each
 // state at 390 and 1280 px go to test-results/screens/ for anyone to look at.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,14 +18,19 @@ const SHOT_WIDTHS = [390, 1280];
 let emulator;
 let app;
 let browser;
+let dataRoot;
 
 beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   const [, port] = await Promise.all([ensureBuilt(), freePort()]);
   // Long enough to reload, check and photograph the page while a job runs, on a loaded machine.
   emulator = await startEmulatorProcess(['--job-seconds', '12', '--api-key', KEY]);
+  // A data folder of its own (a run starts with no videos), whose parents do not exist yet: the app makes
+  // them, as it makes `.data/` on a fresh clone.
+  dataRoot = await mkdtemp(join(tmpdir(), 'next-app-ui-'));
+  const SORA_DATA_DIR = join(dataRoot, 'not', 'made', 'yet');
   [app, browser] = await Promise.all([
-    startNext(port, { SORA_API_KEY: KEY, SORA_BASE_URL: emulator.url }),
+    startNext(port, { SORA_API_KEY: KEY, SORA_BASE_URL: emulator.url, SORA_DATA_DIR }),
     launchChromium(),
   ]);
 }, 300_000);
@@ -33,6 +39,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
   await emulator?.stop();
+  if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
 });
 
 /** At each width: no sideways scroll, and every control at least 44 px each way. Screenshots at two. */
