@@ -37,7 +37,12 @@ export function followStream(
     let eta: number | undefined;
     const schedule = createPollSchedule({ onEstimate: (ms) => (eta = ms) });
     let seen = false;
+    let done = false;
+    let finished: ReturnType<typeof setTimeout> | undefined;
     const end = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(finished);
       source.close();
       signal.removeEventListener('abort', end);
       open.set(client, (open.get(client) ?? 1) - 1);
@@ -52,11 +57,15 @@ export function followStream(
       schedule({ at: performance.now(), progress: video.progress });
       const state = stateOf(video, eta);
       publish(state);
-      if (isTerminal(state.status)) end();
+      // The server ends the stream after a terminal state: closing it first would show the request as
+      // cancelled (net::ERR_ABORTED) in DevTools. Wait for that end (a second at most, for a server that
+      // keeps it open).
+      if (isTerminal(state.status)) finished ??= setTimeout(end, 1000);
     };
     // An `error` event from the server (the job is gone), or a stream that cannot go on (CLOSED; while
     // CONNECTING the browser reconnects by itself, resuming with Last-Event-ID).
     source.onerror = (event) => {
+      if (finished) return end(); // the server's end after the terminal state: the whole answer came
       if (!('data' in event) && source.readyState !== EventSource.CLOSED) return;
       if (!seen) noStreams.add(client);
       end();
