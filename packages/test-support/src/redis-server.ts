@@ -3,7 +3,8 @@
  * nothing persisted, stopped after. No Redis mock anywhere: BullMQ's Lua scripts are what is under test.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { freePort } from './free-port.js';
 
 export interface RunningRedis {
   /** `redis://127.0.0.1:PORT/0`, with `:password@` when it has one. */
@@ -19,16 +20,6 @@ export interface RedisServerOptions {
   /** The port, e.g. to start Redis again where a stopped one was. Default: a free one. */
   port?: number | undefined;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const ping = (port: number, password?: string) =>
   new Promise<boolean>((resolve) => {
