@@ -31,7 +31,20 @@ export function memoryStore(): JobStore {
   const owned = new Map<string, Owned>();
   const byUser = new Map<string, Map<string, Owned>>();
   const ledger = new Map<string, LedgerEntry>();
+  // Each user's ledger keys: `reserve` reads one user's entries, not every user's.
+  const ledgerKeys = new Map<string, Set<string>>();
   const ledgerByJob = new Map<string, LedgerEntry>();
+  const enter = (key: string, entry: LedgerEntry) => {
+    ledger.set(key, entry);
+    const keys = ledgerKeys.get(entry.userId) ?? new Set<string>();
+    ledgerKeys.set(entry.userId, keys);
+    keys.add(key);
+  };
+  const drop = (key: string, entry: LedgerEntry) => {
+    ledger.delete(key);
+    ledgerKeys.get(entry.userId)?.delete(key);
+    if (entry.jobId !== undefined && ledgerByJob.get(entry.jobId) === entry) ledgerByJob.delete(entry.jobId);
+  };
   let seq = 0;
   let reservations = 0;
 
@@ -44,8 +57,8 @@ export function memoryStore(): JobStore {
       let windowCount = 0;
       let flying = 0;
       const active: string[] = [];
-      for (const [key, e] of ledger) {
-        if (e.userId !== userId) continue;
+      for (const key of ledgerKeys.get(userId) ?? []) {
+        const e = ledger.get(key)!;
         const inWindow = e.startedAt > now - limits.windowMs;
         if (inWindow) windowCount++;
         if (inFlight(e, now)) {
@@ -53,14 +66,14 @@ export function memoryStore(): JobStore {
           if (e.committed && e.jobId !== undefined) active.push(e.jobId);
         }
         // Entries that count for nothing any more are dropped, so the ledger stays bounded.
-        if (!inWindow && !inFlight(e, now)) ledger.delete(key);
+        if (!inWindow && !inFlight(e, now)) drop(key, e);
       }
       if (windowCount >= limits.maxPerWindow)
         return { ok: false, limit: 'window', count: windowCount, active };
       if (kind === 'video' && flying >= limits.maxInFlight)
         return { ok: false, limit: 'in_flight', count: flying, active };
       const reservation = `r${++reservations}`;
-      ledger.set(reservation, {
+      enter(reservation, {
         userId,
         kind,
         startedAt: now,
@@ -75,7 +88,7 @@ export function memoryStore(): JobStore {
       if (!entry) {
         // Expired and dropped, or never known here: the API made the job, so it is on the ledger again.
         entry = { userId, kind, startedAt: createdAt, expiresAt: 0, committed: true, finished: false };
-        ledger.set(`j:${reservation}`, entry);
+        enter(`j:${reservation}`, entry);
       }
       entry.committed = true;
       entry.jobId = id;
@@ -92,7 +105,7 @@ export function memoryStore(): JobStore {
     },
     release(reservation) {
       const entry = ledger.get(reservation);
-      if (entry && !entry.committed) ledger.delete(reservation);
+      if (entry && !entry.committed) drop(reservation, entry);
     },
     owns: (userId, id) => owned.get(id)?.userId === userId,
     list(userId, { after, limit, order }) {
