@@ -64,7 +64,7 @@ export async function measureHandlerStores({ blocks = 9, rounds = 100, warmup = 
         authorize: () => ({ userId: 'bench' }),
       });
       contenders[name] = async () => {
-        const response = await handler(new Request(`http://app.local/api/sora/v1/videos/${id}`));
+        const response = await handler(new Request(`http://localhost/api/sora/v1/videos/${id}`));
         if (!response.ok) throw new Error(`${name}: retrieve answered ${response.status}`);
         return response.json();
       };

@@ -5,11 +5,14 @@
 //   handler      the same through the handler's process (an extra HTTP hop, as an app serves it)
 //   floor        the same through the floor proxy's process (the extra hop alone)
 //   fetch floor  the same through a bare proxy on `fetch`, as the handler is (children.mjs)
-//   in-process   the handler called in this process with a `Request` (its own work, without the hop)
+//   in-process   the handler called in this process with a `Request` (the job's shared status is fresh:
+//                served from the status hub)
+//   in-process upstream  the same with a status hub that is never fresh: every read asks the API (the
+//                handler's own work on the upstream path, without the hop)
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { interleave, startServer } from '../../../scripts/bench/harness.mjs';
-import { createSoraHandler, memoryStore } from '../dist/index.js';
+import { createSoraHandler, createStatusHub, memoryStatusStore, memoryStore } from '../dist/index.js';
 import { own } from './own.mjs';
 
 const KEY = 'sk-bench-0123456789';
@@ -53,6 +56,16 @@ export async function measureOverhead({ blocks = 11, rounds = 150, warmup = 200 
       store,
       authorize: () => ({ userId: 'bench' }),
     });
+    // The same handler whose shared status is never fresh: every read asks the API, as the first read of a
+    // job and every read after its entry went stale do. This is the handler's own work on a poll.
+    const never = { ...memoryStatusStore(), get: () => undefined };
+    const inProcessUpstream = createSoraHandler({
+      apiKey: KEY,
+      baseUrl: emulator.url,
+      store,
+      status: createStatusHub({ store: never }),
+      authorize: () => ({ userId: 'bench' }),
+    });
     const headers = { authorization: `Bearer ${KEY}` };
     const path = `/v1/videos/${id}`;
     const json = async (answer) => {
@@ -66,7 +79,8 @@ export async function measureOverhead({ blocks = 11, rounds = 150, warmup = 200 
         handler: () => json(fetch(`${handler.url}/api/sora${path}`)),
         floor: () => json(fetch(`${floor.url}/api/sora${path}`, { headers })),
         'fetch floor': () => json(fetch(`${fetchFloor.url}/api/sora${path}`, { headers })),
-        'in-process': () => json(inProcess(new Request(`http://app.local/api/sora${path}`))),
+        'in-process': () => json(inProcess(new Request(`http://localhost/api/sora${path}`))),
+        'in-process upstream': () => json(inProcessUpstream(new Request(`http://localhost/api/sora${path}`))),
       },
       { baseline: 'direct', blocks, rounds, warmup },
     );
