@@ -74,14 +74,8 @@ export function tooLarge(limit: number): HandlerRefusal {
 
 /** A 408: the body did not arrive in time (a client trickling bytes holds the request no longer). */
 export function bodyTimeout(ms: number): HandlerRefusal {
-  return new HandlerRefusal(
-    408,
-    {
-      message: `The request body did not arrive within ${ms} ms.`,
-      type: 'invalid_request_error',
-      param: null,
-      code: 'request_timeout',
-    },
-    { connection: 'close' },
-  );
+  // `Connection: close`: the rest of a trickled body is not waited for on this connection.
+  return refuse('request_timeout', null, `The request body did not arrive within ${ms} ms.`, {
+    connection: 'close',
+  });
 }

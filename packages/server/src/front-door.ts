@@ -1,7 +1,6 @@
 import { readEnv } from '@sora-kit/core';
 import type { HandlerContext, Scope } from './context.js';
 import { corsHeaders, crossSiteRead, fromTrustedPage, preflight } from './cross-site.js';
-import { errorResponse } from './envelope.js';
 import { unknownHost } from './hosts.js';
 import { refuse } from './refusals.js';
 import { matchRoute } from './routes.js';
@@ -10,6 +9,8 @@ import { deadline, type Upstream } from './upstream.js';
 /** State of the front door that lives as long as the handler (the missing-key error is logged once). */
 export interface FrontDoorState {
   missingKeyLogged: boolean;
+  /** The upstream of the last request, kept while the key stays the same (it is read per request). */
+  upstream?: Upstream | undefined;
 }
 
 /**
@@ -56,13 +57,16 @@ export async function frontDoor(
     state.missingKeyLogged = true;
     return refuse('not_configured', null, undefined, cors).toResponse();
   }
-  const upstream: Upstream = {
-    baseUrl: ctx.baseUrl,
-    apiKey,
-    fetch: options.fetch ?? ((i, init) => fetch(i, init)),
-    timeoutMs: ctx.timeoutMs,
-    logger: ctx.logger,
-  };
+  if (state.upstream?.apiKey !== apiKey) {
+    state.upstream = {
+      baseUrl: ctx.baseUrl,
+      apiKey,
+      fetch: options.fetch ?? ((i, init) => fetch(i, init)),
+      timeoutMs: ctx.timeoutMs,
+      logger: ctx.logger,
+    };
+  }
+  const { upstream } = state;
   return {
     ctx,
     request,

@@ -50,15 +50,26 @@ export const REFUSALS = {
   policy_violation: { status: 403, type: 'permission_error', message: 'Not allowed here.' },
   job_quota_exceeded: { status: 403, type: 'permission_error', message: 'Too many jobs in this window.' },
   too_many_jobs_in_flight: { status: 403, type: 'permission_error', message: 'Too many jobs in flight.' },
-  // 404/405/409/413/415: the route, the id, the body.
+  // 404/405/408/409/413/415/421: the route, the id, the body, the host name.
   not_found: { status: 404, type: 'invalid_request_error', message: 'Not found.' },
   unknown_route: { status: 404, type: 'invalid_request_error', message: 'No such route.' },
   method_not_allowed: { status: 405, type: 'invalid_request_error', message: 'Method not allowed.' },
+  request_timeout: {
+    status: 408,
+    type: 'invalid_request_error',
+    message: 'The request body did not arrive in time.',
+  },
   conflict: { status: 409, type: 'invalid_request_error', message: 'That job belongs to another user.' },
   request_too_large: {
     status: 413,
     type: 'invalid_request_error',
     message: 'The request body is larger than allowed.',
+  },
+  unknown_host: {
+    status: 421,
+    type: 'invalid_request_error',
+    message:
+      "This host name is not served here: add it to the handler's 'allowedHosts' (a DNS rebinding guard).",
   },
   range_not_satisfiable: {
     status: 416,

@@ -18,16 +18,34 @@ export interface Upstream {
 /** Largest JSON answer the handler reads from the API (a list of 100 jobs is a few dozen KB). */
 const MAX_JSON_ANSWER = 4 * 1024 * 1024;
 
-/** A signal that aborts with the client's request, or when `ms` pass before `done()` is called. */
-export function deadline(client: AbortSignal, ms: number): { signal: AbortSignal; done(): void } {
-  const controller = new AbortController();
-  const abort = () => controller.abort(client.reason);
-  if (client.aborted) abort();
-  else client.addEventListener('abort', abort, { once: true });
-  const timer = setTimeout(() => controller.abort(new Error('The video API did not answer in time')), ms);
+/**
+ * A signal that aborts with the client's request, or when `ms` pass before `done()` is called. Made at
+ * the first read of `signal`: most requests (a status read served from the shared entry, or asked through
+ * the status hub under its own bound) never use it, and an AbortController, a listener and a timer per
+ * request were a tenth of the handler's own time on a status read.
+ */
+export function deadline(client: AbortSignal, ms: number): { readonly signal: AbortSignal; done(): void } {
+  let made: { signal: AbortSignal; timer: ReturnType<typeof setTimeout> | undefined } | undefined;
+  let ended = false;
   return {
-    signal: controller.signal,
-    done: () => clearTimeout(timer),
+    get signal() {
+      if (!made) {
+        const controller = new AbortController();
+        const abort = () => controller.abort(client.reason);
+        if (client.aborted) abort();
+        else client.addEventListener('abort', abort, { once: true });
+        // (Read after `done()`, as a streamed answer's body may be: no time limit, as before.)
+        const timer = ended
+          ? undefined
+          : setTimeout(() => controller.abort(new Error('The video API did not answer in time')), ms);
+        made = { signal: controller.signal, timer };
+      }
+      return made.signal;
+    },
+    done() {
+      ended = true;
+      if (made) clearTimeout(made.timer);
+    },
   };
 }
 
@@ -112,19 +130,21 @@ export async function readUpstream(upstream: Upstream, response: Response): Prom
     throw badGateway('The video API answer broke off or was too large.', 'upstream_broken_answer');
   }
   // Redacted after decoding: the key may hide in a JSON answer as `\u` escapes, which only parsing turns
-  // back into the key. Every string of the parsed answer (keys too) is redacted, and the answer is
-  // serialised again from that; text that is not JSON is redacted as text.
+  // back into the key. The answer is parsed, serialised again (where every string, keys too, is written
+  // decoded: only `"`, `\` and control characters are escaped), and the key removed from that text; the
+  // parse is kept as it is unless the key was there. (One serialisation: redacting the parsed value and
+  // then serialising it, as before, wrote the whole answer out twice.) Text that is not JSON is redacted
+  // as text.
+  const { status, headers } = response;
   let json: unknown;
-  let text: string;
   try {
-    json = redact(JSON.parse(raw), upstream.apiKey);
-    // (An answer nested past the redactor's depth comes back as nothing: no answer rather than a leak.)
-    text = json === undefined ? '' : JSON.stringify(json);
+    json = JSON.parse(raw);
   } catch {
-    json = undefined;
-    text = redact(raw, upstream.apiKey);
+    return { status, headers, text: redact(raw, upstream.apiKey), json: undefined };
   }
-  return { status: response.status, headers: response.headers, text, json };
+  const serialised = JSON.stringify(json);
+  const text = redact(serialised, upstream.apiKey);
+  return { status, headers, text, json: text === serialised ? json : JSON.parse(text) };
 }
 
 /**

@@ -1,11 +1,12 @@
 // Every answer the handler gives validates against spec/openapi.yaml: each operation's successes, the
 // API's errors relayed, the shared table of mistakes (the same envelope the emulator answers), and the
-// handler's own refusals (401, 403, 405, 413, 415, 500, 502). Media bytes are compared with the API's
+// handler's own refusals (401, 403, 405, 408, 413, 415, 421, 500, 502). Media bytes are compared with the API's
 // own, byte for byte. Each refusal's status and type are the ones src/refusals.ts gives its code.
 import type { RunningEmulator } from '@sora-kit/emulator';
 import { MISTAKES, mistakeRequest } from '@sora-kit/test-support/mistakes';
 import { loadSpecAnswers } from '@sora-kit/test-support/spec-answers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createSoraHandler } from '../src/index.js';
 import { REFUSALS } from '../src/refusals.js';
 import { type App, emulator, KEY, startApp } from './support.js';
 
@@ -231,6 +232,44 @@ describe('every operation answers what the spec declares', () => {
     expect((await checked('alice', 'GET', `/v1/videos/${blocked.body.id}/content`)).status).toBe(400);
   });
 
+  test('a host the handler does not serve (421) and a body that never ends (408)', async () => {
+    const rebound = { 'x-forwarded-host': 'attacker.example' };
+    for (const [method, path] of [
+      ['GET', '/v1/videos'],
+      ['GET', `/v1/videos/${video}`],
+      ['DELETE', `/v1/videos/${video}`],
+    ] as const) {
+      const answer = await checked('alice', method, path, { headers: rebound });
+      expect({ status: answer.status, code: answer.body.error.code }).toEqual({
+        status: 421,
+        code: 'unknown_host',
+      });
+    }
+    // A body that sends its first bytes and then nothing: the handler answers at its deadline (the
+    // test waits for that answer, not for a time).
+    const slow = createSoraHandler({
+      apiKey: KEY,
+      baseUrl: emu.url,
+      authorize: () => ({ userId: 'alice' }),
+      bodyTimeoutMs: 100,
+    });
+    for (const path of ['/v1/videos', '/v1/videos/edits']) {
+      const body = new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{"prompt":')) });
+      const request = new Request(`http://localhost/api/sora${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://localhost' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      const answer = await answerOf(await slow(request), 'POST', path);
+      expect({ status: answer.status, code: answer.body.error.code }).toEqual({
+        status: 408,
+        code: 'request_timeout',
+      });
+      expect(answer.headers.get('connection')).toBe('close');
+    }
+  });
+
   test('an unreachable API (502) and a missing key (500)', async () => {
     const down = await startApp({ baseUrl: 'http://127.0.0.1:9', logger: { warn() {}, error() {} } });
     const noKey = await startApp({ baseUrl: emu.url, apiKey: '', logger: { warn() {}, error() {} } });
@@ -258,7 +297,7 @@ describe('every operation answers what the spec declares', () => {
     for (const [code, { status }] of Object.entries(REFUSALS)) expect(declared, code).toContain(status);
     const statuses = new Set([...seen].map((entry) => Number(entry.split(' ').at(-1))));
     expect([...statuses].sort()).toEqual([
-      200, 206, 400, 401, 403, 404, 405, 409, 413, 415, 416, 429, 500, 502,
+      200, 206, 400, 401, 403, 404, 405, 408, 409, 413, 415, 416, 421, 429, 500, 502,
     ]);
   });
 });

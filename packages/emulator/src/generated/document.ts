@@ -117,6 +117,9 @@ export const openapiDocument: Record<string, unknown> = {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "408": {
+            "$ref": "#/components/responses/RequestTimeout"
+          },
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
@@ -125,6 +128,9 @@ export const openapiDocument: Record<string, unknown> = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
           },
           "429": {
             "$ref": "#/components/responses/RateLimited"
@@ -202,6 +208,9 @@ export const openapiDocument: Record<string, unknown> = {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
+          },
           "429": {
             "$ref": "#/components/responses/RateLimited"
           },
@@ -245,6 +254,9 @@ export const openapiDocument: Record<string, unknown> = {
           },
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
           },
           "429": {
             "$ref": "#/components/responses/RateLimited"
@@ -294,6 +306,9 @@ export const openapiDocument: Record<string, unknown> = {
           },
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
           },
           "429": {
             "$ref": "#/components/responses/RateLimited"
@@ -449,6 +464,9 @@ export const openapiDocument: Record<string, unknown> = {
           "416": {
             "$ref": "#/components/responses/RangeNotSatisfiable"
           },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
+          },
           "429": {
             "$ref": "#/components/responses/RateLimited"
           },
@@ -516,6 +534,9 @@ export const openapiDocument: Record<string, unknown> = {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "408": {
+            "$ref": "#/components/responses/RequestTimeout"
+          },
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
@@ -524,6 +545,9 @@ export const openapiDocument: Record<string, unknown> = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
           },
           "429": {
             "$ref": "#/components/responses/RateLimited"
@@ -595,6 +619,9 @@ export const openapiDocument: Record<string, unknown> = {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "408": {
+            "$ref": "#/components/responses/RequestTimeout"
+          },
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
@@ -603,6 +630,9 @@ export const openapiDocument: Record<string, unknown> = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
           },
           "429": {
             "$ref": "#/components/responses/RateLimited"
@@ -675,6 +705,9 @@ export const openapiDocument: Record<string, unknown> = {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "408": {
+            "$ref": "#/components/responses/RequestTimeout"
+          },
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
@@ -683,6 +716,9 @@ export const openapiDocument: Record<string, unknown> = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
           },
           "429": {
             "$ref": "#/components/responses/RateLimited"
@@ -752,6 +788,9 @@ export const openapiDocument: Record<string, unknown> = {
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
           },
+          "408": {
+            "$ref": "#/components/responses/RequestTimeout"
+          },
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
@@ -760,6 +799,9 @@ export const openapiDocument: Record<string, unknown> = {
           },
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
           },
           "429": {
             "$ref": "#/components/responses/RateLimited"
@@ -822,6 +864,9 @@ export const openapiDocument: Record<string, unknown> = {
           },
           "405": {
             "$ref": "#/components/responses/MethodNotAllowed"
+          },
+          "421": {
+            "$ref": "#/components/responses/MisdirectedRequest"
           },
           "429": {
             "$ref": "#/components/responses/RateLimited"
@@ -1317,6 +1362,42 @@ export const openapiDocument: Record<string, unknown> = {
                 "type": "invalid_request_error",
                 "param": null,
                 "code": "method_not_allowed"
+              }
+            }
+          }
+        }
+      },
+      "RequestTimeout": {
+        "description": "The request body did not arrive in time: a key-holding gateway in front of the API (such as\n`@sora-kit/server`) reads bodies under a deadline, so a client trickling bytes cannot hold a\nrequest open. The connection is closed; send the request again.\n",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            },
+            "example": {
+              "error": {
+                "message": "The request body did not arrive within 30000 ms.",
+                "type": "invalid_request_error",
+                "param": null,
+                "code": "request_timeout"
+              }
+            }
+          }
+        }
+      },
+      "MisdirectedRequest": {
+        "description": "The request named a host (`Host`, `X-Forwarded-Host`) that a key-holding gateway in front of\nthe API does not serve: its guard against DNS rebinding, where a page on another name resolves\nto the gateway. Call it by one of its own names.\n",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            },
+            "example": {
+              "error": {
+                "message": "This host name is not served here: add it to the handler's 'allowedHosts' (a DNS rebinding guard).",
+                "type": "invalid_request_error",
+                "param": null,
+                "code": "unknown_host"
               }
             }
           }
