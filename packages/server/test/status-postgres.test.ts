@@ -1,80 +1,31 @@
-// Three instances of the app (each its own handler, status hub, pg pool and HTTP server) share a real
-// PostgreSQL 15: readers spread over them cost what one reader costs upstream, and a change polled by one
-// instance reaches the event streams of the others through LISTEN/NOTIFY.
-import type { RunningEmulator } from '@sora-kit/emulator';
+// The shared-status suite (shared-status-suite.ts) on a real PostgreSQL 15: notices through LISTEN/NOTIFY,
+// each instance with a pool of its own and a client that listens.
 import { type RunningPostgres, startPostgres } from '@sora-kit/test-support/postgres';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createStatusHub, memoryStore } from '../src/index.js';
+import { createStatusHub } from '../src/index.js';
 import { postgresStatusSchema, postgresStatusStore } from '../src/store/postgres.js';
-import { readEvents } from './sse-reader.js';
-import { type App, emulator, startApp } from './support.js';
+import { describeSharedStatus } from './shared-status-suite.js';
 
 let postgres: RunningPostgres;
-let emu: RunningEmulator;
 const connections: { end(): Promise<void> }[] = [];
-const apps: App[] = [];
 
-beforeAll(async () => {
-  postgres = await startPostgres();
-  const setup = new pg.Client({ connectionString: postgres.url });
-  await setup.connect();
-  await setup.query(postgresStatusSchema());
-  await setup.end();
-  emu = await emulator({ jobSeconds: 2 });
-  // Ownership is shared too (one store object here; a shared backend in production).
-  const jobs = memoryStore();
-  for (let i = 0; i < 3; i++) {
+describeSharedStatus('PostgreSQL', {
+  async start() {
+    postgres = await startPostgres();
+    const setup = new pg.Client({ connectionString: postgres.url });
+    await setup.connect();
+    await setup.query(postgresStatusSchema());
+    await setup.end();
+  },
+  async hub() {
     const pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
     const listener = new pg.Client({ connectionString: postgres.url });
     await listener.connect();
     connections.push(pool, listener);
-    const status = createStatusHub({ store: postgresStatusStore(pool, { listener }) });
-    apps.push(await startApp({ baseUrl: emu.url, store: jobs, status }));
-  }
-}, 60_000);
-
-afterAll(async () => {
-  for (const app of apps) await app.close();
-  for (const connection of connections) await connection.end();
-  await emu?.close();
-  await postgres?.stop();
-});
-
-const statusReads = (id: string) =>
-  emu.requests().filter((r) => r.method === 'GET' && r.path === `/v1/videos/${id}`).length;
-
-describe('status shared through PostgreSQL by 3 instances', () => {
-  test('20 readers spread over 3 instances cost what 1 reader costs upstream (± 10 %)', async () => {
-    const one = await apps[0]!.client('ann').videos.create({ prompt: 'alone' });
-    await apps[0]!.client('ann').videos.poll(one.id);
-    const single = statusReads(one.id);
-
-    const many = await apps[0]!.client('ann').videos.create({ prompt: 'crowd' });
-    const readers = Array.from({ length: 20 }, (_, i) => apps[i % 3]!.client('ann'));
-    const done = await Promise.all(readers.map((c) => c.videos.poll(many.id)));
-    expect(done.every((v) => v.status === 'completed')).toBe(true);
-    expect(single).toBeGreaterThan(1);
-    expect(statusReads(many.id)).toBeLessThanOrEqual(Math.ceil(single * 1.1));
-  }, 60_000);
-
-  test('streams on every instance see each change, wherever it was polled', async () => {
-    const video = await apps[1]!.client('ann').videos.create({ prompt: 'streamed everywhere' });
-    const streams = await Promise.all(
-      apps.map((app) => app.as('ann', `/api/sora/v1/videos/${video.id}/events`).then((r) => readEvents(r))),
-    );
-    for (const events of streams) expect(JSON.parse(events.at(-1)!.data).status).toBe('completed');
-    // Every instance showed the same versions (one shared entry), and the API was asked once per interval.
-    const versions = streams.map((events) => events.map((e) => e.id).at(-1));
-    expect(new Set(versions).size).toBe(1);
-    expect(statusReads(video.id)).toBeLessThanOrEqual(12);
-  }, 60_000);
-
-  test("another user's id is a 404 on every instance, the stream too", async () => {
-    const video = await apps[2]!.client('ann').videos.create({ prompt: 'mine' });
-    for (const app of apps) {
-      expect((await app.as('bob', `/api/sora/v1/videos/${video.id}`)).status).toBe(404);
-      expect((await app.as('bob', `/api/sora/v1/videos/${video.id}/events`)).status).toBe(404);
-    }
-  });
+    return createStatusHub({ store: postgresStatusStore(pool, { listener }) });
+  },
+  async stop() {
+    for (const connection of connections) await connection.end();
+    await postgres?.stop();
+  },
 });

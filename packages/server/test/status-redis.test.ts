@@ -1,75 +1,25 @@
-// Three instances of the app (each its own handler, status hub and HTTP server) share a real redis-server:
-// readers spread over them cost what one reader costs upstream, and a change polled by one instance reaches
-// the event streams of the others through Redis pub/sub.
-import type { RunningEmulator } from '@sora-kit/emulator';
+// The shared-status suite (shared-status-suite.ts) on a real redis-server: notices through Redis pub/sub.
 import { type RunningRedis, startRedis } from '@sora-kit/test-support/redis';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createStatusHub, memoryStore } from '../src/index.js';
+import { createStatusHub } from '../src/index.js';
 import { redisStatusStore } from '../src/store/redis.js';
-import { readEvents } from './sse-reader.js';
-import { type App, emulator, startApp } from './support.js';
+import { describeSharedStatus } from './shared-status-suite.js';
 
 let redis: RunningRedis;
-let emu: RunningEmulator;
 const connections: Redis[] = [];
-const apps: App[] = [];
 
-beforeAll(async () => {
-  redis = await startRedis();
-  emu = await emulator({ jobSeconds: 2 });
-  // Ownership is shared too (one store object here; a shared backend in production).
-  const jobs = memoryStore();
-  for (let i = 0; i < 3; i++) {
+describeSharedStatus('Redis', {
+  async start() {
+    redis = await startRedis();
+  },
+  async hub() {
     const client = new Redis(redis.url, { lazyConnect: false });
     const subscriber = client.duplicate();
     connections.push(client, subscriber);
-    const status = createStatusHub({ store: redisStatusStore(client, { subscriber, prefix: 'test:' }) });
-    apps.push(await startApp({ baseUrl: emu.url, store: jobs, status }));
-  }
-}, 60_000);
-
-afterAll(async () => {
-  for (const app of apps) await app.close();
-  for (const connection of connections) connection.disconnect();
-  await emu?.close();
-  await redis?.stop();
-});
-
-const statusReads = (id: string) =>
-  emu.requests().filter((r) => r.method === 'GET' && r.path === `/v1/videos/${id}`).length;
-
-describe('status shared through Redis by 3 instances', () => {
-  test('20 readers spread over 3 instances cost what 1 reader costs upstream (± 10 %)', async () => {
-    const one = await apps[0]!.client('ann').videos.create({ prompt: 'alone' });
-    await apps[0]!.client('ann').videos.poll(one.id);
-    const single = statusReads(one.id);
-
-    const many = await apps[0]!.client('ann').videos.create({ prompt: 'crowd' });
-    const readers = Array.from({ length: 20 }, (_, i) => apps[i % 3]!.client('ann'));
-    const done = await Promise.all(readers.map((c) => c.videos.poll(many.id)));
-    expect(done.every((v) => v.status === 'completed')).toBe(true);
-    expect(single).toBeGreaterThan(1);
-    expect(statusReads(many.id)).toBeLessThanOrEqual(Math.ceil(single * 1.1));
-  }, 60_000);
-
-  test('streams on every instance see each change, wherever it was polled', async () => {
-    const video = await apps[1]!.client('ann').videos.create({ prompt: 'streamed everywhere' });
-    const streams = await Promise.all(
-      apps.map((app) => app.as('ann', `/api/sora/v1/videos/${video.id}/events`).then((r) => readEvents(r))),
-    );
-    for (const events of streams) expect(JSON.parse(events.at(-1)!.data).status).toBe('completed');
-    // Every instance showed the same versions (one shared entry), and the API was asked once per interval.
-    const versions = streams.map((events) => events.map((e) => e.id).at(-1));
-    expect(new Set(versions).size).toBe(1);
-    expect(statusReads(video.id)).toBeLessThanOrEqual(12);
-  }, 60_000);
-
-  test("another user's id is a 404 on every instance, the stream too", async () => {
-    const video = await apps[2]!.client('ann').videos.create({ prompt: 'mine' });
-    for (const app of apps) {
-      expect((await app.as('bob', `/api/sora/v1/videos/${video.id}`)).status).toBe(404);
-      expect((await app.as('bob', `/api/sora/v1/videos/${video.id}/events`)).status).toBe(404);
-    }
-  });
+    return createStatusHub({ store: redisStatusStore(client, { subscriber, prefix: 'test:' }) });
+  },
+  async stop() {
+    for (const connection of connections) connection.disconnect();
+    await redis?.stop();
+  },
 });
