@@ -6,8 +6,11 @@ import type { StatusEntry, StatusStore } from './status-store.js';
  * jobs read recently.
  */
 export function memoryStatusStore(): StatusStore {
-  // Maps, never plain objects: ids come from the wire.
-  const entries = new Map<string, { entry: string; until: number }>();
+  // The entry's `body` (the job's JSON, most of an entry) is kept as the string it is, which nobody can
+  // change; the rest as JSON text, so a reader gets a copy of it (as from any shared store). Writing the
+  // body into that text would escape every quote in it, and parsing it back unescape them, on every answer.
+  // (Maps, never plain objects: ids come from the wire.)
+  const entries = new Map<string, { rest: string; body: string; until: number }>();
   const leases = new Map<string, number>();
   const listeners = new Set<(id: string) => void>();
   let sweepAt = 1024;
@@ -25,11 +28,12 @@ export function memoryStatusStore(): StatusStore {
         return undefined;
       }
       // A copy each time (as any shared store gives): a reader cannot change what others are served.
-      return JSON.parse(kept.entry) as StatusEntry;
+      return { ...(JSON.parse(kept.rest) as Omit<StatusEntry, 'body'>), body: kept.body };
     },
     set(id, entry, ttlMs) {
       const now = Date.now();
-      entries.set(id, { entry: JSON.stringify(entry), until: now + ttlMs });
+      const { body, ...rest } = entry;
+      entries.set(id, { rest: JSON.stringify(rest), body, until: now + ttlMs });
       if (entries.size > sweepAt) sweep(now);
       for (const listener of [...listeners]) listener(id);
     },
