@@ -9,6 +9,8 @@
 //                served from the status hub)
 //   in-process upstream  the same with a status hub that is never fresh: every read asks the API (the
 //                handler's own work on the upstream path, without the hop)
+//   in-process floor  the least any in-process handler that reads the API's answer and serves it again can
+//                do: `fetch` (with a timeout signal), the body read and parsed, a new `Response` of it
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { interleave, startServer } from '../../../scripts/bench/harness.mjs';
@@ -66,6 +68,16 @@ export async function measureOverhead({ blocks = 11, rounds = 150, warmup = 200 
       status: createStatusHub({ store: never }),
       authorize: () => ({ userId: 'bench' }),
     });
+    const floorHeaders = { authorization: `Bearer ${KEY}` };
+    const floorHandler = async (_request) => {
+      const answer = await fetch(`${emulator.url}/v1/videos/${id}`, {
+        headers: floorHeaders,
+        signal: AbortSignal.timeout(60_000),
+      });
+      const text = await answer.text();
+      JSON.parse(text);
+      return new Response(text, { headers: { 'content-type': 'application/json' } });
+    };
     const headers = { authorization: `Bearer ${KEY}` };
     const path = `/v1/videos/${id}`;
     const json = async (answer) => {
@@ -80,6 +92,7 @@ export async function measureOverhead({ blocks = 11, rounds = 150, warmup = 200 
         floor: () => json(fetch(`${floor.url}/api/sora${path}`, { headers })),
         'fetch floor': () => json(fetch(`${fetchFloor.url}/api/sora${path}`, { headers })),
         'in-process': () => json(inProcess(new Request(`http://localhost/api/sora${path}`))),
+        'in-process floor': () => json(floorHandler(new Request(`http://localhost/api/sora${path}`))),
         'in-process upstream': () => json(inProcessUpstream(new Request(`http://localhost/api/sora${path}`))),
       },
       { baseline: 'direct', blocks, rounds, warmup },
