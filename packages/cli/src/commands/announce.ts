@@ -1,7 +1,39 @@
 import type { Video } from '@sora-kit/core';
 import { InterruptedError } from '../cli-error.js';
+import type { CommandEnv } from '../command-env.js';
 import type { Context } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import { followJob } from '../follow-job.js';
 import type { Output } from '../output.js';
+
+/** What the commands that start a job (`generate`, `remix`) were told about the wait and the file. */
+export interface StartOptions {
+  wait: boolean;
+  output?: string | undefined;
+  force?: boolean | undefined;
+  timeout?: number | undefined;
+}
+
+/**
+ * The common end of the commands that start a job: awaits the create (see {@link whileCreating}), says the
+ * job exists, then, unless `--no-wait`, follows it to its file. Resolves with the exit code.
+ */
+export async function startAndFollow(
+  ctx: Context,
+  creating: Promise<Video>,
+  opts: StartOptions,
+  env: CommandEnv,
+): Promise<number> {
+  const video = await whileCreating(creating, env.signal, ctx);
+  announceCreated(env.out, video, opts.wait, ctx);
+  if (!opts.wait) return ExitCode.Ok;
+  return followJob(
+    ctx,
+    video.id,
+    { output: opts.output, force: opts.force, download: true, timeoutSeconds: opts.timeout },
+    env,
+  );
+}
 
 /**
  * Says that a job exists: a `created` JSON event, a line on stderr; with `--no-wait` the id on stdout

@@ -3,12 +3,10 @@ import type { VideoCreateParams } from '@sora-kit/core';
 import { validateCreateParams } from '@sora-kit/core';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
-import { followJob } from '../follow-job.js';
 import { checkInputReference, loadInputReference } from '../input-image.js';
 import { prepareOutput, resolveOutput } from '../output-file.js';
 import { checkPromptText, readPrompt } from '../prompt.js';
-import { announceCreated, whileCreating } from './announce.js';
+import { startAndFollow } from './announce.js';
 
 interface GenerateOptions extends ApiOptions {
   model?: string;
@@ -50,19 +48,7 @@ export async function run(
   try {
     if (opts.inputReference !== undefined)
       params.input_reference = await loadInputReference(opts.inputReference, opts.size);
-    const video = await whileCreating(
-      ctx.client.videos.create(params, { signal: env.signal }),
-      env.signal,
-      ctx,
-    );
-    announceCreated(env.out, video, opts.wait, ctx);
-    if (!opts.wait) return ExitCode.Ok;
-    return await followJob(
-      ctx,
-      video.id,
-      { output: opts.output, force: opts.force, download: true, timeoutSeconds: opts.timeout },
-      env,
-    );
+    return await startAndFollow(ctx, ctx.client.videos.create(params, { signal: env.signal }), opts, env);
   } finally {
     await ctx.close();
   }

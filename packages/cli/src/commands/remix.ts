@@ -3,11 +3,9 @@
 import { validatePrompt, validateVideoId } from '@sora-kit/core';
 import type { CommandEnv } from '../command-env.js';
 import { type ApiOptions, openContext } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
-import { followJob } from '../follow-job.js';
 import { prepareOutput, resolveOutput } from '../output-file.js';
 import { checkPromptText, readPrompt } from '../prompt.js';
-import { announceCreated, whileCreating } from './announce.js';
+import { startAndFollow } from './announce.js';
 
 interface RemixOptions extends ApiOptions {
   output?: string;
@@ -35,17 +33,10 @@ export async function run(
     });
   const ctx = await openContext(opts, env.out);
   try {
-    const video = await whileCreating(
+    return await startAndFollow(
+      ctx,
       ctx.client.videos.remix(source, { prompt }, { signal: env.signal }),
-      env.signal,
-      ctx,
-    );
-    announceCreated(env.out, video, opts.wait, ctx);
-    if (!opts.wait) return ExitCode.Ok;
-    return await followJob(
-      ctx,
-      video.id,
-      { output: opts.output, force: opts.force, download: true, timeoutSeconds: opts.timeout },
+      opts,
       env,
     );
   } finally {
