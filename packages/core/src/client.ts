@@ -1,5 +1,4 @@
-import { createContext, type SoraClientOptions } from './options.js';
-import type { Redactor } from './redact.js';
+import { type Context, createContext, type SoraClientOptions } from './options.js';
 import { createVideos, type Videos } from './videos.js';
 
 /** A client of the /v1/videos API. */
@@ -21,13 +20,12 @@ export interface SoraClient {
  */
 export function createSoraClient(options: SoraClientOptions = {}): SoraClient {
   const ctx = createContext(options);
-  // What @sora-kit/core/node needs of the client (whether you chose a fetch, e.g. with a proxy agent, which
-  // downloads must then use too), on a symbol: not enumerable, not part of the API.
-  const internals: ClientInternals = { fetch: options.fetch, redact: ctx.redact, timeout: ctx.timeout };
   return Object.defineProperties(
     { baseUrl: ctx.baseUrl, videos: createVideos(ctx) },
     {
-      [INTERNALS]: { value: internals },
+      // What @sora-kit/core/node reads of the client (its context: whether you chose a fetch, e.g. with a
+      // proxy agent, which downloads must then use too), on a symbol: not enumerable, not part of the API.
+      [INTERNALS]: { value: ctx },
       // Tells @sora-kit/react whether a media URL can be handed to the page's <video> as it is.
       [KEYLESS]: { value: options.apiKey === null && !options.headers && !options.fetch },
     },
@@ -41,15 +39,12 @@ export function createSoraClient(options: SoraClientOptions = {}): SoraClient {
  */
 export const KEYLESS = Symbol.for('sora-kit.keyless');
 
-/** @internal What `@sora-kit/core/node` reads of a client. */
-export interface ClientInternals {
-  /** The `fetch` the client was given, if any (a proxy agent, which downloads must use too). */
-  fetch: typeof fetch | undefined;
-  /** Removes the key from the download's own errors. */
-  redact: Redactor;
-  /** The client's `timeout`: the idle timeout of a download's body. */
-  timeout: number;
-}
+/**
+ * @internal What `@sora-kit/core/node` reads of a client's context: the `fetch` it was given, if any (a
+ * proxy agent, which downloads must use too), the redactor of the download's own errors, and its `timeout`
+ * (the idle timeout of a download's body).
+ */
+export type ClientInternals = Pick<Context, 'fetch' | 'redact' | 'timeout'>;
 
 /** @internal Where a client keeps its {@link ClientInternals} (global, so a duplicate install finds them). */
 export const INTERNALS = Symbol.for('sora-kit.clientInternals');

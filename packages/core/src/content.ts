@@ -3,9 +3,9 @@ import { SoraError } from './errors.js';
 import type { VideoContentLink, VideoContentVariant } from './generated/openapi.js';
 import { CHECK_REDIRECT, checkLink } from './link-safety.js';
 import { api } from './operation.js';
-import type { Context, RequestOptions } from './options.js';
+import { type Context, type RequestOptions, runtimeFetch } from './options.js';
 import { send } from './request.js';
-import { checkId, oneOf, VARIANTS } from './validation.js';
+import { oneOf, VARIANTS } from './validation.js';
 
 /**
  * What `contentLink` answers: the temporary link a gateway gave (`link`, its JSON `{url, expires_at?}`), or
@@ -39,7 +39,6 @@ export async function fetchContent(
   options: DownloadContentOptions = {},
   follow?: boolean,
 ): Promise<ContentLinkAnswer> {
-  checkId(id);
   oneOf('variant', options.variant, VARIANTS);
   const ranged: Record<string, string> = {};
   if (options.range) ranged.Range = options.range;
@@ -47,7 +46,7 @@ export async function fetchContent(
   // Every request of a download carries the link check, which nodeFetch applies to each redirect it
   // follows: a redirect is a link too. (Other fetches ignore the field and follow redirects themselves.)
   const checked = (next: string) => checkLink(next, ctx.baseUrl, ctx.allowPrivateLinks);
-  const transport = options.fetch ?? ctx.fetch;
+  const transport = options.fetch ?? ctx.fetch ?? runtimeFetch;
   // A fetch that follows redirects itself (the global one) is checked where it ended up: a download that
   // went through a refused hop (an https API redirecting to http) is dropped before its bytes are used.
   const fetchChecked = async (url: string | URL | Request, init?: RequestInit) => {

@@ -6,8 +6,9 @@ export const NODE_BODY = Symbol.for('sora-kit.nodeBody');
 /**
  * The response with a body that fails with `APIConnectionTimeoutError` when no byte arrives for `ms`
  * (after the headers, a server can otherwise hold a download open forever), aborting `request` to drop the
- * connection. Only the waits count: a slow reader is not cut. Status, headers, `url` and the raw Node
- * stream of `nodeFetch` (which `downloadToFile` reads and watches itself) are kept.
+ * connection. Only the waits count: a slow reader is not cut. Status, headers and `url` are kept; an answer
+ * of `nodeFetch`, whose raw Node stream (which `downloadToFile` reads directly) watches itself, comes back as
+ * it is.
  */
 export function withIdleTimeout(response: Response, ms: number, request: AbortController): Response {
   // nodeFetch's raw body keeps its own idle timeout (and fails with the same error): no second stream.
@@ -41,11 +42,7 @@ export function withIdleTimeout(response: Response, ms: number, request: AbortCo
     },
     { highWaterMark: 0 },
   );
-  // A response is a valid init of another: its status, statusText and headers are read from it.
-  const watched = new Response(body, response);
-  Object.defineProperties(watched, {
-    url: { value: response.url },
-    [NODE_BODY]: { value: (response as { [NODE_BODY]?: unknown })[NODE_BODY] },
-  });
-  return watched;
+  // A response is a valid init of another: its status, statusText and headers are read from it (its
+  // `url` is not).
+  return Object.defineProperty(new Response(body, response), 'url', { value: response.url });
 }

@@ -64,7 +64,7 @@ export { createPollSchedule, type PollSample, type PollScheduleOptions } from '.
 export { createRawClient, type RawClient, type RawClientOptions } from './raw-client.js';
 export { createRedactor, REDACTED, type Redactor, redact } from './redact.js';
 export { retryAfterMs } from './retry-after.js';
-export { type NormalizedStatus, normalizeStatus } from './status.js';
+export { type NormalizedStatus, normalizeStatus, normalizeVideo } from './status.js';
 export {
   checkId,
   checkListQuery,

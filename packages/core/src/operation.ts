@@ -2,6 +2,7 @@ import type { paths } from './generated/openapi.js';
 import { isBlob, toFormData } from './multipart.js';
 import { type Context, type RequestOptions, runtimeFetch } from './options.js';
 import { type SendMode, send } from './request.js';
+import { checkId } from './validation.js';
 
 // Typed calls of the spec's operations, checked at compile time against the generated `paths` like
 // openapi-fetch does, in a few lines that add next to nothing to a request: openapi-fetch builds a
@@ -73,17 +74,24 @@ export function api<P extends keyof paths, M extends Method>(
   options: RequestOptions = {},
   mode?: SendMode,
 ) {
-  // (An encoded id has no `$`, which `replace` would read as a pattern.)
   // The query less its undefined fields, which a JSON round trip drops (URLSearchParams writes each value
   // as a string). None for most calls: no round trip on the path of every status read.
   const query = call.query ? `${new URLSearchParams(JSON.parse(JSON.stringify(call.query)))}` : '';
-  const url = ctx.baseUrl + path.replace(/\{\w+\}/, encodeURIComponent(call.id!)) + (query && `?${query}`);
+  // The path's id is checked where it enters the path, named as the spec names it (`video_id`,
+  // `character_id`), so no call can put an unchecked one there; then it is URI-encoded.
+  const url =
+    ctx.baseUrl +
+    path.replace(/\{(\w+)\}/, (_, field: string) => {
+      checkId(call.id, field);
+      return encodeURIComponent(call.id!);
+    }) +
+    (query && `?${query}`);
   const { body } = call;
   // Built once: a FormData (unlike a stream) can be sent again by each retry.
   const form =
     body && Object.values(body).some(isBlob) ? toFormData(body as Record<string, unknown>) : undefined;
   const json = body && !form ? JSON.stringify(body) : undefined;
-  const fetcher = options.fetch ?? ctx.fetch;
+  const fetcher = options.fetch ?? ctx.fetch ?? runtimeFetch;
   return send<Answer<P, M>>(
     ctx,
     options,

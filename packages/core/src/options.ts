@@ -74,7 +74,8 @@ export interface CreateOptions extends RequestOptions {
 /** What the client's parts share (internal). */
 export interface Context {
   readonly baseUrl: string;
-  readonly fetch: typeof fetch;
+  /** The `fetch` the client was given, if any (else the runtime's, looked up at each call). */
+  readonly fetch: typeof fetch | undefined;
   readonly timeout: number;
   readonly maxRetries: number;
   readonly maxResponseBytes: number;
@@ -119,7 +120,7 @@ export function createContext(options: SoraClientOptions): Context {
       /\/+(v1\/*)?$/,
       '',
     ),
-    fetch: options.fetch ?? runtimeFetch,
+    fetch: options.fetch,
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
     // 16 MiB: far above any real answer (a page of 100 jobs is ~50 KB).

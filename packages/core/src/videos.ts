@@ -133,10 +133,8 @@ export function createVideos(ctx: Context): Videos {
   const job = async (answer: Promise<{ data: Video }>) => normalizeVideo((await answer).data);
 
   // A job as answered (the answer's headers may suggest when to ask again): what polling reads.
-  const fetchState = async (id: string, options?: RequestOptions): Promise<JobState> => {
-    checkId(id);
-    return api(ctx, 'GET', '/v1/videos/{video_id}', { id, fresh: true }, options);
-  };
+  const fetchState = async (id: string, options?: RequestOptions): Promise<JobState> =>
+    api(ctx, 'GET', '/v1/videos/{video_id}', { id, fresh: true }, options);
 
   const start = async (params: VideoCreateParams, options?: CreateOptions): Promise<JobState> => {
     validateCreateParams(params);
@@ -170,12 +168,10 @@ export function createVideos(ctx: Context): Videos {
         );
       return paginate(page, params.after);
     },
-    delete: guard(async (id, options) => {
-      checkId(id);
-      return (await api(ctx, 'DELETE', '/v1/videos/{video_id}', { id }, options)).data;
-    }),
+    delete: guard(
+      async (id, options) => (await api(ctx, 'DELETE', '/v1/videos/{video_id}', { id }, options)).data,
+    ),
     remix: guard(async (id, params, options) => {
-      checkId(id);
       checkText('prompt', params?.prompt);
       const call = { id, body: { prompt: params.prompt } };
       return job(api(ctx, 'POST', '/v1/videos/{video_id}/remix', call, paid(options)));
@@ -198,10 +194,10 @@ export function createVideos(ctx: Context): Videos {
         throw new ValidationError('video', params?.video, 'an MP4 file (a Blob or File)');
       return (await post('/v1/videos/characters', params, options)).data;
     }),
-    getCharacter: guard(async (id, options) => {
-      checkId(id, 'character_id');
-      return (await api(ctx, 'GET', '/v1/videos/characters/{character_id}', { id }, options)).data;
-    }),
+    getCharacter: guard(
+      async (id, options) =>
+        (await api(ctx, 'GET', '/v1/videos/characters/{character_id}', { id }, options)).data,
+    ),
     downloadContent: guard(async (id, options) => (await fetchContent(ctx, id, options, true)).response!),
     contentLink: guard((id, options) => fetchContent(ctx, id, options)),
     poll: guard((id, options) => pollJob(fetchState, id, options)),

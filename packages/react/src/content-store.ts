@@ -1,6 +1,7 @@
 import type { SoraClient, VideoContentVariant } from '@sora-kit/core';
 import { perClient } from './per-client.js';
 import { type Entry, sharedEntries } from './shared-entries.js';
+import type { SharedStore } from './use-shared-state.js';
 
 /** A downloaded medium: its object URL once the bytes are in, or the error that stopped the download. */
 export interface ContentState {
@@ -12,20 +13,22 @@ interface Download extends Entry<ContentState> {
   abort?: AbortController | undefined;
 }
 
-const IDLE: ContentState = Object.freeze({ src: undefined, error: undefined });
+/** No medium (yet): one object, so snapshots compare equal. */
+export const IDLE: ContentState = Object.freeze({ src: undefined, error: undefined });
 
-/** Object URLs of downloaded media, one download per job and variant however many players show it. */
-export interface ContentStore {
-  state(id: string, variant: VideoContentVariant): ContentState;
-  subscribe(id: string, variant: VideoContentVariant, listener: () => void): () => void;
-}
+/**
+ * Object URLs of downloaded media, one download per job and variant (keyed by {@link contentKey}) however
+ * many players show it.
+ */
+export type ContentStore = SharedStore<ContentState>;
 
 /** The content store of `client` (one per client). */
 export const contentStore: (client: SoraClient) => ContentStore = perClient((client) =>
   createContentStore(client),
 );
 
-const keyOf = (id: string, variant: string) => `${variant}:${id}`;
+/** The key of a job's medium in the content store. */
+export const contentKey = (id: string, variant: VideoContentVariant) => `${variant}:${id}`;
 
 function createContentStore(client: SoraClient): ContentStore {
   const media = sharedEntries<ContentState, Download>(
@@ -55,8 +58,5 @@ function createContentStore(client: SoraClient): ContentStore {
       media.set(entry, IDLE);
     },
   );
-  return {
-    state: (id, variant) => media.get(keyOf(id, variant)).state,
-    subscribe: (id, variant, listener) => media.subscribe(keyOf(id, variant), listener),
-  };
+  return { state: (key) => media.get(key).state, subscribe: media.subscribe };
 }

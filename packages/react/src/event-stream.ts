@@ -1,4 +1,5 @@
-import { createPollSchedule, type SoraClient, type Video } from '@sora-kit/core';
+import { createPollSchedule, normalizeVideo, type SoraClient } from '@sora-kit/core';
+import { isKeyless } from './keyless.js';
 import { isTerminal, stateOf, type VideoState } from './video-state.js';
 
 // Clients whose server answered an event stream with anything but one (a plain gateway, an old server):
@@ -27,7 +28,7 @@ export function followStream(
     typeof EventSource === 'undefined' ||
     noStreams.has(client) ||
     count >= MAX_STREAMS ||
-    (client as unknown as Record<symbol, unknown>)[Symbol.for('sora-kit.keyless')] !== true
+    !isKeyless(client)
   ) {
     return Promise.resolve(false);
   }
@@ -51,9 +52,9 @@ export function followStream(
     signal.addEventListener('abort', end);
     source.onmessage = (message) => {
       seen = true;
-      const video = JSON.parse(message.data) as Video;
-      // (A gateway may send progress as text, `"45%"`, as core's poll tolerates.)
-      video.progress = Number.parseFloat(video.progress as unknown as string);
+      // Read as core's poll reads an answer: gateway status names mapped, a progress sent as text (`"45%"`)
+      // made a number.
+      const video = normalizeVideo(JSON.parse(message.data));
       schedule({ at: performance.now(), progress: video.progress });
       const state = stateOf(video, eta);
       publish(state);

@@ -1,8 +1,9 @@
 'use client';
-import type { SoraClient, VideoContentVariant } from '@sora-kit/core';
-import { useCallback, useSyncExternalStore } from 'react';
-import { type ContentState, contentStore } from './content-store.js';
+import type { VideoContentVariant } from '@sora-kit/core';
+import { contentKey, contentStore, IDLE } from './content-store.js';
+import { isKeyless } from './keyless.js';
 import { useSoraClient } from './provider.js';
+import { useSharedState } from './use-shared-state.js';
 import { useVideoState } from './use-video.js';
 
 /** Options of {@link useVideoContent}. */
@@ -20,10 +21,6 @@ export interface UseVideoContentResult {
   /** Why the download failed, when the media is downloaded. */
   error: Error | undefined;
 }
-
-const NONE: ContentState = { src: undefined, error: undefined };
-const keyless = (client: SoraClient) =>
-  (client as unknown as Record<symbol, unknown>)[Symbol.for('sora-kit.keyless')] === true;
 
 /**
  * A URL to play or show a job's media once it completed (the job is watched meanwhile, sharing its poller).
@@ -43,18 +40,10 @@ export function useVideoContent(
   const client = useSoraClient();
   const variant = options.variant ?? 'video';
   const { status } = useVideoState(client, id);
-  const direct = keyless(client);
-  const download = !!id && status === 'completed' && !direct;
-  const store = contentStore(client);
-  const subscribe = useCallback(
-    (listener: () => void) => (download && id ? store.subscribe(id, variant, listener) : () => {}),
-    [store, download, id, variant],
-  );
-  const downloaded = useSyncExternalStore(
-    subscribe,
-    () => (download && id ? store.state(id, variant) : NONE),
-    () => NONE,
-  );
+  const direct = isKeyless(client);
+  // Downloaded only by a client with a key, once there is something to download.
+  const download = id && status === 'completed' && !direct ? contentKey(id, variant) : undefined;
+  const downloaded = useSharedState(contentStore(client), download, IDLE);
   if (!id || status !== 'completed') return { src: undefined, isReady: false, error: undefined };
   const src = direct
     ? `${client.baseUrl}/v1/videos/${encodeURIComponent(id)}/content${variant === 'video' ? '' : `?variant=${variant}`}`

@@ -1,7 +1,8 @@
 'use client';
 import type { SoraClient } from '@sora-kit/core';
-import { useCallback, useSyncExternalStore } from 'react';
+import { useCallback } from 'react';
 import { useSoraClient } from './provider.js';
+import { useSharedState } from './use-shared-state.js';
 import { EMPTY, isTerminal, type VideoState } from './video-state.js';
 import { videoStore } from './video-store.js';
 
@@ -27,16 +28,7 @@ export interface UseVideoResult extends VideoState {
 
 /** The state of job `id` in `client`'s store, watched (and polled) while mounted. */
 export function useVideoState(client: SoraClient, id: string | null | undefined): VideoState {
-  const store = videoStore(client);
-  const subscribe = useCallback(
-    (listener: () => void) => (id ? store.subscribe(id, listener) : () => {}),
-    [store, id],
-  );
-  return useSyncExternalStore(
-    subscribe,
-    () => (id ? store.state(id) : EMPTY),
-    () => EMPTY,
-  );
+  return useSharedState(videoStore(client), id, EMPTY);
 }
 
 /** The flags and `refresh` of a watched job. */

@@ -1,8 +1,9 @@
 'use client';
 import type { Video, VideoListParams, VideoPage } from '@sora-kit/core';
-import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useMemo } from 'react';
 import { listKey, listStore, NO_PAGES } from './list-store.js';
 import { useSoraClient } from './provider.js';
+import { useSharedState } from './use-shared-state.js';
 
 /** What {@link useVideos} returns. */
 export interface UseVideosResult {
@@ -34,12 +35,7 @@ export function useVideos(params: VideoListParams = {}): UseVideosResult {
   const client = useSoraClient();
   const store = listStore(client);
   const key = listKey(params);
-  const subscribe = useCallback((listener: () => void) => store.subscribe(key, listener), [store, key]);
-  const state = useSyncExternalStore(
-    subscribe,
-    () => store.state(key),
-    () => NO_PAGES,
-  );
+  const state = useSharedState(store, key, NO_PAGES);
   const fetchNextPage = useCallback(() => store.fetchNextPage(key), [store, key]);
   const refresh = useCallback(() => store.refresh(key), [store, key]);
   const videos = useMemo(() => state.pages.flatMap((page) => page.data), [state.pages]);
