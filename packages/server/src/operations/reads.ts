@@ -13,10 +13,10 @@ export async function owned(
   kind: 'video' | 'character',
   then: (id: string) => Promise<Response>,
 ): Promise<Response> {
-  checked(() => checkId(id, `${kind}_id`));
-  if (!validId(id) || !(await scope.ctx.store.owns(scope.userId, id)))
-    return withCors(scope, notFound(kind, id ?? ''));
-  return then(id);
+  checked(() => checkId(id, `${kind}_id`)); // (a string of the spec's pattern from here on)
+  const valid = id as string;
+  if (!(await scope.ctx.store.owns(scope.userId, valid))) return withCors(scope, notFound(kind, valid));
+  return then(valid);
 }
 
 /**
