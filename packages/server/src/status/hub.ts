@@ -131,6 +131,13 @@ export function createStatusHub(options: StatusHubOptions = {}): StatusHub {
       // The holder died or is stuck: ask ourselves rather than serve nothing.
     }
     try {
+      if (claimed) {
+        // Another instance may have asked between our read and our claim (it stored its answer, then let
+        // the lease go): serve that answer rather than asking the API a second time.
+        const current = await store.get(id);
+        if (current && current.at > (previous?.at ?? 0) && (current.final || Date.now() < current.due))
+          return { entry: current };
+      }
       const answer = await ask();
       const job = answer.json as { id?: unknown; status?: unknown; progress?: unknown } | null | undefined;
       if (answer.status !== 200 || typeof job !== 'object' || job === null || job.id !== id)
