@@ -52,34 +52,20 @@ export async function measureOverhead({ blocks = 11, rounds = 150, warmup = 200 
     ]);
     const store = memoryStore();
     await own(store, 'bench', [id]);
-    const inProcess = createSoraHandler({
-      apiKey: KEY,
-      baseUrl: emulator.url,
-      store,
-      authorize: () => ({ userId: 'bench' }),
-    });
+    const options = { apiKey: KEY, baseUrl: emulator.url, store, authorize: () => ({ userId: 'bench' }) };
+    const inProcess = createSoraHandler(options);
     // The same handler whose shared status is never fresh: every read asks the API, as the first read of a
     // job and every read after its entry went stale do. This is the handler's own work on a poll.
     const never = { ...memoryStatusStore(), get: () => undefined };
-    const inProcessUpstream = createSoraHandler({
-      apiKey: KEY,
-      baseUrl: emulator.url,
-      store,
-      status: createStatusHub({ store: never }),
-      authorize: () => ({ userId: 'bench' }),
-    });
-    const floorHeaders = { authorization: `Bearer ${KEY}` };
+    const inProcessUpstream = createSoraHandler({ ...options, status: createStatusHub({ store: never }) });
+    const headers = { authorization: `Bearer ${KEY}` };
+    const path = `/v1/videos/${id}`;
     const floorHandler = async (_request) => {
-      const answer = await fetch(`${emulator.url}/v1/videos/${id}`, {
-        headers: floorHeaders,
-        signal: AbortSignal.timeout(60_000),
-      });
+      const answer = await fetch(`${emulator.url}${path}`, { headers, signal: AbortSignal.timeout(60_000) });
       const text = await answer.text();
       JSON.parse(text);
       return new Response(text, { headers: { 'content-type': 'application/json' } });
     };
-    const headers = { authorization: `Bearer ${KEY}` };
-    const path = `/v1/videos/${id}`;
     const json = async (answer) => {
       const response = await answer;
       if (!response.ok) throw new Error(`retrieve answered ${response.status}`);

@@ -22,7 +22,7 @@ const MAX_JSON_ANSWER = 4 * 1024 * 1024;
  * A signal that aborts with the client's request, or when `ms` pass before `done()` is called. Made at
  * the first read of `signal`: most requests (a status read served from the shared entry, or asked through
  * the status hub under its own bound) never use it, and an AbortController, a listener and a timer per
- * request were a tenth of the handler's own time on a status read.
+ * request showed in the profile of every status read.
  */
 export function deadline(client: AbortSignal, ms: number): { readonly signal: AbortSignal; done(): void } {
   let made: { signal: AbortSignal; timer: ReturnType<typeof setTimeout> | undefined } | undefined;
