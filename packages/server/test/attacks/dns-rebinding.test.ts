@@ -104,4 +104,28 @@ describe('a rebound page (attacker name → 127.0.0.1) reaches nothing', () => {
       process.env.NODE_ENV = before;
     }
   });
+
+  test('the verdicts it remembers cannot be flooded: 600 unknown names, then long ones, change no answer', async () => {
+    const handler = createSoraHandler({
+      apiKey: KEY,
+      baseUrl: emu.url,
+      authorize: cookieAuth,
+      allowedHosts: ['app.example.com'],
+    });
+    const ask = (host: string) =>
+      handler(
+        new Request('http://app.example.com/api/sora/v1/videos', {
+          headers: { host, cookie: 'session=alice' },
+        }),
+      );
+    expect((await ask('app.example.com')).status).toBe(200);
+    // More names than the remembered verdicts hold: each is refused, and the allowed name still passes
+    // once they have pushed its verdict out.
+    for (let i = 0; i < 600; i++) expect((await ask(`n${i}.attacker.example`)).status).toBe(421);
+    expect((await ask('app.example.com')).status).toBe(200);
+    // Names longer than DNS allows are judged each time: refused, however often sent.
+    const long = `${'a'.repeat(300)}.attacker.example`;
+    for (let i = 0; i < 3; i++) expect((await ask(long)).status).toBe(421);
+    expect((await ask('app.example.com')).status).toBe(200);
+  });
 });
