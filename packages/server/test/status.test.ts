@@ -38,12 +38,26 @@ async function watchWith(app: App, id: string, n: number) {
 describe('coalesced status reads', () => {
   test('20 readers of one job cost what 1 costs upstream (± 10 %)', async () => {
     const { emu, app } = await setUp({ jobSeconds: 2 });
-    const one = await app.client('ann').videos.create({ prompt: 'alone' });
-    expect(await watchWith(app, one.id, 1)).toEqual(['completed']);
+    // The one reader asks every 50 ms, more often than the shared entry goes stale, so its count is the
+    // hub's own schedule: one upstream read per interval, however slow the machine. (A reader following
+    // the poll-after hint would add its own round trip to every interval and ask less often on a loaded
+    // machine, which made the comparison flaky.) Both jobs run at once, under the same load.
+    const [one, many] = await Promise.all([
+      app.client('ann').videos.create({ prompt: 'alone' }),
+      app.client('ann').videos.create({ prompt: 'crowd' }),
+    ]);
+    const eager = async () => {
+      const client = app.client('ann');
+      for (;;) {
+        const video = await client.videos.retrieve(one.id);
+        if (video.status === 'completed' || video.status === 'failed') return video.status;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const [alone, crowded] = await Promise.all([eager(), watchWith(app, many.id, 20)]);
+    expect(alone).toBe('completed');
+    expect(new Set(crowded)).toEqual(new Set(['completed']));
     const single = statusReads(emu, one.id);
-
-    const many = await app.client('ann').videos.create({ prompt: 'crowd' });
-    expect(new Set(await watchWith(app, many.id, 20))).toEqual(new Set(['completed']));
     const crowd = statusReads(emu, many.id);
     expect(single).toBeGreaterThan(1);
     expect(crowd).toBeLessThanOrEqual(Math.ceil(single * 1.1));

@@ -34,6 +34,12 @@ export interface CannedAnswer {
 export interface FileFault {
   /** Drop the connection after this many body bytes. */
   cutAfter?: number;
+  /**
+   * With `cutAfter`: drop it only once this settles (e.g. when the client reports its first bytes). A
+   * connection dropped at once can take bytes the client received but had not read yet with it (an
+   * errored stream discards its queue), so a test of resuming from kept bytes waits for them.
+   */
+  cutWhen?: Promise<unknown>;
   /** Answer a range with fewer bytes than `Content-Range` declares (sent chunked, so fetch cannot tell). */
   short?: number;
   /** Send this many body bytes, then nothing more (the connection stays open). */
@@ -252,7 +258,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       return;
     }
     if (fault.cutAfter !== undefined) {
-      res.write(body.subarray(0, fault.cutAfter), () => res.destroy());
+      const cutWhen = fault.cutWhen;
+      res.write(body.subarray(0, fault.cutAfter), () => {
+        if (cutWhen) void cutWhen.then(() => res.destroy());
+        else res.destroy();
+      });
       return;
     }
     res.end(fault.short === undefined ? body : body.subarray(0, body.length - fault.short));
