@@ -10,7 +10,9 @@
 // Suites run two at a time: a suite spends half its time waiting (on emulated jobs, servers, a browser),
 // and on a 2-core machine one at a time left the CPU idle half the time (46 % busy on average). One
 // project never runs on two Nodes at once (an example's `next build`/`next dev` write into its directory).
-// Each suite's output is printed whole when it ends, so the log reads as if they ran one by one.
+// Each suite's output is printed whole when it ends, so the log reads as if they ran one by one. A
+// `test:node` script that rebuilds a native addon (below) changes it under every suite running beside it,
+// so when one does, the suites run one at a time.
 //
 // Each Node comes from the npm registry as the `node` package (`npx -y node@22`, which ships the
 // binary; nothing else is downloaded) and is put first on PATH, so vitest, its workers and every process a
@@ -60,7 +62,13 @@ function projects() {
       const dir = join(root, group, entry.name);
       const wanted =
         only.length === 0 || only.some((o) => o === manifest.name || resolve(o) === dir || o === entry.name);
-      if (wanted) found.push({ name: manifest.name, dir, script: scripts['test:node'] ? 'test:node' : null });
+      if (wanted)
+        found.push({
+          name: manifest.name,
+          dir,
+          script: scripts['test:node'] ? 'test:node' : null,
+          scriptText: scripts['test:node'] ?? '',
+        });
     }
   }
   return found;
@@ -129,6 +137,14 @@ const built = await runStreaming('pnpm', ['exec', 'turbo', 'run', 'build', '--ou
 });
 if (built !== 0) process.exit(built);
 
+// A rebuilt addon would change under the suites running beside it (see above).
+const rebuilds = list.filter((p) => p.script && /\brebuild\b/.test(p.scriptText));
+const poolSize = rebuilds.length > 0 ? 1 : concurrency;
+if (poolSize < concurrency)
+  console.log(
+    `test:node: one suite at a time, since ${rebuilds.map((p) => p.name).join(', ')} rebuild(s) an addon`,
+  );
+
 const results = [];
 /** Every (Node, project) suite to run, in order: each Node's projects in turn. */
 const jobs = [];
@@ -171,7 +187,7 @@ await new Promise((allDone) => {
   let running = 0;
   const next = () => {
     if (jobs.length === 0 && running === 0) return allDone();
-    while (running < concurrency) {
+    while (running < poolSize) {
       const index = jobs.findIndex((job) => !busy.has(job.project.dir));
       if (index < 0) return;
       const [job] = jobs.splice(index, 1);
