@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createStatusHub, createWebhookHandler, memoryStatusStore } from '../src/index.js';
 import { toNodeListener } from '../src/node/index.js';
 import { readEvents } from './sse-reader.js';
-import { type App, closeServer, emulator, listen, startApp } from './support.js';
+import { type App, closeServer, emulator, listen, readUntilDone, startApp } from './support.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -38,23 +38,16 @@ async function watchWith(app: App, id: string, n: number) {
 describe('coalesced status reads', () => {
   test('20 readers of one job cost what 1 costs upstream (± 10 %)', async () => {
     const { emu, app } = await setUp({ jobSeconds: 2 });
-    // The one reader asks every 50 ms, more often than the shared entry goes stale, so its count is the
-    // hub's own schedule: one upstream read per interval, however slow the machine. (A reader following
-    // the poll-after hint would add its own round trip to every interval and ask less often on a loaded
-    // machine, which made the comparison flaky.) Both jobs run at once, under the same load.
+    // The one reader asks more often than the entry goes stale (readUntilDone), so its count is the hub's
+    // schedule; both jobs run at once, under the same load.
     const [one, many] = await Promise.all([
       app.client('ann').videos.create({ prompt: 'alone' }),
       app.client('ann').videos.create({ prompt: 'crowd' }),
     ]);
-    const eager = async () => {
-      const client = app.client('ann');
-      for (;;) {
-        const video = await client.videos.retrieve(one.id);
-        if (video.status === 'completed' || video.status === 'failed') return video.status;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
-    const [alone, crowded] = await Promise.all([eager(), watchWith(app, many.id, 20)]);
+    const [alone, crowded] = await Promise.all([
+      readUntilDone(app.client('ann'), one.id),
+      watchWith(app, many.id, 20),
+    ]);
     expect(alone).toBe('completed');
     expect(new Set(crowded)).toEqual(new Set(['completed']));
     const single = statusReads(emu, one.id);

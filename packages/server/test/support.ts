@@ -74,3 +74,17 @@ export async function own(store: JobStore, userId: string, ids: readonly string[
     await store.commit(slot.reservation, { userId, id, kind: 'video', createdAt: now });
   }
 }
+
+/**
+ * Reads a job every `everyMs` until it ends, as an impatient page would: more often than the shared status
+ * entry goes stale, so the upstream reads it causes are the status hub's own schedule (one per interval),
+ * however slow the machine. The baseline of the coalescing tests: a reader that follows the poll-after hint
+ * adds its own round trip to every interval, and on a loaded machine asks less often than a crowd does.
+ */
+export async function readUntilDone(client: SoraClient, id: string, everyMs = 50): Promise<string> {
+  for (;;) {
+    const video = await client.videos.retrieve(id);
+    if (video.status === 'completed' || video.status === 'failed') return video.status;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
