@@ -67,7 +67,7 @@ function projects() {
           name: manifest.name,
           dir,
           script: scripts['test:node'] ? 'test:node' : null,
-          scriptText: scripts['test:node'] ?? '',
+          rebuildsAddon: /\brebuild\b/.test(scripts['test:node'] ?? ''),
         });
     }
   }
@@ -138,7 +138,7 @@ const built = await runStreaming('pnpm', ['exec', 'turbo', 'run', 'build', '--ou
 if (built !== 0) process.exit(built);
 
 // A rebuilt addon would change under the suites running beside it (see above).
-const rebuilds = list.filter((p) => p.script && /\brebuild\b/.test(p.scriptText));
+const rebuilds = list.filter((p) => p.rebuildsAddon);
 const poolSize = rebuilds.length > 0 ? 1 : concurrency;
 if (poolSize < concurrency)
   console.log(
@@ -171,7 +171,9 @@ for (const major of wantedMajors) {
 }
 
 const busy = new Set(); // project directories with a suite running
-async function runJob({ node, env, project }) {
+/** Each suite's result, in the order of `jobs` (each Node's projects in turn), whatever order they end in. */
+const jobResults = [];
+async function runJob({ node, env, project }, index) {
   const at = relative(root, project.dir);
   const title = `Node ${node.version}: ${project.name} (${at}, ${project.script ?? 'vitest run'})`;
   console.log(`▷ started ${title}`);
@@ -180,31 +182,27 @@ async function runJob({ node, env, project }) {
     ? await runCollected('pnpm', ['run', project.script], { cwd: project.dir, env })
     : await runCollected(node.path, [vitestOf(project.dir), 'run'], { cwd: project.dir, env });
   process.stdout.write(`\n▶ ${title}: ${code === 0 ? 'passed' : 'FAILED'} in ${seconds(since)}\n${output}`);
-  results.push({ major: node.version, name: project.name, ok: code === 0, time: seconds(since) });
+  jobResults[index] = { major: node.version, name: project.name, ok: code === 0, time: seconds(since) };
 }
-// A pool of `concurrency` runners; each takes the first waiting suite whose project is not running.
+// A pool of `poolSize` runners; each takes the first waiting suite whose project is not running.
+const waiting = jobs.map((job, index) => ({ job, index }));
 await new Promise((allDone) => {
-  let running = 0;
   const next = () => {
-    if (jobs.length === 0 && running === 0) return allDone();
-    while (running < poolSize) {
-      const index = jobs.findIndex((job) => !busy.has(job.project.dir));
-      if (index < 0) return;
-      const [job] = jobs.splice(index, 1);
+    if (waiting.length === 0 && busy.size === 0) return allDone();
+    while (busy.size < poolSize) {
+      const at = waiting.findIndex(({ job }) => !busy.has(job.project.dir));
+      if (at < 0) return;
+      const [{ job, index }] = waiting.splice(at, 1);
       busy.add(job.project.dir);
-      running++;
-      runJob(job).finally(() => {
+      runJob(job, index).finally(() => {
         busy.delete(job.project.dir);
-        running--;
         next();
       });
     }
   };
   next();
 });
-// In the order they were listed, not the order they ended.
-const order = (r) => `${r.major} ${list.findIndex((p) => p.name === r.name)}`;
-results.sort((a, b) => order(a).localeCompare(order(b), 'en', { numeric: true }));
+results.push(...jobResults);
 
 // A package's test:node may have rebuilt a native addon for another ABI: rebuild for this Node again.
 if (list.some((p) => p.script)) {
